@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace BackpropGen.Generator.Diagnostics
+{
+    /// <summary>
+    /// Every diagnostic BackpropGen reports. IDs are never reused; each is documented in
+    /// docs/diagnostics/BPGnnnn.md, and each message says what to change.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "BackpropGen";
+        private const string HelpLinkBase = "https://github.com/BackpropGen/BackpropGen/blob/main/docs/diagnostics/";
+
+        public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+            "BPG0001",
+            "Network type must be partial",
+            "Add the 'partial' modifier to '{0}' so that BackpropGen can add the generated network members to it");
+
+        public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+            "BPG0002",
+            "Type containing a network must be partial",
+            "Add the 'partial' modifier to '{0}', which contains the network '{1}', so that BackpropGen can add members to the nested type");
+
+        public static readonly DiagnosticDescriptor GenericType = Error(
+            "BPG0003",
+            "Network type cannot be generic",
+            "'{0}' is generic or nested in a generic type; declare the network on a non-generic type");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            "BPG0004",
+            "Network has no layers",
+            "Network '{0}' has no [Layer] attribute; add at least one [Layer(size, activation)] after [Network] (the last one is the output layer)");
+
+        public static readonly DiagnosticDescriptor LayerWithoutNetwork = Error(
+            "BPG0005",
+            "[Layer] without [Network]",
+            "'{0}' has [Layer] but no [Network]; add [Network(inputs: n)] to the type or remove its [Layer] attributes");
+
+        public static readonly DiagnosticDescriptor SizeNotPositive = Error(
+            "BPG0006",
+            "Size must be at least 1",
+            "{0} must be at least 1, but is {1}; give a positive number");
+
+        public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
+            "BPG0007",
+            "Undefined enum value",
+            "{0} is not a defined {1} value; use one of: {2}");
+
+        public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Error(
+            "BPG0008",
+            "Softmax on a hidden layer",
+            "Softmax can only be the activation of the output layer; choose Sigmoid, Tanh, ReLU, LeakyReLU or Linear for hidden layer {0}");
+
+        public static readonly DiagnosticDescriptor NotSupportedYet = Error(
+            "BPG0009",
+            "Not supported yet",
+            "{0} is not supported yet by this version of BackpropGen; {1}");
+
+        public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+            "BPG0010",
+            "Network is too large",
+            "Network '{0}' has {1} parameters and {2} neurons; BackpropGen accepts at most {3} parameters and {4} neurons, so that its generated methods stay small enough for the JIT to optimize: use fewer or smaller layers");
+
+        public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
+            "BPG0011",
+            "Layers declared on several partial declarations",
+            "The [Layer] attributes of '{0}' are spread over several partial declarations, so their order is ambiguous; move them all onto the declaration that has [Network]");
+
+        public static readonly DiagnosticDescriptor UnsupportedTypeKind = Error(
+            "BPG0012",
+            "Unsupported kind of type",
+            "[Network] cannot be applied to {0} '{1}'; declare the network on a partial class or a partial struct (not static, readonly, ref or record)");
+
+        public static readonly DiagnosticDescriptor InvalidAttributeArguments = Error(
+            "BPG0013",
+            "Attribute arguments cannot be read",
+            "The arguments of this [{0}] attribute cannot be read; fix the errors reported on it so that every argument is a constant of the right type");
+
+        public static readonly DiagnosticDescriptor DuplicateNetwork = Error(
+            "BPG0014",
+            "More than one [Network]",
+            "'{0}' has more than one [Network] attribute; keep exactly one");
+
+        public static readonly DiagnosticDescriptor GeneratorFailure = Error(
+            "BPG0015",
+            "BackpropGen failed unexpectedly",
+            "BackpropGen could not generate '{0}' because of an unexpected {1}: {2}; please report this with the declaration");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
+        {
+            [TypeNotPartial.Id] = TypeNotPartial,
+            [ContainingTypeNotPartial.Id] = ContainingTypeNotPartial,
+            [GenericType.Id] = GenericType,
+            [NoLayers.Id] = NoLayers,
+            [LayerWithoutNetwork.Id] = LayerWithoutNetwork,
+            [SizeNotPositive.Id] = SizeNotPositive,
+            [UndefinedEnumValue.Id] = UndefinedEnumValue,
+            [SoftmaxOnHiddenLayer.Id] = SoftmaxOnHiddenLayer,
+            [NotSupportedYet.Id] = NotSupportedYet,
+            [NetworkTooLarge.Id] = NetworkTooLarge,
+            [LayersOnSeveralDeclarations.Id] = LayersOnSeveralDeclarations,
+            [UnsupportedTypeKind.Id] = UnsupportedTypeKind,
+            [InvalidAttributeArguments.Id] = InvalidAttributeArguments,
+            [DuplicateNetwork.Id] = DuplicateNetwork,
+            [GeneratorFailure.Id] = GeneratorFailure,
+        };
+
+        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+        public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) => new(
+            id,
+            title,
+            message,
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id + ".md");
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Generic;
+using static BackpropGen.Generator.Emit.EmitContext;
+using static BackpropGen.Generator.Emit.Notation;
+
+namespace BackpropGen.Generator.Emit
+{
+    /// <summary>What the backward pass does with each gradient once it has it.</summary>
+    internal enum GradientUse
+    {
+        /// <summary>θ ← θ − α ∂C/∂θ in place (TrainStep).</summary>
+        Descend,
+
+        /// <summary>gradient[i] += ∂C/∂θᵢ (AccumulateGradient).</summary>
+        Accumulate,
+    }
+
+    /// <summary>
+    /// The backward pass, unrolled: the error signal δ of every neuron from the output down, and
+    /// each parameter's gradient. A layer's weights are used (for the δ of the layer below) before
+    /// they are updated, so every gradient comes from the parameters as they were before the step.
+    /// </summary>
+    internal static class BackwardEmitter
+    {
+        public static void Emit(SourceWriter w, EmitContext c, GradientUse use)
+        {
+            EmitOutputDeltas(w, c);
+            for (int l = c.L - 1; l >= 1; l--)
+            {
+                EmitHiddenDeltas(w, c, l);
+
+                // w^(l+1) has now served δˡ, its last reader: it may move.
+                EmitGradients(w, c, l + 1, use);
+            }
+
+            EmitGradients(w, c, 1, use);
+        }
+
+        private static void EmitOutputDeltas(SourceWriter w, EmitContext c)
+        {
+            int l = c.L;
+            string derivative = ActivationMath.DerivativeFormula(c.ActivationOf(l));
+            w.WriteLine();
+            w.WriteLine("// Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down");
+            w.WriteLine("// δ" + Sup(l) + "ⱼ = ∂C/∂a" + Sup(l) + "ⱼ · σ'(z" + Sup(l) + "ⱼ), " + LossEmitter.OutputGradientFormula(c.Spec.Loss) + ", " + derivative);
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                string gradient = LossEmitter.OutputGradient(c, j);
+                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), Z(l, j), A(l, j));
+                string value = sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
+                w.WriteLine(c.T + " " + Delta(l, j) + " = " + value + ";");
+            }
+        }
+
+        private static void EmitHiddenDeltas(SourceWriter w, EmitContext c, int l)
+        {
+            w.WriteLine();
+            w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)));
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                var terms = new List<string>(c.Size(l + 1));
+                for (int m = 0; m < c.Size(l + 1); m++)
+                {
+                    terms.Add(W(l + 1, m, j) + " * " + Delta(l + 1, m));
+                }
+
+                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), Z(l, j), A(l, j));
+                ExpressionWriter.WriteSum(w, c.T + " " + Delta(l, j), terms, sigmaPrime);
+            }
+        }
+
+        private static void EmitGradients(SourceWriter w, EmitContext c, int l, GradientUse use)
+        {
+            string up = Sup(l);
+            string below = Sup(l - 1);
+            w.WriteLine();
+            if (use == GradientUse.Descend)
+            {
+                w.WriteLine("// Layer " + Count(l) + " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α ∂C/∂w" + up + "ⱼₖ, with ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
+            }
+            else
+            {
+                w.WriteLine("// Layer " + Count(l) + " gradient, gradient[" + Count(c.LayerStart(l)) + ".." + Count(c.LayerEnd(l)) + "): ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
+            }
+
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                for (int k = 0; k < c.Size(l - 1); k++)
+                {
+                    string gradient = A(l - 1, k) + " * " + Delta(l, j);
+                    w.WriteLine(use == GradientUse.Descend
+                        ? W(l, j, k) + " -= learningRate * (" + gradient + ");"
+                        : "gradient[" + Count(c.WeightIndex(l, j, k)) + "] += " + gradient + ";");
+                }
+            }
+
+            w.WriteLine(use == GradientUse.Descend
+                ? "// b" + up + "ⱼ ← b" + up + "ⱼ − α ∂C/∂b" + up + "ⱼ, with ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ"
+                : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                w.WriteLine(use == GradientUse.Descend
+                    ? B(l, j) + " -= learningRate * " + Delta(l, j) + ";"
+                    : "gradient[" + Count(c.BiasIndex(l, j)) + "] += " + Delta(l, j) + ";");
+            }
+        }
+    }
+}

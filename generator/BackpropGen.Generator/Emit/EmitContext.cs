@@ -1,0 +1,124 @@
+using System;
+using System.Globalization;
+using BackpropGen.Generator.Model;
+
+namespace BackpropGen.Generator.Emit
+{
+    /// <summary>
+    /// One network being emitted: its spec, what the target compilation offers, and the names and
+    /// literals every emitter shares (so a weight is called the same thing everywhere).
+    /// </summary>
+    internal sealed class EmitContext
+    {
+        private readonly int[] _layerOffsets;
+
+        public EmitContext(NetworkSpec spec, TargetFeatures features)
+        {
+            Spec = spec;
+            Features = features;
+            IsDouble = spec.Precision == PrecisionKind.Double;
+            T = IsDouble ? "double" : "float";
+            InterfaceName = "global::BackpropGen.INetwork<" + T + ">";
+
+            // _layerOffsets[l] is the index of w^l_00 in canonical order.
+            _layerOffsets = new int[spec.OutputLayer + 2];
+            for (int l = 1; l <= spec.OutputLayer; l++)
+            {
+                _layerOffsets[l + 1] = _layerOffsets[l] + ((spec.SizeOf(l - 1) + 1) * spec.SizeOf(l));
+            }
+        }
+
+        public NetworkSpec Spec { get; }
+
+        public TargetFeatures Features { get; }
+
+        public bool IsDouble { get; }
+
+        /// <summary>The C# keyword of the network's number type.</summary>
+        public string T { get; }
+
+        public string InterfaceName { get; }
+
+        public int L => Spec.OutputLayer;
+
+        public int Size(int l) => Spec.SizeOf(l);
+
+        public ActivationKind ActivationOf(int l) => Spec.Layers[l - 1].Activation;
+
+        // Names. Parameters are fields of the user's type; everything else is a local of one method.
+        public static string W(int l, int j, int k) => "_w" + I(l) + "_" + I(j) + "_" + I(k);
+
+        public static string B(int l, int j) => "_b" + I(l) + "_" + I(j);
+
+        public static string Z(int l, int j) => "z" + I(l) + "_" + I(j);
+
+        public static string A(int l, int j) => "a" + I(l) + "_" + I(j);
+
+        public static string Delta(int l, int j) => "d" + I(l) + "_" + I(j);
+
+        public static string Error(int j) => "e" + I(j);
+
+        /// <summary>Index of w^l_jk in canonical order: layer by layer, weights row by row, then biases.</summary>
+        public int WeightIndex(int l, int j, int k) => _layerOffsets[l] + (j * Size(l - 1)) + k;
+
+        public int BiasIndex(int l, int j) => _layerOffsets[l] + (Size(l) * Size(l - 1)) + j;
+
+        public int LayerStart(int l) => _layerOffsets[l];
+
+        public int LayerEnd(int l) => _layerOffsets[l + 1];
+
+        /// <summary>A literal of the network's type that reads back as exactly the same number.</summary>
+        public string Literal(double value)
+        {
+            if (IsDouble)
+            {
+                string text = value.ToString("R", CultureInfo.InvariantCulture);
+                if (double.Parse(text, CultureInfo.InvariantCulture) != value)
+                {
+                    text = value.ToString("G17", CultureInfo.InvariantCulture);
+                }
+
+                return text.IndexOfAny(new[] { '.', 'E', 'e' }) < 0 ? text + "d" : text;
+            }
+            else
+            {
+                float single = (float)value;
+                string text = single.ToString("R", CultureInfo.InvariantCulture);
+
+                // "R" does not always round-trip a float on .NET Framework hosts (Visual Studio).
+                if (float.Parse(text, CultureInfo.InvariantCulture) != single)
+                {
+                    text = single.ToString("G9", CultureInfo.InvariantCulture);
+                }
+
+                return text + "f";
+            }
+        }
+
+        public string Exp(string argument) => MathCall("Exp", argument);
+
+        public string Tanh(string argument) => MathCall("Tanh", argument);
+
+        private string MathCall(string function, string argument)
+        {
+            if (IsDouble)
+            {
+                return "global::System.Math." + function + "(" + argument + ")";
+            }
+
+            return Features.HasMathF
+                ? "global::System.MathF." + function + "(" + argument + ")"
+                : "(float)global::System.Math." + function + "(" + argument + ")";
+        }
+
+        private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        public static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        public static string Pluralize(int count, string noun) =>
+            count.ToString(CultureInfo.InvariantCulture) + " " + noun + (count == 1 ? string.Empty : "s");
+
+        public static Exception Unreachable(object value) =>
+            new InvalidOperationException("Unexpected value " + value + ".");
+    }
+}

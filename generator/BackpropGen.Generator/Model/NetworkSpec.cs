@@ -1,0 +1,28 @@
+namespace BackpropGen.Generator.Model
+{
+    /// <summary>
+    /// Everything the emitter needs to write one network, as plain values: no symbols or syntax,
+    /// so the incremental pipeline can compare two runs and skip the emitter when nothing changed.
+    /// </summary>
+    internal sealed record NetworkSpec(
+        string? Namespace,
+        EquatableArray<ContainingTypeSpec> ContainingTypes,
+        string TypeName,
+        bool IsStruct,
+        string HintName,
+        int Inputs,
+        EquatableArray<LayerSpec> Layers,
+        LossKind Loss,
+        PrecisionKind Precision)
+    {
+        public int Outputs => Layers[Layers.Count - 1].Size;
+
+        /// <summary>The size of layer <paramref name="l"/>, where layer 0 is the input.</summary>
+        public int SizeOf(int l) => l == 0 ? Inputs : Layers[l - 1].Size;
+
+        /// <summary>L, the index of the output layer.</summary>
+        public int OutputLayer => Layers.Count;
+
+        public int ParameterCount => NetworkLimits.CountParameters(Inputs, Layers);
+    }
+}

@@ -1,0 +1,430 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using BackpropGen.Generator.Diagnostics;
+using BackpropGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace BackpropGen.Generator.Parsing
+{
+    /// <summary>
+    /// Turns a type carrying <c>[Network]</c> into a <see cref="NetworkSpec"/> and its diagnostics.
+    /// The only place that sees symbols and syntax; everything after it works on values.
+    /// </summary>
+    internal static class NetworkParser
+    {
+        public const string NetworkAttributeName = "BackpropGen.NetworkAttribute";
+        public const string LayerAttributeName = "BackpropGen.LayerAttribute";
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new Parser(context, cancellationToken).Run();
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception exception)
+            {
+                // Never let an unexpected state take the generator down: it becomes a diagnostic.
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.GeneratorFailure,
+                        context.TargetNode.GetLocation(),
+                        context.TargetSymbol.Name,
+                        exception.GetType().Name,
+                        exception.Message),
+                }));
+            }
+        }
+
+        /// <summary>For a type with <c>[Layer]</c> but no <c>[Network]</c>: the diagnostic that says so.</summary>
+        public static EquatableArray<DiagnosticInfo> ParseOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.Attributes.IsEmpty || context.TargetSymbol.GetAttributes().Any(IsNetworkAttribute))
+            {
+                return EquatableArray<DiagnosticInfo>.Empty;
+            }
+
+            Location location = AttributeArguments.Of(context.Attributes[0], cancellationToken, context.TargetNode.GetLocation());
+            return new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(DiagnosticDescriptors.LayerWithoutNetwork, location, context.TargetSymbol.Name),
+            });
+        }
+
+        private static bool IsNetworkAttribute(AttributeData attribute) =>
+            attribute.AttributeClass?.ToDisplayString() == NetworkAttributeName;
+
+        private static bool IsLayerAttribute(AttributeData attribute) =>
+            attribute.AttributeClass?.ToDisplayString() == LayerAttributeName;
+
+        private static bool SameApplication(AttributeData left, AttributeData right) =>
+            left.ApplicationSyntaxReference is { } l &&
+            right.ApplicationSyntaxReference is { } r &&
+            l.SyntaxTree == r.SyntaxTree &&
+            l.Span == r.Span;
+
+        private sealed class Parser
+        {
+            private static readonly SymbolDisplayFormat s_namespaceFormat =
+                SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+            private readonly GeneratorAttributeSyntaxContext _context;
+            private readonly CancellationToken _cancellationToken;
+            private readonly List<DiagnosticInfo> _diagnostics = new();
+
+            public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                _context = context;
+                _cancellationToken = cancellationToken;
+            }
+
+            public ParseResult Run()
+            {
+                NetworkSpec? spec = ParseNetwork();
+                return new ParseResult(_diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()));
+            }
+
+            private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
+                _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
+
+            private NetworkSpec? ParseNetwork()
+            {
+                Location targetLocation = _context.TargetNode.GetLocation();
+                AttributeData networkAttribute = _context.Attributes[0];
+                Location networkLocation = AttributeArguments.Of(networkAttribute, _cancellationToken, targetLocation);
+
+                if (_context.TargetSymbol is not INamedTypeSymbol type ||
+                    _context.TargetNode is not TypeDeclarationSyntax declaration ||
+                    UnsupportedKind(type) is not null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedTypeKind, networkLocation, DescribeKind(_context.TargetSymbol), _context.TargetSymbol.Name);
+                    return null;
+                }
+
+                if (!ReportDuplicateNetworks(type))
+                {
+                    return null;
+                }
+
+                Location identifierLocation = declaration.Identifier.GetLocation();
+                if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    Report(DiagnosticDescriptors.TypeNotPartial, identifierLocation, type.Name);
+                }
+
+                if (declaration.TypeParameterList is not null)
+                {
+                    Report(DiagnosticDescriptors.GenericType, identifierLocation, type.Name);
+                }
+
+                List<ContainingTypeSpec> containingTypes = ParseContainingTypes(declaration, type);
+
+                int inputs = 0;
+                LossKind loss = LossKind.HalfSquaredError;
+                PrecisionKind precision = PrecisionKind.Single;
+                if (ReadableArguments(networkAttribute, "Network", networkLocation))
+                {
+                    inputs = (int)networkAttribute.ConstructorArguments[0].Value!;
+                    if (inputs < 1)
+                    {
+                        Report(
+                            DiagnosticDescriptors.SizeNotPositive,
+                            AttributeArguments.Positional(networkAttribute, 0, "inputs", _cancellationToken, networkLocation),
+                            "The number of inputs",
+                            inputs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
+                    {
+                        Location location = AttributeArguments.Named(networkAttribute, named.Key, _cancellationToken, networkLocation);
+                        switch (named.Key)
+                        {
+                            case "Loss":
+                                loss = ReadEnum<LossKind>(named.Value, "LossFunction", "Loss", location);
+                                break;
+                            case "Precision":
+                                precision = ReadEnum<PrecisionKind>(named.Value, "Precision", "Precision", location);
+                                break;
+                        }
+                    }
+                }
+
+                List<LayerSpec> layers = ParseLayers(type, declaration, networkLocation, out List<Location> activationLocations);
+
+                if (_diagnostics.Count > 0)
+                {
+                    return null;
+                }
+
+                ValidateTopology(type, inputs, layers, loss, networkAttribute, networkLocation, activationLocations);
+                if (_diagnostics.Count > 0)
+                {
+                    return null;
+                }
+
+                return new NetworkSpec(
+                    Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString(s_namespaceFormat) : null,
+                    ContainingTypes: new EquatableArray<ContainingTypeSpec>(containingTypes.ToArray()),
+                    TypeName: declaration.Identifier.Text,
+                    IsStruct: type.TypeKind == TypeKind.Struct,
+                    HintName: HintNameOf(type),
+                    Inputs: inputs,
+                    Layers: new EquatableArray<LayerSpec>(layers.ToArray()),
+                    Loss: loss,
+                    Precision: precision);
+            }
+
+            /// <summary>Reports the [Network] attributes past the first; returns false when this declaration holds none of the first.</summary>
+            private bool ReportDuplicateNetworks(INamedTypeSymbol type)
+            {
+                AttributeData? first = type.GetAttributes().FirstOrDefault(IsNetworkAttribute);
+                bool primary = first is null || _context.Attributes.Any(a => SameApplication(a, first));
+                foreach (AttributeData attribute in _context.Attributes)
+                {
+                    if (first is null || !SameApplication(attribute, first))
+                    {
+                        Report(
+                            DiagnosticDescriptors.DuplicateNetwork,
+                            AttributeArguments.Of(attribute, _cancellationToken, _context.TargetNode.GetLocation()),
+                            type.Name);
+                    }
+                }
+
+                return primary;
+            }
+
+            private List<ContainingTypeSpec> ParseContainingTypes(TypeDeclarationSyntax declaration, INamedTypeSymbol type)
+            {
+                var containing = new List<ContainingTypeSpec>();
+                for (SyntaxNode? node = declaration.Parent; node is TypeDeclarationSyntax parent; node = node.Parent)
+                {
+                    if (!parent.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    {
+                        Report(DiagnosticDescriptors.ContainingTypeNotPartial, parent.Identifier.GetLocation(), parent.Identifier.ValueText, type.Name);
+                    }
+
+                    if (parent.TypeParameterList is not null)
+                    {
+                        Report(DiagnosticDescriptors.GenericType, declaration.Identifier.GetLocation(), type.Name);
+                    }
+
+                    string keyword = parent is RecordDeclarationSyntax record
+                        ? (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record")
+                        : parent.Keyword.ValueText;
+                    containing.Insert(0, new ContainingTypeSpec(keyword, parent.Identifier.Text));
+                }
+
+                return containing;
+            }
+
+            private List<LayerSpec> ParseLayers(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location networkLocation, out List<Location> activationLocations)
+            {
+                var layers = new List<LayerSpec>();
+                activationLocations = new List<Location>();
+                List<AttributeData> layerAttributes = type.GetAttributes().Where(IsLayerAttribute).ToList();
+                if (layerAttributes.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.NoLayers, networkLocation, type.Name);
+                    return layers;
+                }
+
+                // Attributes on several partial declarations have no defined order between them.
+                var owners = new HashSet<SyntaxNode>();
+                foreach (AttributeData attribute in layerAttributes)
+                {
+                    SyntaxNode? owner = attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).Parent?.Parent;
+                    if (owner is not null)
+                    {
+                        owners.Add(owner);
+                    }
+                }
+
+                if (owners.Count > 1)
+                {
+                    AttributeData stray = layerAttributes.FirstOrDefault(a => a.ApplicationSyntaxReference?.GetSyntax(_cancellationToken).Parent?.Parent != declaration)
+                        ?? layerAttributes[layerAttributes.Count - 1];
+                    Report(DiagnosticDescriptors.LayersOnSeveralDeclarations, AttributeArguments.Of(stray, _cancellationToken, networkLocation), type.Name);
+                    return layers;
+                }
+
+                for (int i = 0; i < layerAttributes.Count; i++)
+                {
+                    AttributeData attribute = layerAttributes[i];
+                    Location location = AttributeArguments.Of(attribute, _cancellationToken, networkLocation);
+                    Location activationLocation = AttributeArguments.Positional(attribute, 1, "activation", _cancellationToken, location);
+                    activationLocations.Add(activationLocation);
+                    if (!ReadableArguments(attribute, "Layer", location))
+                    {
+                        continue;
+                    }
+
+                    int size = (int)attribute.ConstructorArguments[0].Value!;
+                    if (size < 1)
+                    {
+                        Report(
+                            DiagnosticDescriptors.SizeNotPositive,
+                            AttributeArguments.Positional(attribute, 0, "size", _cancellationToken, location),
+                            "The size of layer " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    ActivationKind activation = ReadEnum<ActivationKind>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
+                    layers.Add(new LayerSpec(size, activation));
+                }
+
+                return layers;
+            }
+
+            private void ValidateTopology(
+                INamedTypeSymbol type,
+                int inputs,
+                List<LayerSpec> layers,
+                LossKind loss,
+                AttributeData networkAttribute,
+                Location networkLocation,
+                List<Location> activationLocations)
+            {
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    bool isOutput = i == layers.Count - 1;
+                    if (layers[i].Activation == ActivationKind.Softmax)
+                    {
+                        if (!isOutput)
+                        {
+                            Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            Report(
+                                DiagnosticDescriptors.NotSupportedYet,
+                                activationLocations[i],
+                                "A Softmax output layer",
+                                "use a Sigmoid, Tanh or Linear output layer with HalfSquaredError or MeanSquaredError for now");
+                        }
+                    }
+                }
+
+                if (loss is LossKind.BinaryCrossEntropy or LossKind.CrossEntropy)
+                {
+                    Report(
+                        DiagnosticDescriptors.NotSupportedYet,
+                        AttributeArguments.Named(networkAttribute, "Loss", _cancellationToken, networkLocation),
+                        "The " + loss + " loss",
+                        "use LossFunction.HalfSquaredError or LossFunction.MeanSquaredError for now");
+                }
+
+                var layerValues = new EquatableArray<LayerSpec>(layers.ToArray());
+                int parameters = NetworkLimits.CountParameters(inputs, layerValues);
+                int neurons = NetworkLimits.CountNeurons(layerValues);
+                if (parameters > NetworkLimits.MaxParameters || neurons > NetworkLimits.MaxNeurons)
+                {
+                    Report(
+                        DiagnosticDescriptors.NetworkTooLarge,
+                        networkLocation,
+                        type.Name,
+                        parameters.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        neurons.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        NetworkLimits.MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        NetworkLimits.MaxNeurons.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            /// <summary>False (with a diagnostic) when the compiler could not bind the attribute's arguments.</summary>
+            private bool ReadableArguments(AttributeData attribute, string attributeName, Location location)
+            {
+                bool readable = attribute.AttributeConstructor is not null &&
+                    attribute.ConstructorArguments.All(a => a.Kind != TypedConstantKind.Error && a.Value is not null) &&
+                    attribute.NamedArguments.All(a => a.Value.Kind != TypedConstantKind.Error && a.Value.Value is not null);
+                if (!readable)
+                {
+                    Report(DiagnosticDescriptors.InvalidAttributeArguments, location, attributeName);
+                }
+
+                return readable;
+            }
+
+            private TEnum ReadEnum<TEnum>(TypedConstant constant, string enumName, string argumentName, Location location)
+                where TEnum : struct, Enum
+            {
+                if (constant.Value is int value && Enum.IsDefined(typeof(TEnum), value))
+                {
+                    return (TEnum)(object)value;
+                }
+
+                Report(
+                    DiagnosticDescriptors.UndefinedEnumValue,
+                    location,
+                    Convert.ToString(constant.Value, System.Globalization.CultureInfo.InvariantCulture) ?? argumentName,
+                    enumName,
+                    string.Join(", ", Enum.GetNames(typeof(TEnum))));
+                return default;
+            }
+
+            private static string? UnsupportedKind(INamedTypeSymbol type)
+            {
+                if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsRecord || type.IsStatic || type.IsRefLikeType || (type.TypeKind == TypeKind.Struct && type.IsReadOnly))
+                {
+                    return DescribeKind(type);
+                }
+
+                return null;
+            }
+
+            private static string DescribeKind(ISymbol symbol)
+            {
+                if (symbol is not INamedTypeSymbol type)
+                {
+                    return "the " + symbol.Kind.ToString().ToLowerInvariant();
+                }
+
+                if (type.IsRecord)
+                {
+                    return type.TypeKind == TypeKind.Struct ? "the record struct" : "the record";
+                }
+
+                if (type.IsStatic)
+                {
+                    return "the static class";
+                }
+
+                if (type.IsRefLikeType)
+                {
+                    return "the ref struct";
+                }
+
+                if (type.TypeKind == TypeKind.Struct && type.IsReadOnly)
+                {
+                    return "the readonly struct";
+                }
+
+                return "the " + type.TypeKind.ToString().ToLowerInvariant();
+            }
+
+            private static string HintNameOf(INamedTypeSymbol type)
+            {
+                // Nested types are joined with '+' as in metadata names, so Outer.Inner (nested) and
+                // namespace Outer's Inner get different files.
+                string name = type.Name;
+                for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    name = outer.Name + "+" + name;
+                }
+
+                if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
+                {
+                    name = ns.ToDisplayString() + "." + name;
+                }
+
+                return name + ".BackpropGen.g.cs";
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace BackpropGen.Generator
+{
+    /// <summary>Names of the pipeline steps, so tests can assert which steps re-ran.</summary>
+    internal static class TrackingNames
+    {
+        public const string Networks = nameof(Networks);
+        public const string NetworkSpecs = nameof(NetworkSpecs);
+        public const string NetworkDiagnostics = nameof(NetworkDiagnostics);
+        public const string OrphanLayers = nameof(OrphanLayers);
+        public const string TargetFeatures = nameof(TargetFeatures);
+        public const string EmitInputs = nameof(EmitInputs);
+    }
+}
