@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// Random topologies through the real generator: the generated gradients against central finite
+    /// differences, forward against an independent reference, and TrainStep against
+    /// AccumulateGradient + ApplyGradient.
+    /// </summary>
+    public class GradientTests
+    {
+        private const int TopologyCount = 64;
+        private static readonly Activation[] s_activations = { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Linear };
+        private static readonly Lazy<(Topology[] Topologies, Assembly Assembly)> s_compiled = new(Compile);
+
+        public static IEnumerable<object[]> TopologyIndexes => Enumerable.Range(0, TopologyCount).Select(i => new object[] { i });
+
+        public sealed record Topology(string Name, int Inputs, (int Size, Activation Activation)[] Layers, LossFunction Loss, bool IsDouble)
+        {
+            public ReferenceNetwork Reference => new(Inputs, Layers, Loss);
+
+            public override string ToString() =>
+                Name + ": " + Inputs + " → " + string.Join(" → ", Layers.Select(l => l.Size + " " + l.Activation)) + ", " + Loss + ", " + (IsDouble ? "double" : "float");
+        }
+
+        private static (Topology[], Assembly) Compile()
+        {
+            var random = new Random(20261122);
+            var topologies = new Topology[TopologyCount];
+            var source = new StringBuilder("using BackpropGen;\nnamespace Random\n{\n");
+            for (int i = 0; i < TopologyCount; i++)
+            {
+                int layerCount = random.Next(1, 5); // 2-5 layers counting the input layer
+                var layers = new (int, Activation)[layerCount];
+                for (int l = 0; l < layerCount; l++)
+                {
+                    layers[l] = (random.Next(1, 13), s_activations[random.Next(s_activations.Length)]);
+                }
+
+                var topology = new Topology(
+                    "Net" + i,
+                    random.Next(1, 13),
+                    layers,
+                    random.Next(2) == 0 ? LossFunction.HalfSquaredError : LossFunction.MeanSquaredError,
+                    IsDouble: i % 2 == 1);
+                topologies[i] = topology;
+
+                source.Append("    [Network(").Append(topology.Inputs).Append(", Loss = LossFunction.").Append(topology.Loss)
+                    .Append(", Precision = Precision.").Append(topology.IsDouble ? "Double" : "Single").Append(")]\n");
+                foreach (var (size, activation) in layers)
+                {
+                    source.Append("    [Layer(").Append(size).Append(", Activation.").Append(activation).Append(")]\n");
+                }
+
+                source.Append("    public partial ").Append(i % 4 < 2 ? "class " : "struct ").Append(topology.Name).Append(" { }\n");
+            }
+
+            source.Append("}\n");
+            return (topologies, GeneratorHarness.CompileAndLoad(source.ToString()));
+        }
+
+        private static (Topology Topology, double[] Parameters, double[] Input, double[] Target) Sample(int index)
+        {
+            Topology topology = s_compiled.Value.Topologies[index];
+            var random = new Random(index);
+            double[] parameters = Enumerable.Range(0, topology.Reference.ParameterCount).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+            double[] input = Enumerable.Range(0, topology.Inputs).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+            double[] target = Enumerable.Range(0, topology.Layers[^1].Size).Select(_ => random.NextDouble()).ToArray();
+            return (topology, parameters, input, target);
+        }
+
+        [Fact]
+        public void Topologies_cover_every_activation_loss_and_precision()
+        {
+            Topology[] all = s_compiled.Value.Topologies;
+            Assert.True(all.Length >= 50);
+            Assert.All(s_activations, a => Assert.Contains(all, t => t.Layers.Any(l => l.Activation == a)));
+            Assert.Contains(all, t => t.Loss == LossFunction.MeanSquaredError);
+            Assert.Contains(all, t => t.Loss == LossFunction.HalfSquaredError);
+            Assert.Contains(all, t => t.IsDouble);
+            Assert.Contains(all, t => !t.IsDouble);
+            Assert.Contains(all, t => t.Layers.Length == 4);
+        }
+
+        [Theory]
+        [MemberData(nameof(TopologyIndexes))]
+        public void Gradient_matches_central_finite_differences(int index)
+        {
+            var (topology, parameters, input, target) = Sample(index);
+            if (topology.IsDouble)
+            {
+                // Black box: finite differences of the generated network's own loss.
+                INetwork<double> network = Networks.Create<double>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                network.LoadParameters(parameters);
+                var gradient = new double[network.ParameterCount];
+                double loss = network.AccumulateGradient(input, target, gradient);
+                Assert.Equal(topology.Reference.ComputeLoss(parameters, input, target), loss, 1e-12);
+
+                var numeric = new double[parameters.Length];
+                var probe = (double[])parameters.Clone();
+                const double H = 1e-6;
+                for (int i = 0; i < probe.Length; i++)
+                {
+                    probe[i] = parameters[i] + H;
+                    network.LoadParameters(probe);
+                    double plus = network.ComputeLoss(input, target);
+                    probe[i] = parameters[i] - H;
+                    network.LoadParameters(probe);
+                    double minus = network.ComputeLoss(input, target);
+                    probe[i] = parameters[i];
+                    numeric[i] = (plus - minus) / (2 * H);
+                }
+
+                // Below |∂C/∂θ| = 1e-3·max(1, C) the comparison is absolute: the difference of two losses of
+                // size C over 2h carries about 1e-10·C of rounding noise whatever the gradient.
+                AssertClose(topology, gradient, numeric, tolerance: 1e-6, floor: 1e-3 * Math.Max(1, Math.Abs(loss)));
+            }
+            else
+            {
+                // Float arithmetic has no room for finite differences: take them in double on the reference.
+                INetwork<float> network = Networks.Create<float>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                float[] single = parameters.Select(p => (float)p).ToArray();
+                double[] widened = single.Select(p => (double)p).ToArray();
+                float[] singleInput = input.Select(x => (float)x).ToArray();
+                float[] singleTarget = target.Select(x => (float)x).ToArray();
+                double[] exactInput = singleInput.Select(x => (double)x).ToArray();
+                double[] exactTarget = singleTarget.Select(x => (double)x).ToArray();
+                network.LoadParameters(single);
+                var gradient = new float[network.ParameterCount];
+                float loss = network.AccumulateGradient(singleInput, singleTarget, gradient);
+                double expectedLoss = topology.Reference.ComputeLoss(widened, exactInput, exactTarget);
+                Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * Math.Max(1, Math.Abs(expectedLoss)), $"{topology}: loss {loss} vs {expectedLoss}");
+
+                double[] numeric = topology.Reference.FiniteDifferenceGradient(widened, exactInput, exactTarget);
+                AssertClose(topology, gradient.Select(g => (double)g).ToArray(), numeric, tolerance: 1e-3, floor: 1e-3);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(TopologyIndexes))]
+        public void Forward_matches_the_reference_network(int index)
+        {
+            var (topology, parameters, input, _) = Sample(index);
+            double[] expected = topology.Reference.Forward(parameters, input);
+            if (topology.IsDouble)
+            {
+                INetwork<double> network = Networks.Create<double>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                network.LoadParameters(parameters);
+                var output = new double[network.OutputCount];
+                network.Forward(input, output);
+                AssertClose(topology, output, expected, tolerance: 1e-12, floor: 1e-12);
+            }
+            else
+            {
+                INetwork<float> network = Networks.Create<float>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                network.LoadParameters(parameters.Select(p => (float)p).ToArray());
+                var output = new float[network.OutputCount];
+                network.Forward(input.Select(x => (float)x).ToArray(), output);
+                AssertClose(topology, output.Select(o => (double)o).ToArray(), expected, tolerance: 1e-4, floor: 1e-4);
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(TopologyIndexes))]
+        public void TrainStep_equals_AccumulateGradient_then_ApplyGradient(int index)
+        {
+            var (topology, parameters, input, target) = Sample(index);
+            if (topology.IsDouble)
+            {
+                CompareSteps<double>(topology, parameters, input, target, x => x, 0.1);
+            }
+            else
+            {
+                CompareSteps<float>(topology, parameters, input, target, x => (float)x, 0.1f);
+            }
+        }
+
+        private static void CompareSteps<T>(Topology topology, double[] parameters, double[] input, double[] target, Func<double, T> convert, T learningRate)
+            where T : struct
+        {
+            T[] start = parameters.Select(convert).ToArray();
+            T[] x = input.Select(convert).ToArray();
+            T[] y = target.Select(convert).ToArray();
+
+            INetwork<T> stepped = Networks.Create<T>(s_compiled.Value.Assembly, "Random." + topology.Name);
+            stepped.LoadParameters(start);
+            T stepLoss = stepped.TrainStep(x, y, learningRate);
+
+            INetwork<T> accumulated = Networks.Create<T>(s_compiled.Value.Assembly, "Random." + topology.Name);
+            accumulated.LoadParameters(start);
+            var gradient = new T[accumulated.ParameterCount];
+            T accumulateLoss = accumulated.AccumulateGradient(x, y, gradient);
+            accumulated.ApplyGradient(gradient, learningRate);
+
+            Assert.Equal(accumulateLoss, stepLoss);
+            Assert.Equal(Networks.Parameters(accumulated), Networks.Parameters(stepped));
+            if (gradient.Any(g => !g.Equals(default(T))))
+            {
+                Assert.NotEqual(start, Networks.Parameters(stepped));
+            }
+        }
+
+        private static void AssertClose(Topology topology, double[] actual, double[] expected, double tolerance, double floor)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < actual.Length; i++)
+            {
+                double error = Math.Abs(actual[i] - expected[i]) / Math.Max(floor, Math.Max(Math.Abs(actual[i]), Math.Abs(expected[i])));
+                Assert.True(error < tolerance, $"{topology}: [{i}] is {actual[i]:R}, expected {expected[i]:R} (relative error {error:E2}, tolerance {tolerance:E0})");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests.Infrastructure
+{
+    /// <summary>What one run of the generator produced.</summary>
+    public sealed record GeneratorOutcome(
+        CSharpCompilation Input,
+        Compilation Output,
+        GeneratorDriver Driver,
+        GeneratorDriverRunResult Result)
+    {
+        public ImmutableArray<Diagnostic> GeneratorDiagnostics => Result.Diagnostics;
+
+        /// <summary>Everything the compiler and the generator report about the final compilation, but hidden ones.</summary>
+        public ImmutableArray<Diagnostic> AllDiagnostics =>
+            Output.GetDiagnostics().AddRange(Result.Diagnostics).Where(d => d.Severity != DiagnosticSeverity.Hidden).ToImmutableArray();
+
+        public string GeneratedSource(string hintName) =>
+            Result.Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+
+        public IEnumerable<GeneratedSourceResult> GeneratedSources => Result.Results.SelectMany(r => r.GeneratedSources);
+    }
+
+    /// <summary>Drives the real generator through <see cref="CSharpGeneratorDriver"/>, as the compiler does.</summary>
+    public static class GeneratorHarness
+    {
+        private static readonly ImmutableDictionary<string, ReportDiagnostic> s_sdkNoWarn = new Dictionary<string, ReportDiagnostic>
+        {
+            // The SDK passes /nowarn:1701,1702 (assembly unification) to every build.
+            ["CS1701"] = ReportDiagnostic.Suppress,
+            ["CS1702"] = ReportDiagnostic.Suppress,
+        }.ToImmutableDictionary();
+
+        public static CSharpParseOptions ParseOptions(LanguageVersion languageVersion) =>
+            new(languageVersion, DocumentationMode.Diagnose);
+
+        public static CSharpCompilation CreateCompilation(
+            IEnumerable<string> sources,
+            TargetProfile profile = TargetProfile.Net10,
+            LanguageVersion languageVersion = LanguageVersion.Latest,
+            string assemblyName = "UserAssembly")
+        {
+            CSharpParseOptions parseOptions = ParseOptions(languageVersion);
+            var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
+                .WithOptimizationLevel(OptimizationLevel.Release)
+                .WithNullableContextOptions(languageVersion >= LanguageVersion.CSharp8 || languageVersion == LanguageVersion.Latest ? NullableContextOptions.Enable : NullableContextOptions.Disable)
+                .WithSpecificDiagnosticOptions(s_sdkNoWarn)
+                .WithDeterministic(true);
+            return CSharpCompilation.Create(
+                assemblyName,
+                sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")),
+                ReferenceAssemblies.For(profile),
+                options);
+        }
+
+        public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
+            CSharpGeneratorDriver.Create(
+                new[] { new NetworkGenerator().AsSourceGenerator() },
+                parseOptions: parseOptions,
+                driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+        public static GeneratorOutcome Run(
+            string source,
+            TargetProfile profile = TargetProfile.Net10,
+            LanguageVersion languageVersion = LanguageVersion.Latest) =>
+            Run(new[] { source }, profile, languageVersion);
+
+        public static GeneratorOutcome Run(
+            IEnumerable<string> sources,
+            TargetProfile profile = TargetProfile.Net10,
+            LanguageVersion languageVersion = LanguageVersion.Latest)
+        {
+            CSharpCompilation input = CreateCompilation(sources, profile, languageVersion);
+            GeneratorDriver driver = CreateDriver((CSharpParseOptions)input.SyntaxTrees.First().Options)
+                .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out _);
+            GeneratorDriverRunResult result = driver.GetRunResult();
+            Assert.All(result.Results, r => Assert.Null(r.Exception));
+            return new GeneratorOutcome(input, output, driver, result);
+        }
+
+        /// <summary>Runs the generator, requires a clean compilation (no warnings either), and loads the assembly.</summary>
+        public static Assembly CompileAndLoad(string source, TargetProfile profile = TargetProfile.Net10)
+        {
+            GeneratorOutcome outcome = Run(source, profile);
+            AssertClean(outcome);
+            using var stream = new MemoryStream();
+            var emit = outcome.Output.Emit(stream);
+            Assert.True(emit.Success, string.Join(Environment.NewLine, emit.Diagnostics));
+            return Assembly.Load(stream.ToArray());
+        }
+
+        public static void AssertClean(GeneratorOutcome outcome)
+        {
+            // Test sources need not document their own types; everything generated must be spotless.
+            ImmutableArray<Diagnostic> diagnostics = outcome.AllDiagnostics
+                .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree is { } tree && outcome.Input.SyntaxTrees.Contains(tree)))
+                .ToImmutableArray();
+            Assert.True(diagnostics.IsEmpty, "Expected no diagnostics but got:" + Environment.NewLine + string.Join(Environment.NewLine, diagnostics));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+
+namespace BackpropGen.Generator.Tests.Infrastructure
+{
+    /// <summary>
+    /// Reference assemblies for each <see cref="TargetProfile"/>, located by the test project at build
+    /// time (NuGet packages via PackageDownload, the SDK's ref pack for net10.0), plus the BackpropGen
+    /// runtime every network references.
+    /// </summary>
+    public static class ReferenceAssemblies
+    {
+        private static readonly ConcurrentDictionary<TargetProfile, ImmutableArray<MetadataReference>> s_cache = new();
+
+        public static string RuntimeAssemblyPath => typeof(INetwork<>).Assembly.Location;
+
+        public static string Metadata(string key) =>
+            typeof(ReferenceAssemblies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
+                ?? throw new InvalidOperationException("No metadata " + key);
+
+        public static ImmutableArray<MetadataReference> For(TargetProfile profile) => s_cache.GetOrAdd(profile, Load);
+
+        private static ImmutableArray<MetadataReference> Load(TargetProfile profile)
+        {
+            var paths = new List<string>();
+            string directory = profile switch
+            {
+                TargetProfile.Net10 => Metadata("Net10Refs"),
+                TargetProfile.NetStandard21 => Metadata("NetStandard21Refs"),
+                TargetProfile.NetStandard20 => Metadata("NetStandard20Refs"),
+                _ => throw new ArgumentOutOfRangeException(nameof(profile)),
+            };
+
+            if (!Directory.Exists(directory))
+            {
+                throw new DirectoryNotFoundException("Reference assemblies for " + profile + " are missing: " + directory);
+            }
+
+            paths.AddRange(Directory.GetFiles(directory, "*.dll"));
+            if (profile == TargetProfile.NetStandard20)
+            {
+                paths.Add(Metadata("SystemMemoryRef"));
+            }
+
+            paths.Add(RuntimeAssemblyPath);
+            return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+        }
+    }
+}

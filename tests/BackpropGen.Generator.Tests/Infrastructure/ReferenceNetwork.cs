@@ -1,0 +1,108 @@
+using System;
+
+namespace BackpropGen.Generator.Tests.Infrastructure
+{
+    /// <summary>
+    /// A plain loop-based multilayer perceptron in double, written from MATH.md independently of the
+    /// generator: the yardstick for the generated code's outputs, losses and gradients.
+    /// Parameters are in the canonical order (per layer: weights row by row, then biases).
+    /// </summary>
+    public sealed class ReferenceNetwork
+    {
+        public ReferenceNetwork(int inputs, (int Size, Activation Activation)[] layers, LossFunction loss)
+        {
+            Inputs = inputs;
+            Layers = layers;
+            Loss = loss;
+            int count = 0;
+            int previous = inputs;
+            foreach (var layer in layers)
+            {
+                count += (previous + 1) * layer.Size;
+                previous = layer.Size;
+            }
+
+            ParameterCount = count;
+        }
+
+        public int Inputs { get; }
+
+        public (int Size, Activation Activation)[] Layers { get; }
+
+        public LossFunction Loss { get; }
+
+        public int ParameterCount { get; }
+
+        public double[] Forward(double[] parameters, double[] input)
+        {
+            double[] a = input;
+            int offset = 0;
+            foreach (var layer in Layers)
+            {
+                int n = a.Length;
+                var next = new double[layer.Size];
+                for (int j = 0; j < layer.Size; j++)
+                {
+                    double z = parameters[offset + (layer.Size * n) + j];
+                    for (int k = 0; k < n; k++)
+                    {
+                        z += parameters[offset + (j * n) + k] * a[k];
+                    }
+
+                    next[j] = Activate(layer.Activation, z);
+                }
+
+                offset += (n + 1) * layer.Size;
+                a = next;
+            }
+
+            return a;
+        }
+
+        public double ComputeLoss(double[] parameters, double[] input, double[] target)
+        {
+            double[] output = Forward(parameters, input);
+            double sum = 0;
+            for (int j = 0; j < output.Length; j++)
+            {
+                double e = target[j] - output[j];
+                sum += e * e;
+            }
+
+            return Loss switch
+            {
+                LossFunction.HalfSquaredError => 0.5 * sum,
+                LossFunction.MeanSquaredError => sum / output.Length,
+                _ => throw new NotSupportedException(Loss.ToString()),
+            };
+        }
+
+        /// <summary>∂C/∂θ by central finite differences: (C(θ + h) − C(θ − h)) / 2h.</summary>
+        public double[] FiniteDifferenceGradient(double[] parameters, double[] input, double[] target, double h = 1e-6)
+        {
+            var gradient = new double[parameters.Length];
+            var probe = (double[])parameters.Clone();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                probe[i] = parameters[i] + h;
+                double plus = ComputeLoss(probe, input, target);
+                probe[i] = parameters[i] - h;
+                double minus = ComputeLoss(probe, input, target);
+                probe[i] = parameters[i];
+                gradient[i] = (plus - minus) / (2 * h);
+            }
+
+            return gradient;
+        }
+
+        private static double Activate(Activation activation, double z) => activation switch
+        {
+            Activation.Sigmoid => 1 / (1 + Math.Exp(-z)),
+            Activation.Tanh => Math.Tanh(z),
+            Activation.ReLU => Math.Max(0, z),
+            Activation.LeakyReLU => z > 0 ? z : 0.01 * z,
+            Activation.Linear => z,
+            _ => throw new NotSupportedException(activation.ToString()),
+        };
+    }
+}
