@@ -66,23 +66,36 @@ namespace BackpropGen.Generator
 
         private static void Emit(SourceProductionContext output, NetworkSpec spec, TargetFeatures features)
         {
-            string source;
+            if (TryEmit(spec, features, out string? source, out Diagnostic? failure))
+            {
+                output.AddSource(spec.HintName, SourceText.From(source!, Encoding.UTF8));
+            }
+            else
+            {
+                output.ReportDiagnostic(failure!);
+            }
+        }
+
+        /// <summary>Emits one network; an unexpected exception becomes BPG0015 instead of crashing the build.</summary>
+        internal static bool TryEmit(NetworkSpec spec, TargetFeatures features, out string? source, out Diagnostic? failure)
+        {
             try
             {
                 source = NetworkEmitter.Emit(spec, features);
+                failure = null;
+                return true;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                output.ReportDiagnostic(Diagnostic.Create(
+                source = null;
+                failure = Diagnostic.Create(
                     DiagnosticDescriptors.GeneratorFailure,
                     Location.None,
                     spec.TypeName,
                     exception.GetType().Name,
-                    exception.Message));
-                return;
+                    exception.Message);
+                return false;
             }
-
-            output.AddSource(spec.HintName, SourceText.From(source, Encoding.UTF8));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using BackpropGen.Generator.Diagnostics;
@@ -109,7 +110,9 @@ namespace BackpropGen.Generator.Parsing
                     return null;
                 }
 
-                if (!ReportDuplicateNetworks(type))
+                // With several [Network] attributes nothing is generated: the extra ones are reported
+                // where they stand, and the compiler reports CS0579 too.
+                if (!ReportDuplicateNetworks(type) || type.GetAttributes().Count(IsNetworkAttribute) > 1)
                 {
                     return null;
                 }
@@ -139,7 +142,7 @@ namespace BackpropGen.Generator.Parsing
                             DiagnosticDescriptors.SizeNotPositive,
                             AttributeArguments.Positional(networkAttribute, 0, "inputs", _cancellationToken, networkLocation),
                             "The number of inputs",
-                            inputs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            inputs.ToString(CultureInfo.InvariantCulture));
                     }
 
                     foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
@@ -272,8 +275,8 @@ namespace BackpropGen.Generator.Parsing
                         Report(
                             DiagnosticDescriptors.SizeNotPositive,
                             AttributeArguments.Positional(attribute, 0, "size", _cancellationToken, location),
-                            "The size of layer " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            "The size of layer " + (i + 1).ToString(CultureInfo.InvariantCulture),
+                            size.ToString(CultureInfo.InvariantCulture));
                     }
 
                     ActivationKind activation = ReadEnum<ActivationKind>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
@@ -299,7 +302,7 @@ namespace BackpropGen.Generator.Parsing
                     {
                         if (!isOutput)
                         {
-                            Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], (i + 1).ToString(CultureInfo.InvariantCulture));
                         }
                         else
                         {
@@ -324,16 +327,18 @@ namespace BackpropGen.Generator.Parsing
                 var layerValues = new EquatableArray<LayerSpec>(layers.ToArray());
                 int parameters = NetworkLimits.CountParameters(inputs, layerValues);
                 int neurons = NetworkLimits.CountNeurons(layerValues);
-                if (parameters > NetworkLimits.MaxParameters || neurons > NetworkLimits.MaxNeurons)
+                if (inputs > NetworkLimits.MaxInputs || parameters > NetworkLimits.MaxParameters || neurons > NetworkLimits.MaxNeurons)
                 {
                     Report(
                         DiagnosticDescriptors.NetworkTooLarge,
                         networkLocation,
                         type.Name,
-                        parameters.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        neurons.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        NetworkLimits.MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        NetworkLimits.MaxNeurons.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        Text(inputs),
+                        Text(parameters),
+                        Text(neurons),
+                        Text(NetworkLimits.MaxInputs),
+                        Text(NetworkLimits.MaxParameters),
+                        Text(NetworkLimits.MaxNeurons));
                 }
             }
 
@@ -362,11 +367,13 @@ namespace BackpropGen.Generator.Parsing
                 Report(
                     DiagnosticDescriptors.UndefinedEnumValue,
                     location,
-                    Convert.ToString(constant.Value, System.Globalization.CultureInfo.InvariantCulture) ?? argumentName,
+                    Convert.ToString(constant.Value, CultureInfo.InvariantCulture) ?? argumentName,
                     enumName,
                     string.Join(", ", Enum.GetNames(typeof(TEnum))));
                 return default;
             }
+
+            private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
             private static string? UnsupportedKind(INamedTypeSymbol type)
             {

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BackpropGen.Generator.Diagnostics;
+using BackpropGen.Generator.Model;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// Every BPG diagnostic: its ID, and its exact place. In each source <c>{|…|}</c> marks the span
+    /// the diagnostic must point at; no network is generated for a declaration with an error.
+    /// </summary>
+    public class DiagnosticTests
+    {
+        public static IEnumerable<object[]> Cases => new[]
+        {
+            Case("BPG0001", "[Network(2)][Layer(1, Activation.Sigmoid)] public class {|NotPartial|} { }"),
+            Case("BPG0002", "public class {|Outer|} { [Network(2)][Layer(1, Activation.Sigmoid)] public partial class Inner { } }"),
+            Case("BPG0003", "[Network(2)][Layer(1, Activation.Sigmoid)] public partial class {|Generic|}<T> { }"),
+            Case("BPG0003", "public partial class Outer<T> { [Network(2)][Layer(1, Activation.Sigmoid)] public partial class {|Inner|} { } }"),
+            Case("BPG0004", "[{|Network(2)|}] public partial class NoLayers { }"),
+            Case("BPG0005", "[{|Layer(2, Activation.Sigmoid)|}][Layer(1, Activation.Sigmoid)] public partial class Orphan { }"),
+            Case("BPG0006", "[Network({|0|})][Layer(1, Activation.Sigmoid)] public partial class ZeroInputs { }"),
+            Case("BPG0006", "[Network(inputs: {|-1|})][Layer(1, Activation.Sigmoid)] public partial class NegativeNamedInputs { }"),
+            Case("BPG0006", "[Network(2)][Layer(3, Activation.Tanh)][Layer({|-3|}, Activation.Sigmoid)] public partial class NegativeLayer { }"),
+            Case("BPG0007", "[Network(2)][Layer(2, {|(Activation)42|})] public partial class BadActivation { }"),
+            Case("BPG0007", "[Network(2, Loss = {|(LossFunction)9|})][Layer(2, Activation.Sigmoid)] public partial class BadLoss { }"),
+            Case("BPG0007", "[Network(2, Precision = {|(Precision)3|})][Layer(2, Activation.Sigmoid)] public partial class BadPrecision { }"),
+            Case("BPG0008", "[Network(2)][Layer(2, {|Activation.Softmax|})][Layer(1, Activation.Sigmoid)] public partial class HiddenSoftmax { }"),
+            Case("BPG0009", "[Network(2)][Layer(3, {|Activation.Softmax|})] public partial class SoftmaxOutput { }"),
+            Case("BPG0009", "[Network(2, Loss = {|LossFunction.CrossEntropy|})][Layer(3, Activation.Sigmoid)] public partial class CrossEntropyLoss { }"),
+            Case("BPG0009", "[Network(2, Loss = {|LossFunction.BinaryCrossEntropy|})][Layer(1, Activation.Sigmoid)] public partial class BinaryCrossEntropyLoss { }"),
+            Case("BPG0010", "[{|Network(100)|}][Layer(100, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class TooLarge { }"),
+            Case("BPG0011", "[Network(2)][Layer(2, Activation.Tanh)] public partial class Split { } [{|Layer(1, Activation.Sigmoid)|}] public partial class Split { }"),
+            Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public static partial class StaticClass { }"),
+            Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public partial record RecordNet { }"),
+            Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public readonly partial struct ReadOnlyNet { }"),
+            Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public ref partial struct RefNet { }"),
+            Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public partial interface IInterfaceNet { }"),
+            Case("BPG0012", "[{|Network(2)|}] public enum EnumNet { A }"),
+            Case("BPG0013", "[{|Network|}][Layer(1, Activation.Sigmoid)] public partial class MissingInputs { }"),
+            Case("BPG0013", "[{|Network(\"two\")|}][Layer(1, Activation.Sigmoid)] public partial class StringInputs { }"),
+            Case("BPG0013", "[Network(2)][{|Layer(1)|}] public partial class MissingActivation { }"),
+            Case("BPG0014", "[Network(2)][{|Network(3)|}][Layer(1, Activation.Sigmoid)] public partial class TwoNetworks { }"),
+            Case("BPG0014", "[Network(2)][Layer(1, Activation.Sigmoid)] public partial class TwoDeclarations { } [{|Network(3)|}] public partial class TwoDeclarations { }"),
+        };
+
+        private static object[] Case(string id, string markup) => new object[] { id, markup };
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Reports_the_diagnostic_on_the_offending_syntax(string id, string markup)
+        {
+            const string Prefix = "using BackpropGen;\nnamespace Cases\n{\n";
+            int open = markup.IndexOf("{|", StringComparison.Ordinal);
+            int close = markup.IndexOf("|}", StringComparison.Ordinal);
+            string source = Prefix + markup.Remove(close, 2).Remove(open, 2) + "\n}\n";
+            var expected = new TextSpan(Prefix.Length + open, close - open - 2);
+
+            GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+            Diagnostic[] ours = outcome.GeneratorDiagnostics.Where(d => d.Id.StartsWith("BPG", StringComparison.Ordinal)).ToArray();
+            Diagnostic diagnostic = Assert.Single(ours);
+            Assert.Equal(id, diagnostic.Id);
+            Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+            Assert.Equal(expected, diagnostic.Location.SourceSpan);
+            Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
+            Assert.DoesNotContain("{", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            Assert.Empty(outcome.GeneratedSources);
+        }
+
+        [Fact]
+        public void Every_diagnostic_has_a_test_case()
+        {
+            HashSet<string> tested = Cases.Select(c => (string)c[0]).ToHashSet();
+            tested.Add(DiagnosticDescriptors.GeneratorFailure.Id); // Unexpected_failure_becomes_BPG0015
+            Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(x => x), tested.OrderBy(x => x));
+        }
+
+        [Fact]
+        public void Every_diagnostic_is_documented_with_a_help_link()
+        {
+            string root = ReferenceAssemblies.Metadata("RepositoryRoot");
+            foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+            {
+                string page = Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md");
+                Assert.True(File.Exists(page), "Missing " + page);
+                Assert.StartsWith("# " + descriptor.Id, File.ReadAllText(page), StringComparison.Ordinal);
+                Assert.EndsWith("/docs/diagnostics/" + descriptor.Id + ".md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+                Assert.Contains(descriptor.Id, File.ReadAllText(Path.Combine(root, "README.md")), StringComparison.Ordinal);
+            }
+        }
+
+        [Fact]
+        public void Unexpected_failure_becomes_BPG0015()
+        {
+            var spec = new NetworkSpec(
+                Namespace: null,
+                ContainingTypes: EquatableArray<ContainingTypeSpec>.Empty,
+                TypeName: "Broken",
+                IsStruct: false,
+                HintName: "Broken.BackpropGen.g.cs",
+                Inputs: 2,
+                Layers: new EquatableArray<LayerSpec>(new[] { new LayerSpec(1, (ActivationKind)99) }),
+                Loss: LossKind.HalfSquaredError,
+                Precision: PrecisionKind.Single);
+
+            bool emitted = NetworkGenerator.TryEmit(spec, new TargetFeatures(true, true), out string? source, out Diagnostic? failure);
+
+            Assert.False(emitted);
+            Assert.Null(source);
+            Assert.Equal("BPG0015", failure!.Id);
+            Assert.Contains("Broken", failure.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            Assert.Contains("InvalidOperationException", failure.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+    }
+}

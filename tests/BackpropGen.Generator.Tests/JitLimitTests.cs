@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BackpropGen.Generator.Model;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// The size limit (BPG0010) is there so that no generated method is compiled in MinOpts. This
+    /// checks it with the JIT's own report: networks at the limits are compiled to disk, run once in a
+    /// child process with tiering off (every method goes straight to full optimization unless the JIT
+    /// gives up on it), and the DOTNET_JitStdOutFile summary must show no MinOpts method.
+    /// </summary>
+    public class JitLimitTests
+    {
+        private const int NetworkCount = 6;
+
+        internal static readonly string NetworksAtTheLimits = $$"""
+            using BackpropGen;
+            namespace Limits
+            {
+                // The most parameters in wide layers: (27 + 1) * 26 + (26 + 1) * 1 = 755 parameters.
+                [Network(27)]
+                [Layer(26, Activation.Sigmoid)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class Wide { }
+
+                // The most inputs: {{NetworkLimits.MaxInputs}} → 1.
+                [Network({{NetworkLimits.MaxInputs}})]
+                [Layer(1, Activation.Tanh)]
+                public partial class ManyInputs { }
+
+                // Many inputs and nearly the most parameters: (381 + 1) * 2 + (2 + 1) * 1 = 767 parameters.
+                [Network(381)]
+                [Layer(2, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class ManyInputsAndParameters { }
+
+                // Nearly the most parameters in double over four layers: 198 + 304 + 204 + 52 = 758 parameters.
+                [Network(10, Precision = Precision.Double)]
+                [Layer(18, Activation.ReLU)]
+                [Layer(16, Activation.LeakyReLU)]
+                [Layer(12, Activation.Tanh)]
+                [Layer(4, Activation.Linear)]
+                public partial struct Deep { }
+
+                // The most ReLU neurons (a branch each) in one layer: 1 → {{NetworkLimits.MaxNeurons - 1}} → 1.
+                [Network(1)]
+                [Layer({{NetworkLimits.MaxNeurons - 1}}, Activation.ReLU)]
+                [Layer(1, Activation.Linear)]
+                public partial class WideReLU { }
+
+                // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one LeakyReLU neuron.
+                [Network(1)]
+                {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.LeakyReLU)]", NetworkLimits.MaxNeurons))}}
+                public partial class Chain { }
+            }
+            """;
+
+        [Fact]
+        public void Networks_at_the_limits_are_accepted()
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run(NetworksAtTheLimits);
+            GeneratorHarness.AssertClean(outcome);
+            Assert.Equal(NetworkCount, outcome.GeneratedSources.Count());
+        }
+
+        [Fact]
+        public void No_generated_method_of_a_network_at_the_limits_runs_in_MinOpts()
+        {
+            string directory = Path.Combine(Path.GetTempPath(), "backpropgen-jit-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            try
+            {
+                GeneratorOutcome outcome = GeneratorHarness.Run(NetworksAtTheLimits);
+                GeneratorHarness.AssertClean(outcome);
+                string assemblyPath = Path.Combine(directory, "Limits.dll");
+                using (FileStream file = File.Create(assemblyPath))
+                {
+                    Assert.True(outcome.Output.Emit(file).Success);
+                }
+
+                string report = Path.Combine(directory, "jit.txt");
+                ChildProcess.Result run = ChildProcess.Run(
+                    "dotnet",
+                    new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath },
+                    environment: new Dictionary<string, string>
+                    {
+                        ["DOTNET_TieredCompilation"] = "0",
+                        ["DOTNET_ReadyToRun"] = "1",
+                        ["DOTNET_JitDisasmSummary"] = "1",
+                        ["DOTNET_JitStdOutFile"] = report,
+                    });
+                Assert.True(run.ExitCode == 0, run.Output);
+                Assert.Contains("exercised " + NetworkCount + " networks", run.Output, StringComparison.Ordinal);
+
+                string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
+                foreach (string method in new[] { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" })
+                {
+                    Assert.Equal(NetworkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
+                }
+
+                string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
+                Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
+                Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
