@@ -57,7 +57,7 @@ namespace BackpropGen.Generator.Emit
         public static string OutputGradient(EmitContext c, int j) => c.Spec.Loss switch
         {
             LossKind.HalfSquaredError => Error(j),
-            LossKind.MeanSquaredError => c.Literal(2.0 / c.Size(c.L)) + " * " + Error(j),
+            LossKind.MeanSquaredError => c.Size(c.L) == 2 ? Error(j) : c.Literal(2.0 / c.Size(c.L)) + " * " + Error(j),
             _ => throw Unreachable(c.Spec.Loss),
         };
     }

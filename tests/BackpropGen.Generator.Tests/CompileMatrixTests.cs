@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// The generated code compiles without a single warning for every consumer we promise: .NET 10
+    /// with the latest C#, Unity's netstandard2.1 with C# 9, and netstandard2.0 with C# 7.3 (the
+    /// default language of a netstandard2.0 library project).
+    /// </summary>
+    public class CompileMatrixTests
+    {
+        private const string Networks = """
+            using BackpropGen;
+
+            [Network(2)]
+            [Layer(3, Activation.Sigmoid)]
+            [Layer(1, Activation.Sigmoid)]
+            public partial class GlobalNet { }
+
+            namespace Matrix.Deep
+            {
+                /// <summary>A documented container.</summary>
+                public partial class Outer
+                {
+                    /// <summary>A nested network.</summary>
+                    [Network(3, Loss = LossFunction.MeanSquaredError)]
+                    [Layer(4, Activation.Tanh)]
+                    [Layer(3, Activation.ReLU)]
+                    [Layer(2, Activation.LeakyReLU)]
+                    [Layer(2, Activation.Linear)]
+                    public partial struct Nested { }
+
+                    internal partial class Middle
+                    {
+                        [Network(2, Precision = Precision.Double)]
+                        [Layer(2, Activation.Tanh)]
+                        [Layer(1, Activation.Linear)]
+                        internal partial class Inner { }
+                    }
+                }
+
+                /// <summary>A documented network.</summary>
+                [Network(1, Precision = Precision.Double, Loss = LossFunction.HalfSquaredError)]
+                [Layer(1, Activation.Sigmoid)]
+                public sealed partial class Sealed { }
+            }
+            """;
+
+        public static IEnumerable<object[]> Targets => new[]
+        {
+            new object[] { TargetProfile.Net10, LanguageVersion.Latest },
+            new object[] { TargetProfile.Net10, LanguageVersion.CSharp9 },
+            new object[] { TargetProfile.NetStandard21, LanguageVersion.CSharp9 },
+            new object[] { TargetProfile.NetStandard20, LanguageVersion.CSharp7_3 },
+        };
+
+        [Theory]
+        [MemberData(nameof(Targets))]
+        public void Generated_code_compiles_without_warnings(TargetProfile profile, LanguageVersion languageVersion)
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run(Networks, profile, languageVersion);
+            GeneratorHarness.AssertClean(outcome);
+            Assert.Equal(4, outcome.GeneratedSources.Count());
+
+            using var stream = new MemoryStream();
+            Assert.True(outcome.Output.Emit(stream).Success);
+
+            string all = string.Concat(outcome.GeneratedSources.Select(s => s.SourceText.ToString()));
+            bool hasMathF = profile != TargetProfile.NetStandard20;
+            Assert.Equal(hasMathF, all.Contains("global::System.MathF.", StringComparison.Ordinal));
+            Assert.Equal(languageVersion >= LanguageVersion.CSharp8, all.Contains("#nullable enable", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [MemberData(nameof(Targets))]
+        public void Generated_code_uses_no_loops_reflection_or_allocation(TargetProfile profile, LanguageVersion languageVersion)
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run(Networks, profile, languageVersion);
+            foreach (GeneratedSourceResult source in outcome.GeneratedSources)
+            {
+                SyntaxNode root = source.SyntaxTree.GetRoot();
+                Assert.DoesNotContain(root.DescendantNodes(), n =>
+                    n is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.StackAllocArrayCreationExpressionSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
+
+                // The only object created is the PRNG, a struct.
+                var creations = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>().ToArray();
+                Assert.All(creations, c => Assert.Equal("global::BackpropGen.ParameterRandom", c.Type.ToString()));
+                string text = source.SourceText.ToString();
+                Assert.DoesNotContain("System.Reflection", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("System.Linq", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("typeof(", text, StringComparison.Ordinal);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Linq;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// Whole generated files, reviewed like code: a change to the emitter shows up here as a diff of
+    /// the generated source (accept with BACKPROPGEN_ACCEPT_SNAPSHOTS=1 once it is right).
+    /// </summary>
+    public class SnapshotTests
+    {
+        [Fact]
+        public void Math_md_worked_example()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Walkthrough
+                {
+                    [Network(inputs: 2, Loss = LossFunction.HalfSquaredError)]
+                    [Layer(2, Activation.Sigmoid)]
+                    [Layer(2, Activation.Sigmoid)]
+                    public partial class TinyNet { }
+                }
+                """);
+        }
+
+        [Fact]
+        public void Double_precision_struct_nested_in_a_class()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Demo.Games
+                {
+                    public partial class Agent
+                    {
+                        [Network(3, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+                        [Layer(3, Activation.ReLU)]
+                        [Layer(2, Activation.LeakyReLU)]
+                        [Layer(2, Activation.Linear)]
+                        internal partial struct Brain { }
+                    }
+                }
+                """);
+        }
+
+        [Fact]
+        public void Global_namespace_tanh_network()
+        {
+            Verify("""
+                using BackpropGen;
+
+                [Network(2)]
+                [Layer(4, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                internal partial class XorNet { }
+                """);
+        }
+
+        [Fact]
+        public void Netstandard20_and_CSharp_7_3_use_System_Math_and_no_nullable_directive()
+        {
+            Verify(
+                """
+                using BackpropGen;
+
+                namespace Legacy
+                {
+                    [Network(2)]
+                    [Layer(2, Activation.Tanh)]
+                    [Layer(1, Activation.Sigmoid)]
+                    public partial class OldNet { }
+                }
+                """,
+                TargetProfile.NetStandard20,
+                LanguageVersion.CSharp7_3);
+        }
+
+        [Fact]
+        public void Wide_layer_wraps_long_sums()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Wide
+                {
+                    [Network(10)]
+                    [Layer(10, Activation.Sigmoid)]
+                    [Layer(1, Activation.Linear)]
+                    public partial class TenWide { }
+                }
+                """);
+        }
+
+        private static void Verify(
+            string source,
+            TargetProfile profile = TargetProfile.Net10,
+            LanguageVersion languageVersion = LanguageVersion.Latest,
+            [System.Runtime.CompilerServices.CallerMemberName] string testMethod = "")
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run(source, profile, languageVersion);
+            GeneratorHarness.AssertClean(outcome);
+            GeneratedSourceResult generated = Assert.Single(outcome.GeneratedSources);
+            Snapshot.Verify(generated.SourceText.ToString(), generated.HintName, testMethod: testMethod);
+        }
+    }
+}
