@@ -104,5 +104,22 @@ namespace BackpropGen.Generator.Tests
                 Assert.DoesNotContain("typeof(", text, StringComparison.Ordinal);
             }
         }
-    }
+    
+        [Fact]
+        public void Hint_names_are_unique_per_type()
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run("""
+                using BackpropGen;
+                namespace A { [Network(1)][Layer(1, Activation.Linear)] public partial class Net { } }
+                namespace B { [Network(1)][Layer(1, Activation.Linear)] public partial class Net { } }
+                namespace B { public partial class Outer { [Network(1)][Layer(1, Activation.Linear)] public partial class Net { } } }
+                [Network(1)][Layer(1, Activation.Linear)] public partial class Net { }
+                """);
+
+            GeneratorHarness.AssertClean(outcome);
+            Assert.Equal(
+                new[] { "A.Net.BackpropGen.g.cs", "B.Net.BackpropGen.g.cs", "B.Outer+Net.BackpropGen.g.cs", "Net.BackpropGen.g.cs" },
+                outcome.GeneratedSources.Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal));
+        }
+}
 }

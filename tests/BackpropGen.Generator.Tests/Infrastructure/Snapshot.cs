@@ -20,6 +20,7 @@ namespace BackpropGen.Generator.Tests.Infrastructure
 
         public static void Verify(string actual, string hintName, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
         {
+            testFile = SourcePath(testFile);
             string testClass = Path.GetFileNameWithoutExtension(testFile);
             string name = hintName.EndsWith(".cs", StringComparison.Ordinal) ? hintName.Substring(0, hintName.Length - 3) : hintName;
             string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
@@ -47,6 +48,21 @@ namespace BackpropGen.Generator.Tests.Infrastructure
             throw new XunitException(verified is null
                 ? "No verified snapshot " + verifiedPath + "; review " + receivedPath + " and rerun with " + AcceptVariable + "=1 to accept it."
                 : "Snapshot " + verifiedPath + " differs (received: " + receivedPath + "; accept with " + AcceptVariable + "=1):" + Environment.NewLine + Diff(verified, normalized));
+        }
+
+        /// <summary>
+        /// CI builds (ContinuousIntegrationBuild) map the repository root to "/_/" in caller file
+        /// paths; map it back so snapshots are found next to the test.
+        /// </summary>
+        private static string SourcePath(string path)
+        {
+            const string Mapped = "/_/";
+            if (!File.Exists(path) && path.StartsWith(Mapped, StringComparison.Ordinal))
+            {
+                return Path.Combine(ReferenceAssemblies.Metadata("RepositoryRoot"), path.Substring(Mapped.Length));
+            }
+
+            return path;
         }
 
         private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
