@@ -12,6 +12,8 @@ namespace BackpropGen.Generator.Emit
     internal static class NetworkEmitter
     {
         private static readonly string s_version = typeof(NetworkEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        private const string InputDoc = "/// <param name=\"input\">The input x, of length <see cref=\"InputCount\"/>.</param>";
+        private const string TargetDoc = "/// <param name=\"target\">The target y, of length <see cref=\"OutputCount\"/>.</param>";
         private static readonly string s_generatedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"BackpropGen\", \"" + s_version + "\")]";
 
         public static string Emit(NetworkSpec spec, TargetFeatures features)
@@ -74,7 +76,7 @@ namespace BackpropGen.Generator.Emit
             // Forward
             w.WriteLine();
             w.WriteLine("/// <summary>Runs the network on <paramref name=\"input\"/> and writes its output aᴸ into <paramref name=\"output\"/>.</summary>");
-            w.WriteLine("/// <param name=\"input\">The input x, of length <see cref=\"InputCount\"/>.</param>");
+            w.WriteLine(InputDoc);
             w.WriteLine("/// <param name=\"output\">Receives aᴸ; of length <see cref=\"OutputCount\"/>.</param>");
             w.WriteLine(remarks);
             OpenMethod(w, "public void Forward(" + readOnlySpan + " input, " + span + " output)");
@@ -93,17 +95,12 @@ namespace BackpropGen.Generator.Emit
             // ComputeLoss
             w.WriteLine();
             w.WriteLine("/// <summary>The loss C of the network's output for <paramref name=\"input\"/> against <paramref name=\"target\"/>.</summary>");
-            w.WriteLine("/// <param name=\"input\">The input x, of length <see cref=\"InputCount\"/>.</param>");
-            w.WriteLine("/// <param name=\"target\">The target y, of length <see cref=\"OutputCount\"/>.</param>");
+            w.WriteLine(InputDoc);
+            w.WriteLine(TargetDoc);
             w.WriteLine("/// <returns>C = " + LossEmitter.Formula(c.Spec.Loss).Substring(4) + ".</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " ComputeLoss(" + readOnlySpan + " input, " + readOnlySpan + " target)");
-            CheckLength(w, "input", "InputCount");
-            CheckLength(w, "target", "OutputCount");
-            ForwardEmitter.Emit(w, c);
-            LossEmitter.Emit(w, c);
-            w.WriteLine("return " + LossEmitter.LossLocal + ";");
-            w.CloseBrace();
+            EmitSampleBody(w, c, backward: null);
 
             // TrainStep
             w.WriteLine();
@@ -111,39 +108,24 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("/// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for");
             w.WriteLine("/// every weight and bias. Every gradient is taken from the parameters as they were before the step.");
             w.WriteLine("/// </summary>");
-            w.WriteLine("/// <param name=\"input\">The input x, of length <see cref=\"InputCount\"/>.</param>");
-            w.WriteLine("/// <param name=\"target\">The target y, of length <see cref=\"OutputCount\"/>.</param>");
+            w.WriteLine(InputDoc);
+            w.WriteLine(TargetDoc);
             w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
             w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update).</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
-            CheckLength(w, "input", "InputCount");
-            CheckLength(w, "target", "OutputCount");
-            ForwardEmitter.Emit(w, c);
-            LossEmitter.Emit(w, c);
-            BackwardEmitter.Emit(w, c, GradientUse.Descend);
-            w.WriteLine();
-            w.WriteLine("return " + LossEmitter.LossLocal + ";");
-            w.CloseBrace();
+            EmitSampleBody(w, c, GradientUse.Descend);
 
             // AccumulateGradient
             w.WriteLine();
             w.WriteLine("/// <summary>Adds ∂C/∂θ for one sample into <paramref name=\"gradient\"/> (canonical order) without changing the parameters.</summary>");
-            w.WriteLine("/// <param name=\"input\">The input x, of length <see cref=\"InputCount\"/>.</param>");
-            w.WriteLine("/// <param name=\"target\">The target y, of length <see cref=\"OutputCount\"/>.</param>");
+            w.WriteLine(InputDoc);
+            w.WriteLine(TargetDoc);
             w.WriteLine("/// <param name=\"gradient\">The running gradient sum, of length <see cref=\"ParameterCount\"/>; this sample's gradient is added to it.</param>");
             w.WriteLine("/// <returns>The sample's loss C.</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " AccumulateGradient(" + readOnlySpan + " input, " + readOnlySpan + " target, " + span + " gradient)");
-            CheckLength(w, "input", "InputCount");
-            CheckLength(w, "target", "OutputCount");
-            CheckLength(w, "gradient", "ParameterCount");
-            ForwardEmitter.Emit(w, c);
-            LossEmitter.Emit(w, c);
-            BackwardEmitter.Emit(w, c, GradientUse.Accumulate);
-            w.WriteLine();
-            w.WriteLine("return " + LossEmitter.LossLocal + ";");
-            w.CloseBrace();
+            EmitSampleBody(w, c, GradientUse.Accumulate);
 
             // ApplyGradient
             w.WriteLine();
@@ -187,6 +169,31 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void InitializeParameters(int seed)");
             ParameterEmitter.EmitInitializeBody(w, c);
+            w.CloseBrace();
+        }
+
+        /// <summary>
+        /// The body shared by ComputeLoss, TrainStep and AccumulateGradient: argument checks, the
+        /// forward pass, the loss, and (when <paramref name="backward"/> is set) the backward pass.
+        /// </summary>
+        private static void EmitSampleBody(SourceWriter w, EmitContext c, GradientUse? backward)
+        {
+            CheckLength(w, "input", "InputCount");
+            CheckLength(w, "target", "OutputCount");
+            if (backward == GradientUse.Accumulate)
+            {
+                CheckLength(w, "gradient", "ParameterCount");
+            }
+
+            ForwardEmitter.Emit(w, c);
+            LossEmitter.Emit(w, c);
+            if (backward is { } use)
+            {
+                BackwardEmitter.Emit(w, c, use);
+                w.WriteLine();
+            }
+
+            w.WriteLine("return " + LossEmitter.LossLocal + ";");
             w.CloseBrace();
         }
 
