@@ -43,12 +43,19 @@ namespace BackpropGen.Generator.Tests
                     layers[l] = (random.Next(1, 13), s_activations[random.Next(s_activations.Length)]);
                 }
 
-                var topology = new Topology(
-                    "Net" + i,
-                    random.Next(1, 13),
-                    layers,
-                    random.Next(2) == 0 ? LossFunction.HalfSquaredError : LossFunction.MeanSquaredError,
-                    IsDouble: i % 2 == 1);
+                // A quarter each: half squared error, mean squared error, softmax with cross-entropy,
+                // sigmoid with binary cross-entropy (the last two fix the output layer's activation).
+                LossFunction loss = (LossFunction)(i % 8 / 2);
+                if (loss == LossFunction.CrossEntropy)
+                {
+                    layers[^1] = (random.Next(2, 8), Activation.Softmax);
+                }
+                else if (loss == LossFunction.BinaryCrossEntropy)
+                {
+                    layers[^1] = (layers[^1].Item1, Activation.Sigmoid);
+                }
+
+                var topology = new Topology("Net" + i, random.Next(1, 13), layers, loss, IsDouble: i % 2 == 1);
                 topologies[i] = topology;
 
                 source.Append("    [Network(").Append(topology.Inputs).Append(", Loss = LossFunction.").Append(topology.Loss)
@@ -72,6 +79,14 @@ namespace BackpropGen.Generator.Tests
             double[] parameters = Enumerable.Range(0, topology.Reference.ParameterCount).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
             double[] input = Enumerable.Range(0, topology.Inputs).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
             double[] target = Enumerable.Range(0, topology.Layers[^1].Size).Select(_ => random.NextDouble()).ToArray();
+            if (topology.Loss == LossFunction.CrossEntropy)
+            {
+                // A distribution, as cross-entropy's fused δᴸ = aᴸ − y assumes: one-hot every other time.
+                double total = target.Sum();
+                target = index % 4 == 3
+                    ? target.Select((_, j) => j == index % target.Length ? 1.0 : 0.0).ToArray()
+                    : target.Select(t => t / total).ToArray();
+            }
             return (topology, parameters, input, target);
         }
 
@@ -81,8 +96,8 @@ namespace BackpropGen.Generator.Tests
             Topology[] all = s_compiled.Value.Topologies;
             Assert.True(all.Length >= 50);
             Assert.All(s_activations, a => Assert.Contains(all, t => t.Layers.Any(l => l.Activation == a)));
-            Assert.Contains(all, t => t.Loss == LossFunction.MeanSquaredError);
-            Assert.Contains(all, t => t.Loss == LossFunction.HalfSquaredError);
+            Assert.All(Enum.GetValues<LossFunction>(), loss => Assert.Contains(all, t => t.Loss == loss));
+            Assert.Contains(all, t => t.Layers[^1].Activation == Activation.Softmax);
             Assert.Contains(all, t => t.IsDouble);
             Assert.Contains(all, t => !t.IsDouble);
             Assert.Contains(all, t => t.Layers.Length == 4);

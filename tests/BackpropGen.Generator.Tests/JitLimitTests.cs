@@ -16,7 +16,7 @@ namespace BackpropGen.Generator.Tests
     /// </summary>
     public class JitLimitTests
     {
-        private const int NetworkCount = 6;
+        private const int NetworkCount = 7;
 
         internal static readonly string NetworksAtTheLimits = $$"""
             using BackpropGen;
@@ -52,6 +52,12 @@ namespace BackpropGen.Generator.Tests
                 [Layer({{NetworkLimits.MaxNeurons - 1}}, Activation.ReLU)]
                 [Layer(1, Activation.Linear)]
                 public partial class WideReLU { }
+
+                // A wide softmax output (max, exponentials and log-softmax per output): 300 + 312 = 612 parameters.
+                [Network(24, Loss = LossFunction.CrossEntropy)]
+                [Layer(12, Activation.Tanh)]
+                [Layer(24, Activation.Softmax)]
+                public partial class WideSoftmax { }
 
                 // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one LeakyReLU neuron.
                 [Network(1)]

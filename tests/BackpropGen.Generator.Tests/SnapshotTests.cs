@@ -81,6 +81,38 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Softmax_with_cross_entropy_is_fused()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Flowers
+                {
+                    [Network(4, Loss = LossFunction.CrossEntropy)]
+                    [Layer(5, Activation.Tanh)]
+                    [Layer(3, Activation.Softmax)]
+                    public partial class IrisNet { }
+                }
+                """);
+        }
+
+        [Fact]
+        public void Sigmoid_with_binary_cross_entropy_is_fused()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Flags
+                {
+                    [Network(3, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+                    [Layer(4, Activation.ReLU)]
+                    [Layer(2, Activation.Sigmoid)]
+                    public partial class MultiLabel { }
+                }
+                """);
+        }
+
+        [Fact]
         public void Wide_layer_wraps_long_sums()
         {
             Verify("""

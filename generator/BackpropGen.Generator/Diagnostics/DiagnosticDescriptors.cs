@@ -52,10 +52,8 @@ namespace BackpropGen.Generator.Diagnostics
             "Softmax on a hidden layer",
             "Softmax can only be the activation of the output layer; choose Sigmoid, Tanh, ReLU, LeakyReLU or Linear for hidden layer {0}");
 
-        public static readonly DiagnosticDescriptor NotSupportedYet = Error(
-            "BPG0009",
-            "Not supported yet",
-            "{0} is not supported yet by this version of BackpropGen; {1}");
+        // BPG0009 ("not supported yet", for Softmax and the cross-entropy losses) was retired when they
+        // arrived; its ID is not reused.
 
         public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
             "BPG0010",
@@ -87,6 +85,11 @@ namespace BackpropGen.Generator.Diagnostics
             "BackpropGen failed unexpectedly",
             "BackpropGen could not generate '{0}' because of an unexpected {1}: {2}; please report this with the declaration");
 
+        public static readonly DiagnosticDescriptor LossDoesNotFitOutputLayer = Error(
+            "BPG0016",
+            "Loss does not fit the output layer",
+            "{0}; {1}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [TypeNotPartial.Id] = TypeNotPartial,
@@ -97,13 +100,13 @@ namespace BackpropGen.Generator.Diagnostics
             [SizeNotPositive.Id] = SizeNotPositive,
             [UndefinedEnumValue.Id] = UndefinedEnumValue,
             [SoftmaxOnHiddenLayer.Id] = SoftmaxOnHiddenLayer,
-            [NotSupportedYet.Id] = NotSupportedYet,
             [NetworkTooLarge.Id] = NetworkTooLarge,
             [LayersOnSeveralDeclarations.Id] = LayersOnSeveralDeclarations,
             [UnsupportedTypeKind.Id] = UnsupportedTypeKind,
             [InvalidAttributeArguments.Id] = InvalidAttributeArguments,
             [DuplicateNetwork.Id] = DuplicateNetwork,
             [GeneratorFailure.Id] = GeneratorFailure,
+            [LossDoesNotFitOutputLayer.Id] = LossDoesNotFitOutputLayer,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -37,17 +37,12 @@ namespace BackpropGen.Generator.Emit
 
         private static void EmitOutputDeltas(SourceWriter w, EmitContext c)
         {
-            int l = c.L;
-            string derivative = ActivationMath.DerivativeFormula(c.ActivationOf(l));
             w.WriteLine();
             w.WriteLine("// Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down");
-            w.WriteLine("// δ" + Sup(l) + "ⱼ = ∂C/∂a" + Sup(l) + "ⱼ · σ'(z" + Sup(l) + "ⱼ), " + LossEmitter.OutputGradientFormula(c.Spec.Loss) + ", " + derivative);
-            for (int j = 0; j < c.Size(l); j++)
+            w.WriteLine(LossEmitter.OutputDeltaFormula(c));
+            for (int j = 0; j < c.Size(c.L); j++)
             {
-                string gradient = LossEmitter.OutputGradient(c, j);
-                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), Z(l, j), A(l, j));
-                string value = sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
-                w.WriteLine(c.T + " " + Delta(l, j) + " = " + value + ";");
+                w.WriteLine(c.T + " " + Delta(c.L, j) + " = " + LossEmitter.OutputDelta(c, j) + ";");
             }
         }
 

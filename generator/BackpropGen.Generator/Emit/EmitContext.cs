@@ -58,6 +58,17 @@ namespace BackpropGen.Generator.Emit
 
         public static string Error(int j) => "e" + I(j);
 
+        public static string Target(int j) => "y" + I(j);
+
+        /// <summary>maxₖ zˡₖ of a Softmax layer.</summary>
+        public static string SoftmaxMax(int l) => "m" + I(l);
+
+        /// <summary>e^(zˡⱼ − m) of a Softmax layer.</summary>
+        public static string SoftmaxExp(int l, int j) => "s" + I(l) + "_" + I(j);
+
+        /// <summary>Σₖ e^(zˡₖ − m) of a Softmax layer.</summary>
+        public static string SoftmaxSum(int l) => "sum" + I(l);
+
         /// <summary>Index of w^l_jk in canonical order: layer by layer, weights row by row, then biases.</summary>
         public int WeightIndex(int l, int j, int k) => _layerOffsets[l] + (j * Size(l - 1)) + k;
 
@@ -98,6 +109,13 @@ namespace BackpropGen.Generator.Emit
         public string Exp(string argument) => MathCall("Exp", argument);
 
         public string Tanh(string argument) => MathCall("Tanh", argument);
+
+        public string Log(string argument) => MathCall("Log", argument);
+
+        /// <summary>System.Math has float and double overloads of Max and Abs on every target.</summary>
+        public static string Max(string left, string right) => "global::System.Math.Max(" + left + ", " + right + ")";
+
+        public static string Abs(string argument) => "global::System.Math.Abs(" + argument + ")";
 
         private string MathCall(string function, string argument)
         {

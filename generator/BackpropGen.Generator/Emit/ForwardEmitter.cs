@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using BackpropGen.Generator.Model;
 using static BackpropGen.Generator.Emit.EmitContext;
 using static BackpropGen.Generator.Emit.Notation;
 
@@ -35,11 +36,45 @@ namespace BackpropGen.Generator.Emit
                     ExpressionWriter.WriteSum(w, c.T + " " + Z(l, j), terms);
                 }
 
+                if (c.ActivationOf(l) == ActivationKind.Softmax)
+                {
+                    EmitSoftmax(w, c, l);
+                    continue;
+                }
+
                 w.WriteLine("// a" + Sup(l) + "ⱼ = σ(z" + Sup(l) + "ⱼ), " + ActivationMath.Formula(c.ActivationOf(l)));
                 for (int j = 0; j < c.Size(l); j++)
                 {
                     w.WriteLine(c.T + " " + A(l, j) + " = " + ActivationMath.Apply(c, c.ActivationOf(l), Z(l, j)) + ";");
                 }
+            }
+        }
+
+        /// <summary>
+        /// aˡⱼ = e^(zˡⱼ − m) / Σₖ e^(zˡₖ − m) with m = maxₖ zˡₖ: subtracting the largest logit keeps every
+        /// exponential in (0, 1], so large logits cannot overflow to ∞ (and ∞/∞ to NaN).
+        /// </summary>
+        private static void EmitSoftmax(SourceWriter w, EmitContext c, int l)
+        {
+            string up = Sup(l);
+            w.WriteLine("// a" + up + "ⱼ = softmax(z" + up + ")ⱼ = e^(z" + up + "ⱼ − m) / Σₖ e^(z" + up + "ₖ − m), m = maxₖ z" + up + "ₖ (so no e^… exceeds 1)");
+            w.WriteLine(c.T + " " + SoftmaxMax(l) + " = " + Z(l, 0) + ";");
+            for (int j = 1; j < c.Size(l); j++)
+            {
+                w.WriteLine(SoftmaxMax(l) + " = " + Max(SoftmaxMax(l), Z(l, j)) + ";");
+            }
+
+            var exponentials = new List<string>(c.Size(l));
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                w.WriteLine(c.T + " " + SoftmaxExp(l, j) + " = " + c.Exp(Z(l, j) + " - " + SoftmaxMax(l)) + ";");
+                exponentials.Add(SoftmaxExp(l, j));
+            }
+
+            ExpressionWriter.WriteSum(w, c.T + " " + SoftmaxSum(l), exponentials);
+            for (int j = 0; j < c.Size(l); j++)
+            {
+                w.WriteLine(c.T + " " + A(l, j) + " = " + SoftmaxExp(l, j) + " / " + SoftmaxSum(l) + ";");
             }
         }
     }

@@ -5,60 +5,126 @@ using static BackpropGen.Generator.Emit.Notation;
 
 namespace BackpropGen.Generator.Emit
 {
-    /// <summary>The loss C of one sample and the output errors eⱼ = aᴸⱼ − yⱼ it is built from.</summary>
+    /// <summary>
+    /// The loss C of one sample and the output layer's error signal δᴸ. For cross-entropy losses the
+    /// generator writes the fused form (δᴸ = aᴸ − y, or (aᴸ − y)/n), never a softmax Jacobian.
+    /// </summary>
     internal static class LossEmitter
     {
         public const string LossLocal = "loss";
+
+        /// <summary>The smallest probability the cross-entropy takes the log of: ln never sees 0.</summary>
+        public static double ProbabilityFloor(EmitContext c) => c.IsDouble ? 1e-15 : 1e-7;
 
         public static string Formula(LossKind loss) => loss switch
         {
             LossKind.HalfSquaredError => "C = ½ Σⱼ (yⱼ − aᴸⱼ)²",
             LossKind.MeanSquaredError => "C = (1/n) Σⱼ (yⱼ − aᴸⱼ)²",
+            LossKind.BinaryCrossEntropy => "C = −(1/n) Σⱼ [yⱼ ln aᴸⱼ + (1 − yⱼ) ln(1 − aᴸⱼ)]",
+            LossKind.CrossEntropy => "C = −Σⱼ yⱼ ln aᴸⱼ",
             _ => throw Unreachable(loss),
         };
 
-        /// <summary>∂C/∂aᴸⱼ in terms of eⱼ, for the comments.</summary>
-        public static string OutputGradientFormula(LossKind loss) => loss switch
-        {
-            LossKind.HalfSquaredError => "∂C/∂aᴸⱼ = eⱼ",
-            LossKind.MeanSquaredError => "∂C/∂aᴸⱼ = 2 eⱼ / n",
-            _ => throw Unreachable(loss),
-        };
-
-        /// <summary>Writes eⱼ = aᴸⱼ − yⱼ for every output and <c>loss</c> = C.</summary>
+        /// <summary>Writes yⱼ, eⱼ = aᴸⱼ − yⱼ for every output and <c>loss</c> = C.</summary>
         public static void Emit(SourceWriter w, EmitContext c)
         {
-            int n = c.Size(c.L);
+            int l = c.L;
+            int n = c.Size(l);
             w.WriteLine();
-            w.WriteLine("// e" + "ⱼ = a" + Sup(c.L) + "ⱼ − yⱼ, the output error");
+            w.WriteLine("// y = the target; eⱼ = a" + Sup(l) + "ⱼ − yⱼ, the output error");
             for (int j = 0; j < n; j++)
             {
-                w.WriteLine(c.T + " " + Error(j) + " = " + A(c.L, j) + " - target[" + Count(j) + "];");
+                w.WriteLine(c.T + " " + Target(j) + " = target[" + Count(j) + "];");
             }
 
-            var squares = new List<string>(n);
             for (int j = 0; j < n; j++)
             {
-                squares.Add(Error(j) + " * " + Error(j));
+                w.WriteLine(c.T + " " + Error(j) + " = " + A(l, j) + " - " + Target(j) + ";");
             }
 
-            w.WriteLine("// " + Formula(c.Spec.Loss).Replace("ᴸ", Sup(c.L)) + ", n = " + Count(n));
-            double scale = c.Spec.Loss switch
+            string formula = Formula(c.Spec.Loss).Replace("ᴸ", Sup(l));
+            var terms = new List<string>(n);
+            switch (c.Spec.Loss)
             {
-                LossKind.HalfSquaredError => 0.5,
-                LossKind.MeanSquaredError => 1.0 / n,
-                _ => throw Unreachable(c.Spec.Loss),
-            };
+                case LossKind.HalfSquaredError:
+                case LossKind.MeanSquaredError:
+                    w.WriteLine("// " + formula + ", n = " + Count(n));
+                    for (int j = 0; j < n; j++)
+                    {
+                        terms.Add(Error(j) + " * " + Error(j));
+                    }
 
-            ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, squares, c.Literal(scale));
+                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(c.Spec.Loss == LossKind.HalfSquaredError ? 0.5 : 1.0 / n));
+                    break;
+
+                case LossKind.BinaryCrossEntropy:
+                    // Written from the logits: ln a = −ln(1 + e⁻ᶻ) and ln(1 − a) = −z − ln(1 + e⁻ᶻ), so each
+                    // term is max(z, 0) − z y + ln(1 + e^(−|z|)): exact, and finite for any finite z.
+                    w.WriteLine("// " + formula + ", n = " + Count(n));
+                    w.WriteLine("//   = (1/n) Σⱼ [max(z" + Sup(l) + "ⱼ, 0) − z" + Sup(l) + "ⱼ yⱼ + ln(1 + e^(−|z" + Sup(l) + "ⱼ|))], from the logits: never ln 0");
+                    for (int j = 0; j < n; j++)
+                    {
+                        terms.Add(Max(Z(l, j), c.Literal(0)) + " - " + Z(l, j) + " * " + Target(j) + " + " + c.Log(c.Literal(1) + " + " + c.Exp("-" + Abs(Z(l, j)))));
+                    }
+
+                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(1.0 / n));
+                    break;
+
+                case LossKind.CrossEntropy:
+                    // Log-softmax: ln aⱼ = zⱼ − m − ln Σₖ e^(zₖ − m), exact where aⱼ itself would round to 0.
+                    string lnSum = "ln" + SoftmaxSum(l);
+                    double floor = ProbabilityFloor(c);
+                    w.WriteLine("// " + formula + ", with ln a" + Sup(l) + "ⱼ = z" + Sup(l) + "ⱼ − m − ln Σₖ e^(z" + Sup(l) + "ₖ − m) (log-softmax),");
+                    w.WriteLine("// floored at ln " + (c.IsDouble ? "1e-15" : "1e-7") + " so a saturated output gives a large finite loss, never ∞");
+                    w.WriteLine(c.T + " " + lnSum + " = " + c.Log(SoftmaxSum(l)) + ";");
+                    for (int j = 0; j < n; j++)
+                    {
+                        terms.Add(Target(j) + " * " + Max(Z(l, j) + " - " + SoftmaxMax(l) + " - " + lnSum, c.Literal(System.Math.Log(floor))));
+                    }
+
+                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(-1));
+                    break;
+
+                default:
+                    throw Unreachable(c.Spec.Loss);
+            }
         }
 
-        /// <summary>∂C/∂aᴸⱼ as an expression of eⱼ.</summary>
-        public static string OutputGradient(EmitContext c, int j) => c.Spec.Loss switch
+        /// <summary>The comment line that explains δᴸ.</summary>
+        public static string OutputDeltaFormula(EmitContext c)
         {
-            LossKind.HalfSquaredError => Error(j),
-            LossKind.MeanSquaredError => c.Size(c.L) == 2 ? Error(j) : c.Literal(2.0 / c.Size(c.L)) + " * " + Error(j),
-            _ => throw Unreachable(c.Spec.Loss),
-        };
+            string up = Sup(c.L);
+            string delta = "// δ" + up + "ⱼ = ";
+            return c.Spec.Loss switch
+            {
+                LossKind.HalfSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = eⱼ, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
+                LossKind.MeanSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = 2 eⱼ / n, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
+                LossKind.BinaryCrossEntropy => delta + "(a" + up + "ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)",
+                LossKind.CrossEntropy => delta + "a" + up + "ⱼ − yⱼ = eⱼ: softmax and cross-entropy fused (no Jacobian; needs Σⱼ yⱼ = 1)",
+                _ => throw Unreachable(c.Spec.Loss),
+            };
+        }
+
+        /// <summary>δᴸⱼ as an expression of eⱼ and the output layer's z and a.</summary>
+        public static string OutputDelta(EmitContext c, int j)
+        {
+            int n = c.Size(c.L);
+            switch (c.Spec.Loss)
+            {
+                case LossKind.HalfSquaredError:
+                case LossKind.MeanSquaredError:
+                    string gradient = c.Spec.Loss == LossKind.MeanSquaredError && n != 2
+                        ? c.Literal(2.0 / n) + " * " + Error(j)
+                        : Error(j);
+                    string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(c.L), Z(c.L, j), A(c.L, j));
+                    return sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
+                case LossKind.BinaryCrossEntropy:
+                    return n == 1 ? Error(j) : Error(j) + " * " + c.Literal(1.0 / n);
+                case LossKind.CrossEntropy:
+                    return Error(j);
+                default:
+                    throw Unreachable(c.Spec.Loss);
+            }
+        }
     }
 }

@@ -295,34 +295,15 @@ namespace BackpropGen.Generator.Parsing
                 Location networkLocation,
                 List<Location> activationLocations)
             {
-                for (int i = 0; i < layers.Count; i++)
+                for (int i = 0; i < layers.Count - 1; i++)
                 {
-                    bool isOutput = i == layers.Count - 1;
                     if (layers[i].Activation == ActivationKind.Softmax)
                     {
-                        if (!isOutput)
-                        {
-                            Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], (i + 1).ToString(CultureInfo.InvariantCulture));
-                        }
-                        else
-                        {
-                            Report(
-                                DiagnosticDescriptors.NotSupportedYet,
-                                activationLocations[i],
-                                "A Softmax output layer",
-                                "use a Sigmoid, Tanh or Linear output layer with HalfSquaredError or MeanSquaredError for now");
-                        }
+                        Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], Text(i + 1));
                     }
                 }
 
-                if (loss is LossKind.BinaryCrossEntropy or LossKind.CrossEntropy)
-                {
-                    Report(
-                        DiagnosticDescriptors.NotSupportedYet,
-                        AttributeArguments.Named(networkAttribute, "Loss", _cancellationToken, networkLocation),
-                        "The " + loss + " loss",
-                        "use LossFunction.HalfSquaredError or LossFunction.MeanSquaredError for now");
-                }
+                ValidateLossAndOutput(layers[layers.Count - 1].Activation, loss, networkAttribute, networkLocation, activationLocations[layers.Count - 1]);
 
                 var layerValues = new EquatableArray<LayerSpec>(layers.ToArray());
                 int parameters = NetworkLimits.CountParameters(inputs, layerValues);
@@ -339,6 +320,39 @@ namespace BackpropGen.Generator.Parsing
                         Text(NetworkLimits.MaxInputs),
                         Text(NetworkLimits.MaxParameters),
                         Text(NetworkLimits.MaxNeurons));
+                }
+            }
+
+            /// <summary>
+            /// The cross-entropy losses come fused with their output activation (δᴸ = aᴸ − y), so each
+            /// needs its own; Softmax has no squared-error form here (that would need its Jacobian).
+            /// </summary>
+            private void ValidateLossAndOutput(ActivationKind output, LossKind loss, AttributeData networkAttribute, Location networkLocation, Location outputLocation)
+            {
+                Location lossLocation = AttributeArguments.Named(networkAttribute, "Loss", _cancellationToken, networkLocation);
+                if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
+                {
+                    Report(
+                        DiagnosticDescriptors.LossDoesNotFitOutputLayer,
+                        lossLocation,
+                        "LossFunction.CrossEntropy needs a Softmax output layer, but the output layer is " + output,
+                        "make the last [Layer] Activation.Softmax, or use BinaryCrossEntropy (Sigmoid output) or a squared-error loss");
+                }
+                else if (loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
+                {
+                    Report(
+                        DiagnosticDescriptors.LossDoesNotFitOutputLayer,
+                        lossLocation,
+                        "LossFunction.BinaryCrossEntropy needs a Sigmoid output layer, but the output layer is " + output,
+                        "make the last [Layer] Activation.Sigmoid, or use CrossEntropy (Softmax output) or a squared-error loss");
+                }
+                else if (output == ActivationKind.Softmax && loss != LossKind.CrossEntropy)
+                {
+                    Report(
+                        DiagnosticDescriptors.LossDoesNotFitOutputLayer,
+                        outputLocation,
+                        "A Softmax output layer needs LossFunction.CrossEntropy, but the loss is " + loss,
+                        "add Loss = LossFunction.CrossEntropy to [Network], or use a Sigmoid or Linear output layer");
                 }
             }
 

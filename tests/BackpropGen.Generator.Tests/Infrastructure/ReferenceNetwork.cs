@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace BackpropGen.Generator.Tests.Infrastructure
 {
@@ -33,48 +34,79 @@ namespace BackpropGen.Generator.Tests.Infrastructure
 
         public int ParameterCount { get; }
 
-        public double[] Forward(double[] parameters, double[] input)
+        public double[] Forward(double[] parameters, double[] input) => ForwardWithLogits(parameters, input).Output;
+
+        /// <summary>The output aᴸ and the output layer's weighted inputs zᴸ.</summary>
+        public (double[] Output, double[] Logits) ForwardWithLogits(double[] parameters, double[] input)
         {
             double[] a = input;
+            double[] z = Array.Empty<double>();
             int offset = 0;
             foreach (var layer in Layers)
             {
                 int n = a.Length;
-                var next = new double[layer.Size];
+                z = new double[layer.Size];
                 for (int j = 0; j < layer.Size; j++)
                 {
-                    double z = parameters[offset + (layer.Size * n) + j];
+                    z[j] = parameters[offset + (layer.Size * n) + j];
                     for (int k = 0; k < n; k++)
                     {
-                        z += parameters[offset + (j * n) + k] * a[k];
+                        z[j] += parameters[offset + (j * n) + k] * a[k];
                     }
-
-                    next[j] = Activate(layer.Activation, z);
                 }
 
+                a = layer.Activation == Activation.Softmax ? Softmax(z) : Array.ConvertAll(z, v => Activate(layer.Activation, v));
                 offset += (n + 1) * layer.Size;
-                a = next;
             }
 
-            return a;
+            return (a, z);
         }
 
         public double ComputeLoss(double[] parameters, double[] input, double[] target)
         {
-            double[] output = Forward(parameters, input);
+            var (output, logits) = ForwardWithLogits(parameters, input);
+            int count = output.Length;
             double sum = 0;
-            for (int j = 0; j < output.Length; j++)
+            switch (Loss)
             {
-                double e = target[j] - output[j];
-                sum += e * e;
-            }
+                case LossFunction.HalfSquaredError:
+                case LossFunction.MeanSquaredError:
+                    for (int j = 0; j < count; j++)
+                    {
+                        double e = target[j] - output[j];
+                        sum += e * e;
+                    }
 
-            return Loss switch
-            {
-                LossFunction.HalfSquaredError => 0.5 * sum,
-                LossFunction.MeanSquaredError => sum / output.Length,
-                _ => throw new NotSupportedException(Loss.ToString()),
-            };
+                    return Loss == LossFunction.HalfSquaredError ? 0.5 * sum : sum / count;
+
+                case LossFunction.BinaryCrossEntropy:
+                    // Straight from the definition, on the probabilities.
+                    for (int j = 0; j < count; j++)
+                    {
+                        sum += (target[j] * Math.Log(output[j])) + ((1 - target[j]) * Math.Log(1 - output[j]));
+                    }
+
+                    return -sum / count;
+
+                case LossFunction.CrossEntropy:
+                    for (int j = 0; j < count; j++)
+                    {
+                        sum += target[j] * Math.Log(output[j]);
+                    }
+
+                    return -sum;
+
+                default:
+                    throw new NotSupportedException(Loss.ToString());
+            }
+        }
+
+        private static double[] Softmax(double[] z)
+        {
+            double max = z.Max();
+            double[] e = Array.ConvertAll(z, v => Math.Exp(v - max));
+            double total = e.Sum();
+            return Array.ConvertAll(e, v => v / total);
         }
 
         /// <summary>∂C/∂θ by central finite differences: (C(θ + h) − C(θ − h)) / 2h.</summary>

@@ -142,9 +142,11 @@ namespace Demo.Games
                 double a3_0 = z3_0;
                 double a3_1 = z3_1;
 
-                // eⱼ = a³ⱼ − yⱼ, the output error
-                double e0 = a3_0 - target[0];
-                double e1 = a3_1 - target[1];
+                // y = the target; eⱼ = a³ⱼ − yⱼ, the output error
+                double y0 = target[0];
+                double y1 = target[1];
+                double e0 = a3_0 - y0;
+                double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
                 return loss;
@@ -195,14 +197,16 @@ namespace Demo.Games
                 double a3_0 = z3_0;
                 double a3_1 = z3_1;
 
-                // eⱼ = a³ⱼ − yⱼ, the output error
-                double e0 = a3_0 - target[0];
-                double e1 = a3_1 - target[1];
+                // y = the target; eⱼ = a³ⱼ − yⱼ, the output error
+                double y0 = target[0];
+                double y1 = target[1];
+                double e0 = a3_0 - y0;
+                double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂aᴸⱼ = 2 eⱼ / n, σ'(z) = 1
+                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = 2 eⱼ / n, σ'(z) = 1
                 double d3_0 = e0;
                 double d3_1 = e1;
 
@@ -296,14 +300,16 @@ namespace Demo.Games
                 double a3_0 = z3_0;
                 double a3_1 = z3_1;
 
-                // eⱼ = a³ⱼ − yⱼ, the output error
-                double e0 = a3_0 - target[0];
-                double e1 = a3_1 - target[1];
+                // y = the target; eⱼ = a³ⱼ − yⱼ, the output error
+                double y0 = target[0];
+                double y1 = target[1];
+                double e0 = a3_0 - y0;
+                double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂aᴸⱼ = 2 eⱼ / n, σ'(z) = 1
+                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = 2 eⱼ / n, σ'(z) = 1
                 double d3_0 = e0;
                 double d3_1 = e1;
 

@@ -109,8 +109,9 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
         float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
 
-        // eⱼ = a²ⱼ − yⱼ, the output error
-        float e0 = a2_0 - target[0];
+        // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+        float y0 = target[0];
+        float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
         return loss;
@@ -152,13 +153,14 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
         float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
 
-        // eⱼ = a²ⱼ − yⱼ, the output error
-        float e0 = a2_0 - target[0];
+        // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+        float y0 = target[0];
+        float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
 
         // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-        // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+        // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
         float d2_0 = e0 * (a2_0 * (1f - a2_0));
 
         // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
@@ -227,13 +229,14 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
         float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
 
-        // eⱼ = a²ⱼ − yⱼ, the output error
-        float e0 = a2_0 - target[0];
+        // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+        float y0 = target[0];
+        float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
 
         // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-        // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+        // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
         float d2_0 = e0 * (a2_0 * (1f - a2_0));
 
         // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²

@@ -103,9 +103,11 @@ namespace Walkthrough
             float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
             float a2_1 = 1f / (1f + global::System.MathF.Exp(-z2_1));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
-            float e1 = a2_1 - target[1];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float y1 = target[1];
+            float e0 = a2_0 - y0;
+            float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
             return loss;
@@ -145,14 +147,16 @@ namespace Walkthrough
             float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
             float a2_1 = 1f / (1f + global::System.MathF.Exp(-z2_1));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
-            float e1 = a2_1 - target[1];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float y1 = target[1];
+            float e0 = a2_0 - y0;
+            float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
             float d2_0 = e0 * (a2_0 * (1f - a2_0));
             float d2_1 = e1 * (a2_1 * (1f - a2_1));
 
@@ -213,14 +217,16 @@ namespace Walkthrough
             float a2_0 = 1f / (1f + global::System.MathF.Exp(-z2_0));
             float a2_1 = 1f / (1f + global::System.MathF.Exp(-z2_1));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
-            float e1 = a2_1 - target[1];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float y1 = target[1];
+            float e0 = a2_0 - y0;
+            float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
             float d2_0 = e0 * (a2_0 * (1f - a2_0));
             float d2_1 = e1 * (a2_1 * (1f - a2_1));
 

@@ -94,8 +94,9 @@ namespace Legacy
             // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
             float a2_0 = 1f / (1f + (float)global::System.Math.Exp(-z2_0));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
             return loss;
@@ -133,13 +134,14 @@ namespace Legacy
             // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
             float a2_0 = 1f / (1f + (float)global::System.Math.Exp(-z2_0));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
             float d2_0 = e0 * (a2_0 * (1f - a2_0));
 
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
@@ -194,13 +196,14 @@ namespace Legacy
             // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
             float a2_0 = 1f / (1f + (float)global::System.Math.Exp(-z2_0));
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = a (1 − a)
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
             float d2_0 = e0 * (a2_0 * (1f - a2_0));
 
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²

@@ -277,8 +277,9 @@ namespace Wide
             // a²ⱼ = σ(z²ⱼ), σ(z) = z
             float a2_0 = z2_0;
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
             return loss;
@@ -351,13 +352,14 @@ namespace Wide
             // a²ⱼ = σ(z²ⱼ), σ(z) = z
             float a2_0 = z2_0;
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = 1
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
             float d2_0 = e0;
 
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
@@ -567,13 +569,14 @@ namespace Wide
             // a²ⱼ = σ(z²ⱼ), σ(z) = z
             float a2_0 = z2_0;
 
-            // eⱼ = a²ⱼ − yⱼ, the output error
-            float e0 = a2_0 - target[0];
+            // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+            float y0 = target[0];
+            float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂aᴸⱼ = eⱼ, σ'(z) = 1
+            // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
             float d2_0 = e0;
 
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
