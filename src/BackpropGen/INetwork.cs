@@ -36,8 +36,14 @@ namespace BackpropGen
         /// <summary>Adds ∂C/∂θ for one sample into <paramref name="gradient"/> (canonical order) and returns the sample's loss.</summary>
         T AccumulateGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient);
 
-        /// <summary>θ ← θ − α · gradient, in canonical parameter order.</summary>
+        /// <summary>
+        /// One step of the network's optimizer (<see cref="NetworkAttribute.Optimizer"/>) with the given
+        /// gradient, in canonical parameter order; for SGD, θ ← θ − α · gradient.
+        /// </summary>
         void ApplyGradient(ReadOnlySpan<T> gradient, T learningRate);
+
+        /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count); nothing for SGD.</summary>
+        void ResetOptimizerState();
 
         /// <summary>Writes every parameter, in canonical order, into <paramref name="destination"/>.</summary>
         void CopyParametersTo(Span<T> destination);

@@ -34,5 +34,26 @@ namespace BackpropGen
 
         /// <summary>The floating-point type of the network. Default: <see cref="BackpropGen.Precision.Single"/>.</summary>
         public Precision Precision { get; set; } = Precision.Single;
+
+        /// <summary>The update rule of <c>TrainStep</c> and <c>ApplyGradient</c>. Default: <see cref="BackpropGen.Optimizer.Sgd"/>.</summary>
+        public Optimizer Optimizer { get; set; } = Optimizer.Sgd;
+
+        /// <summary>μ of <see cref="BackpropGen.Optimizer.Momentum"/>, in [0, 1). Default 0.9.</summary>
+        public double Momentum { get; set; } = 0.9;
+
+        /// <summary>β₁ of <see cref="BackpropGen.Optimizer.Adam"/> (decay of the first moment), in [0, 1). Default 0.9.</summary>
+        public double Beta1 { get; set; } = 0.9;
+
+        /// <summary>β₂ of <see cref="BackpropGen.Optimizer.Adam"/> (decay of the second moment), in [0, 1). Default 0.999.</summary>
+        public double Beta2 { get; set; } = 0.999;
+
+        /// <summary>ε of <see cref="BackpropGen.Optimizer.Adam"/>, added to √v̂; greater than 0. Default 1e-8.</summary>
+        public double Epsilon { get; set; } = 1e-8;
+
+        /// <summary>
+        /// L2 weight decay λ ≥ 0 for every optimizer: the gradient becomes g + λ θ for every parameter,
+        /// biases included (as PyTorch's <c>weight_decay</c>). Default 0.
+        /// </summary>
+        public double WeightDecay { get; set; }
     }
 }

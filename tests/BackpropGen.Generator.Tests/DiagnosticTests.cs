@@ -36,6 +36,13 @@ namespace BackpropGen.Generator.Tests
             Case("BPG0016", "[Network(2, Loss = LossFunction.MeanSquaredError)][Layer(3, {|Activation.Softmax|})] public partial class SoftmaxWithMeanSquaredError { }"),
             Case("BPG0016", "[Network(2, Loss = {|LossFunction.CrossEntropy|})][Layer(3, Activation.Sigmoid)] public partial class CrossEntropyWithSigmoid { }"),
             Case("BPG0016", "[Network(2, Loss = {|LossFunction.BinaryCrossEntropy|})][Layer(1, Activation.Tanh)] public partial class BinaryCrossEntropyWithTanh { }"),
+            Case("BPG0017", "[Network(2, Optimizer = Optimizer.Adam, Beta1 = {|1.0|})][Layer(1, Activation.Sigmoid)] public partial class BetaOne { }"),
+            Case("BPG0017", "[Network(2, Optimizer = Optimizer.Adam, Beta2 = {|-0.5|})][Layer(1, Activation.Sigmoid)] public partial class NegativeBeta { }"),
+            Case("BPG0017", "[Network(2, Optimizer = Optimizer.Momentum, Momentum = {|1.5|})][Layer(1, Activation.Sigmoid)] public partial class BigMomentum { }"),
+            Case("BPG0017", "[Network(2, Optimizer = Optimizer.Adam, Epsilon = {|0|})][Layer(1, Activation.Sigmoid)] public partial class ZeroEpsilon { }"),
+            Case("BPG0017", "[Network(2, WeightDecay = {|-1e-4|})][Layer(1, Activation.Sigmoid)] public partial class NegativeDecay { }"),
+            Case("BPG0017", "[Network(2, WeightDecay = {|double.NaN|})][Layer(1, Activation.Sigmoid)] public partial class NaNDecay { }"),
+            Case("BPG0007", "[Network(2, Optimizer = {|(Optimizer)7|})][Layer(1, Activation.Sigmoid)] public partial class BadOptimizer { }"),
             Case("BPG0010", "[{|Network(100)|}][Layer(100, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class TooLarge { }"),
             Case("BPG0011", "[Network(2)][Layer(2, Activation.Tanh)] public partial class Split { } [{|Layer(1, Activation.Sigmoid)|}] public partial class Split { }"),
             Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public static partial class StaticClass { }"),
@@ -109,7 +116,8 @@ namespace BackpropGen.Generator.Tests
                 Inputs: 2,
                 Layers: new EquatableArray<LayerSpec>(new[] { new LayerSpec(1, (ActivationKind)99) }),
                 Loss: LossKind.HalfSquaredError,
-                Precision: PrecisionKind.Single);
+                Precision: PrecisionKind.Single,
+                Optimizer: OptimizerSpec.Default);
 
             bool emitted = NetworkGenerator.TryEmit(spec, new TargetFeatures(true, true), out string? source, out Diagnostic? failure);
 

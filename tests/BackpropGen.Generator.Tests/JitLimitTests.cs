@@ -16,7 +16,7 @@ namespace BackpropGen.Generator.Tests
     /// </summary>
     public class JitLimitTests
     {
-        private const int NetworkCount = 7;
+        private const int NetworkCount = 9;
 
         internal static readonly string NetworksAtTheLimits = $$"""
             using BackpropGen;
@@ -58,6 +58,18 @@ namespace BackpropGen.Generator.Tests
                 [Layer(12, Activation.Tanh)]
                 [Layer(24, Activation.Softmax)]
                 public partial class WideSoftmax { }
+
+                // The most parameters with Adam and weight decay: ApplyGradient split into 128-parameter blocks.
+                [Network(27, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
+                [Layer(26, Activation.Sigmoid)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class WideAdam { }
+
+                // Many inputs with momentum in double.
+                [Network(381, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
+                [Layer(2, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial struct ManyInputsMomentum { }
 
                 // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one LeakyReLU neuron.
                 [Network(1)]

@@ -210,6 +210,7 @@ namespace BackpropGen.Generator.Tests
         [InlineData(typeof(Activation), typeof(ActivationKind))]
         [InlineData(typeof(LossFunction), typeof(LossKind))]
         [InlineData(typeof(Precision), typeof(PrecisionKind))]
+        [InlineData(typeof(Optimizer), typeof(OptimizerKind))]
         public void Generator_enums_mirror_the_public_enums(Type publicEnum, Type generatorEnum)
         {
             Assert.Equal(

@@ -113,6 +113,22 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Adam_with_weight_decay_keeps_its_state_in_fields()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Tuned
+                {
+                    [Network(2, Optimizer = Optimizer.Adam, WeightDecay = 0.0001)]
+                    [Layer(2, Activation.Tanh)]
+                    [Layer(1, Activation.Sigmoid)]
+                    public partial class AdamNet { }
+                }
+                """);
+        }
+
+        [Fact]
         public void Wide_layer_wraps_long_sums()
         {
             Verify("""

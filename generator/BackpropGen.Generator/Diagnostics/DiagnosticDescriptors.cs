@@ -90,6 +90,11 @@ namespace BackpropGen.Generator.Diagnostics
             "Loss does not fit the output layer",
             "{0}; {1}");
 
+        public static readonly DiagnosticDescriptor HyperparameterOutOfRange = Error(
+            "BPG0017",
+            "Optimizer hyperparameter out of range",
+            "{0} = {1} is out of range: {2}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [TypeNotPartial.Id] = TypeNotPartial,
@@ -107,6 +112,7 @@ namespace BackpropGen.Generator.Diagnostics
             [DuplicateNetwork.Id] = DuplicateNetwork,
             [GeneratorFailure.Id] = GeneratorFailure,
             [LossDoesNotFitOutputLayer.Id] = LossDoesNotFitOutputLayer,
+            [HyperparameterOutOfRange.Id] = HyperparameterOutOfRange,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

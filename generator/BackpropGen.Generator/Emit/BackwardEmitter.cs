@@ -12,6 +12,9 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>gradient[i] += ∂C/∂θᵢ (AccumulateGradient).</summary>
         Accumulate,
+
+        /// <summary>gradient[i] = ∂C/∂θᵢ into a stack buffer that ApplyGradient then consumes (TrainStep of a stateful optimizer).</summary>
+        Store,
     }
 
     /// <summary>
@@ -70,21 +73,21 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             if (use == GradientUse.Descend)
             {
-                w.WriteLine("// Layer " + Count(l) + " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α ∂C/∂w" + up + "ⱼₖ, with ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
+                w.WriteLine("// Layer " + Count(l) + " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α ∂C/∂w" + up + "ⱼₖ, with ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ"
+                    + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w" + up + "ⱼₖ: weight decay)" : string.Empty));
             }
             else
             {
                 w.WriteLine("// Layer " + Count(l) + " gradient, gradient[" + Count(c.LayerStart(l)) + ".." + Count(c.LayerEnd(l)) + "): ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
             }
 
+            string? decay = c.Spec.Optimizer.WeightDecay > 0 ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
             for (int j = 0; j < c.Size(l); j++)
             {
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
                     string gradient = A(l - 1, k) + " * " + Delta(l, j);
-                    w.WriteLine(use == GradientUse.Descend
-                        ? W(l, j, k) + " -= learningRate * (" + gradient + ");"
-                        : "gradient[" + Count(c.WeightIndex(l, j, k)) + "] += " + gradient + ";");
+                    w.WriteLine(Statement(c, use, W(l, j, k), c.WeightIndex(l, j, k), gradient, decay));
                 }
             }
 
@@ -93,9 +96,25 @@ namespace BackpropGen.Generator.Emit
                 : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
             for (int j = 0; j < c.Size(l); j++)
             {
-                w.WriteLine(use == GradientUse.Descend
-                    ? B(l, j) + " -= learningRate * " + Delta(l, j) + ";"
-                    : "gradient[" + Count(c.BiasIndex(l, j)) + "] += " + Delta(l, j) + ";");
+                w.WriteLine(Statement(c, use, B(l, j), c.BiasIndex(l, j), Delta(l, j), decay));
+            }
+        }
+
+        private static string Statement(EmitContext c, GradientUse use, string field, int index, string gradient, string? decay)
+        {
+            switch (use)
+            {
+                case GradientUse.Descend:
+                    // SGD in place; weight decay λ adds λ θ to the gradient.
+                    return decay is null
+                        ? field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";"
+                        : field + " -= learningRate * (" + gradient + decay + field + ");";
+                case GradientUse.Accumulate:
+                    return "gradient[" + Count(index) + "] += " + gradient + ";";
+                case GradientUse.Store:
+                    return "gradient[" + Count(index) + "] = " + gradient + ";";
+                default:
+                    throw Unreachable(use);
             }
         }
     }

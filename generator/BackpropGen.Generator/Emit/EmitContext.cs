@@ -76,6 +76,26 @@ namespace BackpropGen.Generator.Emit
 
         public int LayerStart(int l) => _layerOffsets[l];
 
+        /// <summary>Every parameter field with its canonical index, in canonical order.</summary>
+        public System.Collections.Generic.IEnumerable<(string Field, int Index, int Layer)> Parameters()
+        {
+            for (int l = 1; l <= L; l++)
+            {
+                for (int j = 0; j < Size(l); j++)
+                {
+                    for (int k = 0; k < Size(l - 1); k++)
+                    {
+                        yield return (W(l, j, k), WeightIndex(l, j, k), l);
+                    }
+                }
+
+                for (int j = 0; j < Size(l); j++)
+                {
+                    yield return (B(l, j), BiasIndex(l, j), l);
+                }
+            }
+        }
+
         public int LayerEnd(int l) => _layerOffsets[l + 1];
 
         /// <summary>A literal of the network's type that reads back as exactly the same number.</summary>
@@ -111,6 +131,8 @@ namespace BackpropGen.Generator.Emit
         public string Tanh(string argument) => MathCall("Tanh", argument);
 
         public string Log(string argument) => MathCall("Log", argument);
+
+        public string Sqrt(string argument) => MathCall("Sqrt", argument);
 
         /// <summary>System.Math has float and double overloads of Max and Abs on every target.</summary>
         public static string Max(string left, string right) => "global::System.Math.Max(" + left + ", " + right + ")";

@@ -72,6 +72,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("int " + c.InterfaceName + ".ParameterCount => ParameterCount;");
             w.WriteLine();
             ParameterEmitter.EmitFields(w, c);
+            OptimizerEmitter.EmitFields(w, c);
 
             // Forward
             w.WriteLine();
@@ -105,8 +106,9 @@ namespace BackpropGen.Generator.Emit
             // TrainStep
             w.WriteLine();
             w.WriteLine("/// <summary>");
-            w.WriteLine("/// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for");
-            w.WriteLine("/// every weight and bias. Every gradient is taken from the parameters as they were before the step.");
+            w.WriteLine("/// One training step on one sample: forward pass, backward pass, and an update of every weight and bias");
+            w.WriteLine("/// by the network's optimizer (" + c.Spec.Optimizer.Kind + "). Every gradient is taken from the parameters as they");
+            w.WriteLine("/// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.");
             w.WriteLine("/// </summary>");
             w.WriteLine(InputDoc);
             w.WriteLine(TargetDoc);
@@ -114,7 +116,8 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update).</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
-            EmitSampleBody(w, c, GradientUse.Descend);
+            // A stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.
+            EmitSampleBody(w, c, c.Spec.Optimizer.HasState ? GradientUse.Store : GradientUse.Descend);
 
             // AccumulateGradient
             w.WriteLine();
@@ -129,13 +132,25 @@ namespace BackpropGen.Generator.Emit
 
             // ApplyGradient
             w.WriteLine();
-            w.WriteLine("/// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>");
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// One " + c.Spec.Optimizer.Kind + " step with <paramref name=\"gradient\"/> as ∂C/∂θ, for every weight and bias in canonical order" + (c.Spec.Optimizer.Kind == OptimizerKind.Sgd ? ": θ ← θ − α · gradient." : "."));
+            w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"gradient\">∂C/∂θ (for example summed or averaged by <see cref=\"AccumulateGradient\"/>), of length <see cref=\"ParameterCount\"/>.</param>");
             w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
             w.WriteLine(remarks);
             OpenMethod(w, "public void ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
             CheckLength(w, "gradient", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " -= learningRate * gradient[" + Count(i) + "];");
+            var blocks = new System.Collections.Generic.List<string>();
+            OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
+            w.CloseBrace();
+            OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
+
+            // ResetOptimizerState
+            w.WriteLine();
+            w.WriteLine("/// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void ResetOptimizerState()");
+            OptimizerEmitter.EmitResetBody(w, c);
             w.CloseBrace();
 
             // CopyParametersTo
@@ -150,12 +165,13 @@ namespace BackpropGen.Generator.Emit
 
             // LoadParameters
             w.WriteLine();
-            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order.</summary>");
+            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order (and restarts the optimizer).</summary>");
             w.WriteLine("/// <param name=\"source\">The parameters; of length <see cref=\"ParameterCount\"/>.</param>");
             w.WriteLine(remarks);
             OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
             CheckLength(w, "source", "ParameterCount");
             ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];");
+            EmitOptimizerRestart(w, c);
             w.CloseBrace();
 
             // InitializeParameters
@@ -169,6 +185,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void InitializeParameters(int seed)");
             ParameterEmitter.EmitInitializeBody(w, c);
+            EmitOptimizerRestart(w, c);
             w.CloseBrace();
         }
 
@@ -187,14 +204,35 @@ namespace BackpropGen.Generator.Emit
 
             ForwardEmitter.Emit(w, c);
             LossEmitter.Emit(w, c);
+            if (backward == GradientUse.Store)
+            {
+                w.WriteLine();
+                w.WriteLine("// The optimizer keeps state, so the step goes through ApplyGradient with g = ∂C/∂θ on the stack.");
+                w.WriteLine("global::System.Span<" + c.T + "> gradient = stackalloc " + c.T + "[ParameterCount];");
+            }
+
             if (backward is { } use)
             {
                 BackwardEmitter.Emit(w, c, use);
                 w.WriteLine();
             }
 
+            if (backward == GradientUse.Store)
+            {
+                w.WriteLine("ApplyGradient(gradient, learningRate);");
+            }
+
             w.WriteLine("return " + LossEmitter.LossLocal + ";");
             w.CloseBrace();
+        }
+
+        /// <summary>New parameters make the optimizer's moments meaningless: start it afresh.</summary>
+        private static void EmitOptimizerRestart(SourceWriter w, EmitContext c)
+        {
+            if (c.Spec.Optimizer.HasState)
+            {
+                w.WriteLine("ResetOptimizerState();");
+            }
         }
 
         private static void EmitConstant(SourceWriter w, string name, int value, string summary)
@@ -227,6 +265,7 @@ namespace BackpropGen.Generator.Emit
             }
 
             text.Append("; loss ").Append(c.Spec.Loss)
+                .Append("; optimizer ").Append(c.Spec.Optimizer.Kind)
                 .Append("; ").Append(c.T)
                 .Append("; ").Append(Pluralize(c.Spec.ParameterCount, "parameter"))
                 .Append(".</remarks>");

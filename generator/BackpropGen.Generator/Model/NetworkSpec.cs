@@ -13,7 +13,8 @@ namespace BackpropGen.Generator.Model
         int Inputs,
         EquatableArray<LayerSpec> Layers,
         LossKind Loss,
-        PrecisionKind Precision)
+        PrecisionKind Precision,
+        OptimizerSpec Optimizer)
     {
         public int Outputs => Layers[Layers.Count - 1].Size;
 

@@ -133,6 +133,7 @@ namespace BackpropGen.Generator.Parsing
                 int inputs = 0;
                 LossKind loss = LossKind.HalfSquaredError;
                 PrecisionKind precision = PrecisionKind.Single;
+                OptimizerSpec optimizer = OptimizerSpec.Default;
                 if (ReadableArguments(networkAttribute, "Network", networkLocation))
                 {
                     inputs = (int)networkAttribute.ConstructorArguments[0].Value!;
@@ -155,6 +156,24 @@ namespace BackpropGen.Generator.Parsing
                                 break;
                             case "Precision":
                                 precision = ReadEnum<PrecisionKind>(named.Value, "Precision", "Precision", location);
+                                break;
+                            case "Optimizer":
+                                optimizer = optimizer with { Kind = ReadEnum<OptimizerKind>(named.Value, "Optimizer", "Optimizer", location) };
+                                break;
+                            case "Momentum":
+                                optimizer = optimizer with { Momentum = ReadHyperparameter(named, location, 0, 1, "μ must be in [0, 1), for example 0.9") };
+                                break;
+                            case "Beta1":
+                                optimizer = optimizer with { Beta1 = ReadHyperparameter(named, location, 0, 1, "β₁ must be in [0, 1), for example 0.9") };
+                                break;
+                            case "Beta2":
+                                optimizer = optimizer with { Beta2 = ReadHyperparameter(named, location, 0, 1, "β₂ must be in [0, 1), for example 0.999") };
+                                break;
+                            case "Epsilon":
+                                optimizer = optimizer with { Epsilon = ReadHyperparameter(named, location, double.Epsilon, double.MaxValue, "ε must be greater than 0, for example 1e-8") };
+                                break;
+                            case "WeightDecay":
+                                optimizer = optimizer with { WeightDecay = ReadHyperparameter(named, location, 0, double.MaxValue, "λ must be 0 or more, for example 1e-4") };
                                 break;
                         }
                     }
@@ -182,7 +201,8 @@ namespace BackpropGen.Generator.Parsing
                     Inputs: inputs,
                     Layers: new EquatableArray<LayerSpec>(layers.ToArray()),
                     Loss: loss,
-                    Precision: precision);
+                    Precision: precision,
+                    Optimizer: optimizer);
             }
 
             /// <summary>Reports the [Network] attributes past the first; returns false when this declaration holds none of the first.</summary>
@@ -368,6 +388,18 @@ namespace BackpropGen.Generator.Parsing
                 }
 
                 return readable;
+            }
+
+            /// <summary>A finite double in [<paramref name="min"/>, <paramref name="maxExclusive"/>), else BPG0017.</summary>
+            private double ReadHyperparameter(KeyValuePair<string, TypedConstant> named, Location location, double min, double maxExclusive, string rule)
+            {
+                double value = System.Convert.ToDouble(named.Value.Value, CultureInfo.InvariantCulture);
+                if (double.IsNaN(value) || double.IsInfinity(value) || value < min || value >= maxExclusive)
+                {
+                    Report(DiagnosticDescriptors.HyperparameterOutOfRange, location, named.Key, value.ToString("R", CultureInfo.InvariantCulture), rule);
+                }
+
+                return value;
             }
 
             private TEnum ReadEnum<TEnum>(TypedConstant constant, string enumName, string argumentName, Location location)

@@ -59,7 +59,7 @@ namespace Demo.Games
             /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
             /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
             /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public void Forward(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
             {
@@ -105,7 +105,7 @@ namespace Demo.Games
             /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
             /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
             /// <returns>C = (1/n) Σⱼ (yⱼ − aᴸⱼ)².</returns>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public double ComputeLoss(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
             {
@@ -153,14 +153,15 @@ namespace Demo.Games
             }
 
             /// <summary>
-            /// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for
-            /// every weight and bias. Every gradient is taken from the parameters as they were before the step.
+            /// One training step on one sample: forward pass, backward pass, and an update of every weight and bias
+            /// by the network's optimizer (Sgd). Every gradient is taken from the parameters as they
+            /// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.
             /// </summary>
             /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
             /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
             /// <param name="learningRate">The step size α.</param>
             /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public double TrainStep(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
             {
@@ -262,7 +263,7 @@ namespace Demo.Games
             /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
             /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
             /// <returns>The sample's loss C.</returns>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public double AccumulateGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradient)
             {
@@ -360,48 +361,59 @@ namespace Demo.Games
                 return loss;
             }
 
-            /// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>
+            /// <summary>
+            /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
+            /// </summary>
             /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
             /// <param name="learningRate">The step size α.</param>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public void ApplyGradient(global::System.ReadOnlySpan<double> gradient, double learningRate)
             {
                 if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+                // θ ← θ − α g, g = gradient[i]
                 // Layer 1
-                _w1_0_0 -= learningRate * gradient[0];
-                _w1_0_1 -= learningRate * gradient[1];
-                _w1_0_2 -= learningRate * gradient[2];
-                _w1_1_0 -= learningRate * gradient[3];
-                _w1_1_1 -= learningRate * gradient[4];
-                _w1_1_2 -= learningRate * gradient[5];
-                _w1_2_0 -= learningRate * gradient[6];
-                _w1_2_1 -= learningRate * gradient[7];
-                _w1_2_2 -= learningRate * gradient[8];
-                _b1_0 -= learningRate * gradient[9];
-                _b1_1 -= learningRate * gradient[10];
-                _b1_2 -= learningRate * gradient[11];
+                _w1_0_0 -= learningRate * (gradient[0]);
+                _w1_0_1 -= learningRate * (gradient[1]);
+                _w1_0_2 -= learningRate * (gradient[2]);
+                _w1_1_0 -= learningRate * (gradient[3]);
+                _w1_1_1 -= learningRate * (gradient[4]);
+                _w1_1_2 -= learningRate * (gradient[5]);
+                _w1_2_0 -= learningRate * (gradient[6]);
+                _w1_2_1 -= learningRate * (gradient[7]);
+                _w1_2_2 -= learningRate * (gradient[8]);
+                _b1_0 -= learningRate * (gradient[9]);
+                _b1_1 -= learningRate * (gradient[10]);
+                _b1_2 -= learningRate * (gradient[11]);
                 // Layer 2
-                _w2_0_0 -= learningRate * gradient[12];
-                _w2_0_1 -= learningRate * gradient[13];
-                _w2_0_2 -= learningRate * gradient[14];
-                _w2_1_0 -= learningRate * gradient[15];
-                _w2_1_1 -= learningRate * gradient[16];
-                _w2_1_2 -= learningRate * gradient[17];
-                _b2_0 -= learningRate * gradient[18];
-                _b2_1 -= learningRate * gradient[19];
+                _w2_0_0 -= learningRate * (gradient[12]);
+                _w2_0_1 -= learningRate * (gradient[13]);
+                _w2_0_2 -= learningRate * (gradient[14]);
+                _w2_1_0 -= learningRate * (gradient[15]);
+                _w2_1_1 -= learningRate * (gradient[16]);
+                _w2_1_2 -= learningRate * (gradient[17]);
+                _b2_0 -= learningRate * (gradient[18]);
+                _b2_1 -= learningRate * (gradient[19]);
                 // Layer 3
-                _w3_0_0 -= learningRate * gradient[20];
-                _w3_0_1 -= learningRate * gradient[21];
-                _w3_1_0 -= learningRate * gradient[22];
-                _w3_1_1 -= learningRate * gradient[23];
-                _b3_0 -= learningRate * gradient[24];
-                _b3_1 -= learningRate * gradient[25];
+                _w3_0_0 -= learningRate * (gradient[20]);
+                _w3_0_1 -= learningRate * (gradient[21]);
+                _w3_1_0 -= learningRate * (gradient[22]);
+                _w3_1_1 -= learningRate * (gradient[23]);
+                _b3_0 -= learningRate * (gradient[24]);
+                _b3_1 -= learningRate * (gradient[25]);
+            }
+
+            /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
+            [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+            public void ResetOptimizerState()
+            {
+                // SGD keeps no state.
             }
 
             /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
             /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public void CopyParametersTo(global::System.Span<double> destination)
             {
@@ -437,9 +449,9 @@ namespace Demo.Games
                 destination[25] = _b3_1;
             }
 
-            /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order.</summary>
+            /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
             /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public void LoadParameters(global::System.ReadOnlySpan<double> source)
             {
@@ -481,7 +493,7 @@ namespace Demo.Games
             /// The same seed gives the same parameters on every platform.
             /// </summary>
             /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; double; 26 parameters.</remarks>
+            /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public void InitializeParameters(int seed)
             {

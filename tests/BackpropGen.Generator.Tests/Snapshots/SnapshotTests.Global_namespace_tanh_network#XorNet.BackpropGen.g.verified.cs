@@ -45,7 +45,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
     /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
     /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
@@ -81,7 +81,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
     /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
     /// <returns>C = ½ Σⱼ (yⱼ − aᴸⱼ)².</returns>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
     {
@@ -118,14 +118,15 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     }
 
     /// <summary>
-    /// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for
-    /// every weight and bias. Every gradient is taken from the parameters as they were before the step.
+    /// One training step on one sample: forward pass, backward pass, and an update of every weight and bias
+    /// by the network's optimizer (Sgd). Every gradient is taken from the parameters as they
+    /// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.
     /// </summary>
     /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
     /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
     /// <param name="learningRate">The step size α.</param>
     /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
     {
@@ -200,7 +201,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
     /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
     /// <returns>The sample's loss C.</returns>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
     {
@@ -271,38 +272,49 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         return loss;
     }
 
-    /// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>
+    /// <summary>
+    /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
+    /// </summary>
     /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
     /// <param name="learningRate">The step size α.</param>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
     {
         if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+        // θ ← θ − α g, g = gradient[i]
         // Layer 1
-        _w1_0_0 -= learningRate * gradient[0];
-        _w1_0_1 -= learningRate * gradient[1];
-        _w1_1_0 -= learningRate * gradient[2];
-        _w1_1_1 -= learningRate * gradient[3];
-        _w1_2_0 -= learningRate * gradient[4];
-        _w1_2_1 -= learningRate * gradient[5];
-        _w1_3_0 -= learningRate * gradient[6];
-        _w1_3_1 -= learningRate * gradient[7];
-        _b1_0 -= learningRate * gradient[8];
-        _b1_1 -= learningRate * gradient[9];
-        _b1_2 -= learningRate * gradient[10];
-        _b1_3 -= learningRate * gradient[11];
+        _w1_0_0 -= learningRate * (gradient[0]);
+        _w1_0_1 -= learningRate * (gradient[1]);
+        _w1_1_0 -= learningRate * (gradient[2]);
+        _w1_1_1 -= learningRate * (gradient[3]);
+        _w1_2_0 -= learningRate * (gradient[4]);
+        _w1_2_1 -= learningRate * (gradient[5]);
+        _w1_3_0 -= learningRate * (gradient[6]);
+        _w1_3_1 -= learningRate * (gradient[7]);
+        _b1_0 -= learningRate * (gradient[8]);
+        _b1_1 -= learningRate * (gradient[9]);
+        _b1_2 -= learningRate * (gradient[10]);
+        _b1_3 -= learningRate * (gradient[11]);
         // Layer 2
-        _w2_0_0 -= learningRate * gradient[12];
-        _w2_0_1 -= learningRate * gradient[13];
-        _w2_0_2 -= learningRate * gradient[14];
-        _w2_0_3 -= learningRate * gradient[15];
-        _b2_0 -= learningRate * gradient[16];
+        _w2_0_0 -= learningRate * (gradient[12]);
+        _w2_0_1 -= learningRate * (gradient[13]);
+        _w2_0_2 -= learningRate * (gradient[14]);
+        _w2_0_3 -= learningRate * (gradient[15]);
+        _b2_0 -= learningRate * (gradient[16]);
+    }
+
+    /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+    public void ResetOptimizerState()
+    {
+        // SGD keeps no state.
     }
 
     /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
     /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public void CopyParametersTo(global::System.Span<float> destination)
     {
@@ -328,9 +340,9 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         destination[16] = _b2_0;
     }
 
-    /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order.</summary>
+    /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
     /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public void LoadParameters(global::System.ReadOnlySpan<float> source)
     {
@@ -362,7 +374,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// The same seed gives the same parameters on every platform.
     /// </summary>
     /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 17 parameters.</remarks>
+    /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public void InitializeParameters(int seed)
     {

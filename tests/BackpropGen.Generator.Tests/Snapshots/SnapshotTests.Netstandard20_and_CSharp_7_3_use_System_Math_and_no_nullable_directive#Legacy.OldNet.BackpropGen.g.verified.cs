@@ -38,7 +38,7 @@ namespace Legacy
         /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -70,7 +70,7 @@ namespace Legacy
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <returns>C = ½ Σⱼ (yⱼ − aᴸⱼ)².</returns>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
@@ -103,14 +103,15 @@ namespace Legacy
         }
 
         /// <summary>
-        /// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for
-        /// every weight and bias. Every gradient is taken from the parameters as they were before the step.
+        /// One training step on one sample: forward pass, backward pass, and an update of every weight and bias
+        /// by the network's optimizer (Sgd). Every gradient is taken from the parameters as they
+        /// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.
         /// </summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -171,7 +172,7 @@ namespace Legacy
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
         /// <returns>The sample's loss C.</returns>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
@@ -228,30 +229,41 @@ namespace Legacy
             return loss;
         }
 
-        /// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>
+        /// <summary>
+        /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
+        /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // θ ← θ − α g, g = gradient[i]
             // Layer 1
-            _w1_0_0 -= learningRate * gradient[0];
-            _w1_0_1 -= learningRate * gradient[1];
-            _w1_1_0 -= learningRate * gradient[2];
-            _w1_1_1 -= learningRate * gradient[3];
-            _b1_0 -= learningRate * gradient[4];
-            _b1_1 -= learningRate * gradient[5];
+            _w1_0_0 -= learningRate * (gradient[0]);
+            _w1_0_1 -= learningRate * (gradient[1]);
+            _w1_1_0 -= learningRate * (gradient[2]);
+            _w1_1_1 -= learningRate * (gradient[3]);
+            _b1_0 -= learningRate * (gradient[4]);
+            _b1_1 -= learningRate * (gradient[5]);
             // Layer 2
-            _w2_0_0 -= learningRate * gradient[6];
-            _w2_0_1 -= learningRate * gradient[7];
-            _b2_0 -= learningRate * gradient[8];
+            _w2_0_0 -= learningRate * (gradient[6]);
+            _w2_0_1 -= learningRate * (gradient[7]);
+            _b2_0 -= learningRate * (gradient[8]);
+        }
+
+        /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ResetOptimizerState()
+        {
+            // SGD keeps no state.
         }
 
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void CopyParametersTo(global::System.Span<float> destination)
         {
@@ -269,9 +281,9 @@ namespace Legacy
             destination[8] = _b2_0;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order.</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void LoadParameters(global::System.ReadOnlySpan<float> source)
         {
@@ -295,7 +307,7 @@ namespace Legacy
         /// The same seed gives the same parameters on every platform.
         /// </summary>
         /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; float; 9 parameters.</remarks>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void InitializeParameters(int seed)
         {

@@ -73,7 +73,7 @@ namespace Flowers
         /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -126,7 +126,7 @@ namespace Flowers
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <returns>C = −Σⱼ yⱼ ln aᴸⱼ.</returns>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
@@ -184,14 +184,15 @@ namespace Flowers
         }
 
         /// <summary>
-        /// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for
-        /// every weight and bias. Every gradient is taken from the parameters as they were before the step.
+        /// One training step on one sample: forward pass, backward pass, and an update of every weight and bias
+        /// by the network's optimizer (Sgd). Every gradient is taken from the parameters as they
+        /// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.
         /// </summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -316,7 +317,7 @@ namespace Flowers
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
         /// <returns>The sample's loss C.</returns>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
@@ -437,64 +438,75 @@ namespace Flowers
             return loss;
         }
 
-        /// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>
+        /// <summary>
+        /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
+        /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // θ ← θ − α g, g = gradient[i]
             // Layer 1
-            _w1_0_0 -= learningRate * gradient[0];
-            _w1_0_1 -= learningRate * gradient[1];
-            _w1_0_2 -= learningRate * gradient[2];
-            _w1_0_3 -= learningRate * gradient[3];
-            _w1_1_0 -= learningRate * gradient[4];
-            _w1_1_1 -= learningRate * gradient[5];
-            _w1_1_2 -= learningRate * gradient[6];
-            _w1_1_3 -= learningRate * gradient[7];
-            _w1_2_0 -= learningRate * gradient[8];
-            _w1_2_1 -= learningRate * gradient[9];
-            _w1_2_2 -= learningRate * gradient[10];
-            _w1_2_3 -= learningRate * gradient[11];
-            _w1_3_0 -= learningRate * gradient[12];
-            _w1_3_1 -= learningRate * gradient[13];
-            _w1_3_2 -= learningRate * gradient[14];
-            _w1_3_3 -= learningRate * gradient[15];
-            _w1_4_0 -= learningRate * gradient[16];
-            _w1_4_1 -= learningRate * gradient[17];
-            _w1_4_2 -= learningRate * gradient[18];
-            _w1_4_3 -= learningRate * gradient[19];
-            _b1_0 -= learningRate * gradient[20];
-            _b1_1 -= learningRate * gradient[21];
-            _b1_2 -= learningRate * gradient[22];
-            _b1_3 -= learningRate * gradient[23];
-            _b1_4 -= learningRate * gradient[24];
+            _w1_0_0 -= learningRate * (gradient[0]);
+            _w1_0_1 -= learningRate * (gradient[1]);
+            _w1_0_2 -= learningRate * (gradient[2]);
+            _w1_0_3 -= learningRate * (gradient[3]);
+            _w1_1_0 -= learningRate * (gradient[4]);
+            _w1_1_1 -= learningRate * (gradient[5]);
+            _w1_1_2 -= learningRate * (gradient[6]);
+            _w1_1_3 -= learningRate * (gradient[7]);
+            _w1_2_0 -= learningRate * (gradient[8]);
+            _w1_2_1 -= learningRate * (gradient[9]);
+            _w1_2_2 -= learningRate * (gradient[10]);
+            _w1_2_3 -= learningRate * (gradient[11]);
+            _w1_3_0 -= learningRate * (gradient[12]);
+            _w1_3_1 -= learningRate * (gradient[13]);
+            _w1_3_2 -= learningRate * (gradient[14]);
+            _w1_3_3 -= learningRate * (gradient[15]);
+            _w1_4_0 -= learningRate * (gradient[16]);
+            _w1_4_1 -= learningRate * (gradient[17]);
+            _w1_4_2 -= learningRate * (gradient[18]);
+            _w1_4_3 -= learningRate * (gradient[19]);
+            _b1_0 -= learningRate * (gradient[20]);
+            _b1_1 -= learningRate * (gradient[21]);
+            _b1_2 -= learningRate * (gradient[22]);
+            _b1_3 -= learningRate * (gradient[23]);
+            _b1_4 -= learningRate * (gradient[24]);
             // Layer 2
-            _w2_0_0 -= learningRate * gradient[25];
-            _w2_0_1 -= learningRate * gradient[26];
-            _w2_0_2 -= learningRate * gradient[27];
-            _w2_0_3 -= learningRate * gradient[28];
-            _w2_0_4 -= learningRate * gradient[29];
-            _w2_1_0 -= learningRate * gradient[30];
-            _w2_1_1 -= learningRate * gradient[31];
-            _w2_1_2 -= learningRate * gradient[32];
-            _w2_1_3 -= learningRate * gradient[33];
-            _w2_1_4 -= learningRate * gradient[34];
-            _w2_2_0 -= learningRate * gradient[35];
-            _w2_2_1 -= learningRate * gradient[36];
-            _w2_2_2 -= learningRate * gradient[37];
-            _w2_2_3 -= learningRate * gradient[38];
-            _w2_2_4 -= learningRate * gradient[39];
-            _b2_0 -= learningRate * gradient[40];
-            _b2_1 -= learningRate * gradient[41];
-            _b2_2 -= learningRate * gradient[42];
+            _w2_0_0 -= learningRate * (gradient[25]);
+            _w2_0_1 -= learningRate * (gradient[26]);
+            _w2_0_2 -= learningRate * (gradient[27]);
+            _w2_0_3 -= learningRate * (gradient[28]);
+            _w2_0_4 -= learningRate * (gradient[29]);
+            _w2_1_0 -= learningRate * (gradient[30]);
+            _w2_1_1 -= learningRate * (gradient[31]);
+            _w2_1_2 -= learningRate * (gradient[32]);
+            _w2_1_3 -= learningRate * (gradient[33]);
+            _w2_1_4 -= learningRate * (gradient[34]);
+            _w2_2_0 -= learningRate * (gradient[35]);
+            _w2_2_1 -= learningRate * (gradient[36]);
+            _w2_2_2 -= learningRate * (gradient[37]);
+            _w2_2_3 -= learningRate * (gradient[38]);
+            _w2_2_4 -= learningRate * (gradient[39]);
+            _b2_0 -= learningRate * (gradient[40]);
+            _b2_1 -= learningRate * (gradient[41]);
+            _b2_2 -= learningRate * (gradient[42]);
+        }
+
+        /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ResetOptimizerState()
+        {
+            // SGD keeps no state.
         }
 
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void CopyParametersTo(global::System.Span<float> destination)
         {
@@ -546,9 +558,9 @@ namespace Flowers
             destination[42] = _b2_2;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order.</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void LoadParameters(global::System.ReadOnlySpan<float> source)
         {
@@ -606,7 +618,7 @@ namespace Flowers
         /// The same seed gives the same parameters on every platform.
         /// </summary>
         /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; float; 43 parameters.</remarks>
+        /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void InitializeParameters(int seed)
         {

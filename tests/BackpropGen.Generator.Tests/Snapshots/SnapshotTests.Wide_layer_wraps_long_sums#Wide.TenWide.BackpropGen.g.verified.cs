@@ -151,7 +151,7 @@ namespace Wide
         /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -218,7 +218,7 @@ namespace Wide
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <returns>C = ½ Σⱼ (yⱼ − aᴸⱼ)².</returns>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
@@ -286,14 +286,15 @@ namespace Wide
         }
 
         /// <summary>
-        /// One gradient-descent step on one sample: forward pass, backward pass, and θ ← θ − α ∂C/∂θ for
-        /// every weight and bias. Every gradient is taken from the parameters as they were before the step.
+        /// One training step on one sample: forward pass, backward pass, and an update of every weight and bias
+        /// by the network's optimizer (Sgd). Every gradient is taken from the parameters as they
+        /// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.
         /// </summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -509,7 +510,7 @@ namespace Wide
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
         /// <returns>The sample's loss C.</returns>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
@@ -721,142 +722,153 @@ namespace Wide
             return loss;
         }
 
-        /// <summary>θ ← θ − α · gradient for every weight and bias, in canonical order.</summary>
+        /// <summary>
+        /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
+        /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // θ ← θ − α g, g = gradient[i]
             // Layer 1
-            _w1_0_0 -= learningRate * gradient[0];
-            _w1_0_1 -= learningRate * gradient[1];
-            _w1_0_2 -= learningRate * gradient[2];
-            _w1_0_3 -= learningRate * gradient[3];
-            _w1_0_4 -= learningRate * gradient[4];
-            _w1_0_5 -= learningRate * gradient[5];
-            _w1_0_6 -= learningRate * gradient[6];
-            _w1_0_7 -= learningRate * gradient[7];
-            _w1_0_8 -= learningRate * gradient[8];
-            _w1_0_9 -= learningRate * gradient[9];
-            _w1_1_0 -= learningRate * gradient[10];
-            _w1_1_1 -= learningRate * gradient[11];
-            _w1_1_2 -= learningRate * gradient[12];
-            _w1_1_3 -= learningRate * gradient[13];
-            _w1_1_4 -= learningRate * gradient[14];
-            _w1_1_5 -= learningRate * gradient[15];
-            _w1_1_6 -= learningRate * gradient[16];
-            _w1_1_7 -= learningRate * gradient[17];
-            _w1_1_8 -= learningRate * gradient[18];
-            _w1_1_9 -= learningRate * gradient[19];
-            _w1_2_0 -= learningRate * gradient[20];
-            _w1_2_1 -= learningRate * gradient[21];
-            _w1_2_2 -= learningRate * gradient[22];
-            _w1_2_3 -= learningRate * gradient[23];
-            _w1_2_4 -= learningRate * gradient[24];
-            _w1_2_5 -= learningRate * gradient[25];
-            _w1_2_6 -= learningRate * gradient[26];
-            _w1_2_7 -= learningRate * gradient[27];
-            _w1_2_8 -= learningRate * gradient[28];
-            _w1_2_9 -= learningRate * gradient[29];
-            _w1_3_0 -= learningRate * gradient[30];
-            _w1_3_1 -= learningRate * gradient[31];
-            _w1_3_2 -= learningRate * gradient[32];
-            _w1_3_3 -= learningRate * gradient[33];
-            _w1_3_4 -= learningRate * gradient[34];
-            _w1_3_5 -= learningRate * gradient[35];
-            _w1_3_6 -= learningRate * gradient[36];
-            _w1_3_7 -= learningRate * gradient[37];
-            _w1_3_8 -= learningRate * gradient[38];
-            _w1_3_9 -= learningRate * gradient[39];
-            _w1_4_0 -= learningRate * gradient[40];
-            _w1_4_1 -= learningRate * gradient[41];
-            _w1_4_2 -= learningRate * gradient[42];
-            _w1_4_3 -= learningRate * gradient[43];
-            _w1_4_4 -= learningRate * gradient[44];
-            _w1_4_5 -= learningRate * gradient[45];
-            _w1_4_6 -= learningRate * gradient[46];
-            _w1_4_7 -= learningRate * gradient[47];
-            _w1_4_8 -= learningRate * gradient[48];
-            _w1_4_9 -= learningRate * gradient[49];
-            _w1_5_0 -= learningRate * gradient[50];
-            _w1_5_1 -= learningRate * gradient[51];
-            _w1_5_2 -= learningRate * gradient[52];
-            _w1_5_3 -= learningRate * gradient[53];
-            _w1_5_4 -= learningRate * gradient[54];
-            _w1_5_5 -= learningRate * gradient[55];
-            _w1_5_6 -= learningRate * gradient[56];
-            _w1_5_7 -= learningRate * gradient[57];
-            _w1_5_8 -= learningRate * gradient[58];
-            _w1_5_9 -= learningRate * gradient[59];
-            _w1_6_0 -= learningRate * gradient[60];
-            _w1_6_1 -= learningRate * gradient[61];
-            _w1_6_2 -= learningRate * gradient[62];
-            _w1_6_3 -= learningRate * gradient[63];
-            _w1_6_4 -= learningRate * gradient[64];
-            _w1_6_5 -= learningRate * gradient[65];
-            _w1_6_6 -= learningRate * gradient[66];
-            _w1_6_7 -= learningRate * gradient[67];
-            _w1_6_8 -= learningRate * gradient[68];
-            _w1_6_9 -= learningRate * gradient[69];
-            _w1_7_0 -= learningRate * gradient[70];
-            _w1_7_1 -= learningRate * gradient[71];
-            _w1_7_2 -= learningRate * gradient[72];
-            _w1_7_3 -= learningRate * gradient[73];
-            _w1_7_4 -= learningRate * gradient[74];
-            _w1_7_5 -= learningRate * gradient[75];
-            _w1_7_6 -= learningRate * gradient[76];
-            _w1_7_7 -= learningRate * gradient[77];
-            _w1_7_8 -= learningRate * gradient[78];
-            _w1_7_9 -= learningRate * gradient[79];
-            _w1_8_0 -= learningRate * gradient[80];
-            _w1_8_1 -= learningRate * gradient[81];
-            _w1_8_2 -= learningRate * gradient[82];
-            _w1_8_3 -= learningRate * gradient[83];
-            _w1_8_4 -= learningRate * gradient[84];
-            _w1_8_5 -= learningRate * gradient[85];
-            _w1_8_6 -= learningRate * gradient[86];
-            _w1_8_7 -= learningRate * gradient[87];
-            _w1_8_8 -= learningRate * gradient[88];
-            _w1_8_9 -= learningRate * gradient[89];
-            _w1_9_0 -= learningRate * gradient[90];
-            _w1_9_1 -= learningRate * gradient[91];
-            _w1_9_2 -= learningRate * gradient[92];
-            _w1_9_3 -= learningRate * gradient[93];
-            _w1_9_4 -= learningRate * gradient[94];
-            _w1_9_5 -= learningRate * gradient[95];
-            _w1_9_6 -= learningRate * gradient[96];
-            _w1_9_7 -= learningRate * gradient[97];
-            _w1_9_8 -= learningRate * gradient[98];
-            _w1_9_9 -= learningRate * gradient[99];
-            _b1_0 -= learningRate * gradient[100];
-            _b1_1 -= learningRate * gradient[101];
-            _b1_2 -= learningRate * gradient[102];
-            _b1_3 -= learningRate * gradient[103];
-            _b1_4 -= learningRate * gradient[104];
-            _b1_5 -= learningRate * gradient[105];
-            _b1_6 -= learningRate * gradient[106];
-            _b1_7 -= learningRate * gradient[107];
-            _b1_8 -= learningRate * gradient[108];
-            _b1_9 -= learningRate * gradient[109];
+            _w1_0_0 -= learningRate * (gradient[0]);
+            _w1_0_1 -= learningRate * (gradient[1]);
+            _w1_0_2 -= learningRate * (gradient[2]);
+            _w1_0_3 -= learningRate * (gradient[3]);
+            _w1_0_4 -= learningRate * (gradient[4]);
+            _w1_0_5 -= learningRate * (gradient[5]);
+            _w1_0_6 -= learningRate * (gradient[6]);
+            _w1_0_7 -= learningRate * (gradient[7]);
+            _w1_0_8 -= learningRate * (gradient[8]);
+            _w1_0_9 -= learningRate * (gradient[9]);
+            _w1_1_0 -= learningRate * (gradient[10]);
+            _w1_1_1 -= learningRate * (gradient[11]);
+            _w1_1_2 -= learningRate * (gradient[12]);
+            _w1_1_3 -= learningRate * (gradient[13]);
+            _w1_1_4 -= learningRate * (gradient[14]);
+            _w1_1_5 -= learningRate * (gradient[15]);
+            _w1_1_6 -= learningRate * (gradient[16]);
+            _w1_1_7 -= learningRate * (gradient[17]);
+            _w1_1_8 -= learningRate * (gradient[18]);
+            _w1_1_9 -= learningRate * (gradient[19]);
+            _w1_2_0 -= learningRate * (gradient[20]);
+            _w1_2_1 -= learningRate * (gradient[21]);
+            _w1_2_2 -= learningRate * (gradient[22]);
+            _w1_2_3 -= learningRate * (gradient[23]);
+            _w1_2_4 -= learningRate * (gradient[24]);
+            _w1_2_5 -= learningRate * (gradient[25]);
+            _w1_2_6 -= learningRate * (gradient[26]);
+            _w1_2_7 -= learningRate * (gradient[27]);
+            _w1_2_8 -= learningRate * (gradient[28]);
+            _w1_2_9 -= learningRate * (gradient[29]);
+            _w1_3_0 -= learningRate * (gradient[30]);
+            _w1_3_1 -= learningRate * (gradient[31]);
+            _w1_3_2 -= learningRate * (gradient[32]);
+            _w1_3_3 -= learningRate * (gradient[33]);
+            _w1_3_4 -= learningRate * (gradient[34]);
+            _w1_3_5 -= learningRate * (gradient[35]);
+            _w1_3_6 -= learningRate * (gradient[36]);
+            _w1_3_7 -= learningRate * (gradient[37]);
+            _w1_3_8 -= learningRate * (gradient[38]);
+            _w1_3_9 -= learningRate * (gradient[39]);
+            _w1_4_0 -= learningRate * (gradient[40]);
+            _w1_4_1 -= learningRate * (gradient[41]);
+            _w1_4_2 -= learningRate * (gradient[42]);
+            _w1_4_3 -= learningRate * (gradient[43]);
+            _w1_4_4 -= learningRate * (gradient[44]);
+            _w1_4_5 -= learningRate * (gradient[45]);
+            _w1_4_6 -= learningRate * (gradient[46]);
+            _w1_4_7 -= learningRate * (gradient[47]);
+            _w1_4_8 -= learningRate * (gradient[48]);
+            _w1_4_9 -= learningRate * (gradient[49]);
+            _w1_5_0 -= learningRate * (gradient[50]);
+            _w1_5_1 -= learningRate * (gradient[51]);
+            _w1_5_2 -= learningRate * (gradient[52]);
+            _w1_5_3 -= learningRate * (gradient[53]);
+            _w1_5_4 -= learningRate * (gradient[54]);
+            _w1_5_5 -= learningRate * (gradient[55]);
+            _w1_5_6 -= learningRate * (gradient[56]);
+            _w1_5_7 -= learningRate * (gradient[57]);
+            _w1_5_8 -= learningRate * (gradient[58]);
+            _w1_5_9 -= learningRate * (gradient[59]);
+            _w1_6_0 -= learningRate * (gradient[60]);
+            _w1_6_1 -= learningRate * (gradient[61]);
+            _w1_6_2 -= learningRate * (gradient[62]);
+            _w1_6_3 -= learningRate * (gradient[63]);
+            _w1_6_4 -= learningRate * (gradient[64]);
+            _w1_6_5 -= learningRate * (gradient[65]);
+            _w1_6_6 -= learningRate * (gradient[66]);
+            _w1_6_7 -= learningRate * (gradient[67]);
+            _w1_6_8 -= learningRate * (gradient[68]);
+            _w1_6_9 -= learningRate * (gradient[69]);
+            _w1_7_0 -= learningRate * (gradient[70]);
+            _w1_7_1 -= learningRate * (gradient[71]);
+            _w1_7_2 -= learningRate * (gradient[72]);
+            _w1_7_3 -= learningRate * (gradient[73]);
+            _w1_7_4 -= learningRate * (gradient[74]);
+            _w1_7_5 -= learningRate * (gradient[75]);
+            _w1_7_6 -= learningRate * (gradient[76]);
+            _w1_7_7 -= learningRate * (gradient[77]);
+            _w1_7_8 -= learningRate * (gradient[78]);
+            _w1_7_9 -= learningRate * (gradient[79]);
+            _w1_8_0 -= learningRate * (gradient[80]);
+            _w1_8_1 -= learningRate * (gradient[81]);
+            _w1_8_2 -= learningRate * (gradient[82]);
+            _w1_8_3 -= learningRate * (gradient[83]);
+            _w1_8_4 -= learningRate * (gradient[84]);
+            _w1_8_5 -= learningRate * (gradient[85]);
+            _w1_8_6 -= learningRate * (gradient[86]);
+            _w1_8_7 -= learningRate * (gradient[87]);
+            _w1_8_8 -= learningRate * (gradient[88]);
+            _w1_8_9 -= learningRate * (gradient[89]);
+            _w1_9_0 -= learningRate * (gradient[90]);
+            _w1_9_1 -= learningRate * (gradient[91]);
+            _w1_9_2 -= learningRate * (gradient[92]);
+            _w1_9_3 -= learningRate * (gradient[93]);
+            _w1_9_4 -= learningRate * (gradient[94]);
+            _w1_9_5 -= learningRate * (gradient[95]);
+            _w1_9_6 -= learningRate * (gradient[96]);
+            _w1_9_7 -= learningRate * (gradient[97]);
+            _w1_9_8 -= learningRate * (gradient[98]);
+            _w1_9_9 -= learningRate * (gradient[99]);
+            _b1_0 -= learningRate * (gradient[100]);
+            _b1_1 -= learningRate * (gradient[101]);
+            _b1_2 -= learningRate * (gradient[102]);
+            _b1_3 -= learningRate * (gradient[103]);
+            _b1_4 -= learningRate * (gradient[104]);
+            _b1_5 -= learningRate * (gradient[105]);
+            _b1_6 -= learningRate * (gradient[106]);
+            _b1_7 -= learningRate * (gradient[107]);
+            _b1_8 -= learningRate * (gradient[108]);
+            _b1_9 -= learningRate * (gradient[109]);
             // Layer 2
-            _w2_0_0 -= learningRate * gradient[110];
-            _w2_0_1 -= learningRate * gradient[111];
-            _w2_0_2 -= learningRate * gradient[112];
-            _w2_0_3 -= learningRate * gradient[113];
-            _w2_0_4 -= learningRate * gradient[114];
-            _w2_0_5 -= learningRate * gradient[115];
-            _w2_0_6 -= learningRate * gradient[116];
-            _w2_0_7 -= learningRate * gradient[117];
-            _w2_0_8 -= learningRate * gradient[118];
-            _w2_0_9 -= learningRate * gradient[119];
-            _b2_0 -= learningRate * gradient[120];
+            _w2_0_0 -= learningRate * (gradient[110]);
+            _w2_0_1 -= learningRate * (gradient[111]);
+            _w2_0_2 -= learningRate * (gradient[112]);
+            _w2_0_3 -= learningRate * (gradient[113]);
+            _w2_0_4 -= learningRate * (gradient[114]);
+            _w2_0_5 -= learningRate * (gradient[115]);
+            _w2_0_6 -= learningRate * (gradient[116]);
+            _w2_0_7 -= learningRate * (gradient[117]);
+            _w2_0_8 -= learningRate * (gradient[118]);
+            _w2_0_9 -= learningRate * (gradient[119]);
+            _b2_0 -= learningRate * (gradient[120]);
+        }
+
+        /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ResetOptimizerState()
+        {
+            // SGD keeps no state.
         }
 
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void CopyParametersTo(global::System.Span<float> destination)
         {
@@ -986,9 +998,9 @@ namespace Wide
             destination[120] = _b2_0;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order.</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void LoadParameters(global::System.ReadOnlySpan<float> source)
         {
@@ -1124,7 +1136,7 @@ namespace Wide
         /// The same seed gives the same parameters on every platform.
         /// </summary>
         /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; float; 121 parameters.</remarks>
+        /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void InitializeParameters(int seed)
         {

@@ -1,0 +1,196 @@
+using System.Collections.Generic;
+using System.Linq;
+using BackpropGen.Generator.Model;
+using static BackpropGen.Generator.Emit.EmitContext;
+
+namespace BackpropGen.Generator.Emit
+{
+    /// <summary>
+    /// The optimizer: its state fields, ApplyGradient (one update statement group per parameter,
+    /// unrolled) and ResetOptimizerState. Updates of large networks go into private blocks so no
+    /// method grows past what the JIT optimizes.
+    /// </summary>
+    internal static class OptimizerEmitter
+    {
+        private const string GradientLocal = "g";
+        private const string StepSize = "stepSize";
+        private const string SecondMomentScale = "secondMomentScale";
+
+        public static string FirstMoment(string field) => "_m" + field;
+
+        public static string SecondMoment(string field) => "_v" + field;
+
+        /// <summary>Parameters per ApplyGradient method, from the IL each update costs (JitLimitTests checks it).</summary>
+        public static int BlockSize(OptimizerKind kind) => kind switch
+        {
+            OptimizerKind.Sgd => 512,
+            OptimizerKind.Momentum => 256,
+            OptimizerKind.Adam => 128,
+            _ => throw Unreachable(kind),
+        };
+
+        public static void EmitFields(SourceWriter w, EmitContext c)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            if (!optimizer.HasState)
+            {
+                return;
+            }
+
+            w.WriteLine();
+            w.WriteLine(optimizer.Kind == OptimizerKind.Adam
+                ? "// Adam's state: the moments m (_m…) and v (_v…) of every parameter, the step t and β₁ᵗ, β₂ᵗ."
+                : "// Momentum's state: the velocity v (_m…) of every parameter.");
+            foreach (var (field, _, _) in c.Parameters())
+            {
+                w.WriteLine("private " + c.T + " " + FirstMoment(field) + ";");
+                if (optimizer.Kind == OptimizerKind.Adam)
+                {
+                    w.WriteLine("private " + c.T + " " + SecondMoment(field) + ";");
+                }
+            }
+
+            if (optimizer.Kind == OptimizerKind.Adam)
+            {
+                w.WriteLine("private long _adamStep;");
+                w.WriteLine("private " + c.T + " _adamBeta1Power;");
+                w.WriteLine("private " + c.T + " _adamBeta2Power;");
+            }
+        }
+
+        /// <summary>The body of ApplyGradient after its argument check.</summary>
+        public static void EmitApplyGradientBody(SourceWriter w, EmitContext c, List<string> blockMethods)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            string arguments = "gradient, learningRate";
+            if (optimizer.Kind == OptimizerKind.Adam)
+            {
+                string beta1 = c.Literal(optimizer.Beta1);
+                string beta2 = c.Literal(optimizer.Beta2);
+                w.WriteLine("// t ← t + 1, and β₁ᵗ, β₂ᵗ by one multiplication each");
+                w.WriteLine("_adamStep++;");
+                w.WriteLine("_adamBeta1Power = _adamStep == 1 ? " + beta1 + " : _adamBeta1Power * " + beta1 + ";");
+                w.WriteLine("_adamBeta2Power = _adamStep == 1 ? " + beta2 + " : _adamBeta2Power * " + beta2 + ";");
+                w.WriteLine("// Bias correction folded into two factors: α m̂ = α / (1 − β₁ᵗ) · m and v̂ = v / (1 − β₂ᵗ)");
+                w.WriteLine(c.T + " " + StepSize + " = learningRate / (" + c.Literal(1) + " - _adamBeta1Power);");
+                w.WriteLine(c.T + " " + SecondMomentScale + " = " + c.Literal(1) + " / (" + c.Literal(1) + " - _adamBeta2Power);");
+                arguments = "gradient, " + StepSize + ", " + SecondMomentScale;
+            }
+
+            var parameters = c.Parameters().ToList();
+            int blockSize = BlockSize(optimizer.Kind);
+            if (parameters.Count <= blockSize)
+            {
+                EmitUpdates(w, c, parameters);
+                return;
+            }
+
+            // Too many updates for one optimized method: split them into blocks.
+            for (int start = 0, block = 0; start < parameters.Count; start += blockSize, block++)
+            {
+                string name = "ApplyGradient" + Count(block);
+                w.WriteLine(name + "(" + arguments + ");");
+                blockMethods.Add(name);
+            }
+        }
+
+        /// <summary>The private block methods that ApplyGradient calls for a large network.</summary>
+        public static void EmitBlocks(SourceWriter w, EmitContext c, List<string> blockMethods, string generatedCode)
+        {
+            var parameters = c.Parameters().ToList();
+            int blockSize = BlockSize(c.Spec.Optimizer.Kind);
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            string signature = c.Spec.Optimizer.Kind == OptimizerKind.Adam
+                ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
+                : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
+            for (int block = 0; block < blockMethods.Count; block++)
+            {
+                int start = block * blockSize;
+                int end = System.Math.Min(start + blockSize, parameters.Count);
+                w.WriteLine();
+                w.WriteLine("// ApplyGradient for parameters [" + Count(start) + ".." + Count(end) + ")");
+                w.WriteLine(generatedCode);
+                w.OpenBlock("private void " + blockMethods[block] + signature);
+                EmitUpdates(w, c, parameters.GetRange(start, end - start));
+                w.CloseBrace();
+            }
+        }
+
+        public static void EmitResetBody(SourceWriter w, EmitContext c)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            if (!optimizer.HasState)
+            {
+                w.WriteLine("// SGD keeps no state.");
+                return;
+            }
+
+            foreach (var (field, _, _) in c.Parameters())
+            {
+                w.WriteLine(FirstMoment(field) + " = " + c.Literal(0) + ";");
+                if (optimizer.Kind == OptimizerKind.Adam)
+                {
+                    w.WriteLine(SecondMoment(field) + " = " + c.Literal(0) + ";");
+                }
+            }
+
+            if (optimizer.Kind == OptimizerKind.Adam)
+            {
+                w.WriteLine("_adamStep = 0;");
+                w.WriteLine("_adamBeta1Power = " + c.Literal(0) + ";");
+                w.WriteLine("_adamBeta2Power = " + c.Literal(0) + ";");
+            }
+        }
+
+        private static void EmitUpdates(SourceWriter w, EmitContext c, List<(string Field, int Index, int Layer)> parameters)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            string decay = optimizer.WeightDecay > 0 ? " + " + c.Literal(optimizer.WeightDecay) + " * " : string.Empty;
+            string decayNote = optimizer.WeightDecay > 0 ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]";
+            switch (optimizer.Kind)
+            {
+                case OptimizerKind.Sgd:
+                    w.WriteLine("// θ ← θ − α g" + decayNote);
+                    break;
+                case OptimizerKind.Momentum:
+                    w.WriteLine("// v ← μ v + g; θ ← θ − α v (μ = " + Number(optimizer.Momentum) + ")" + decayNote);
+                    break;
+                case OptimizerKind.Adam:
+                    w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε)");
+                    w.WriteLine("// (β₁ = " + Number(optimizer.Beta1) + ", β₂ = " + Number(optimizer.Beta2) + ", ε = " + Number(optimizer.Epsilon) + ")" + decayNote);
+                    w.WriteLine(c.T + " " + GradientLocal + ";");
+                    break;
+            }
+
+            int layer = 0;
+            foreach (var (field, index, l) in parameters)
+            {
+                if (l != layer)
+                {
+                    w.WriteLine("// Layer " + Count(l));
+                    layer = l;
+                }
+
+                string gradient = "gradient[" + Count(index) + "]" + (decay.Length > 0 ? decay + field : string.Empty);
+                switch (optimizer.Kind)
+                {
+                    case OptimizerKind.Sgd:
+                        w.WriteLine(field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";");
+                        break;
+                    case OptimizerKind.Momentum:
+                        w.WriteLine(FirstMoment(field) + " = " + c.Literal(optimizer.Momentum) + " * " + FirstMoment(field) + " + " + gradient + ";");
+                        w.WriteLine(field + " -= learningRate * " + FirstMoment(field) + ";");
+                        break;
+                    case OptimizerKind.Adam:
+                        w.WriteLine(GradientLocal + " = " + gradient + ";");
+                        w.WriteLine(FirstMoment(field) + " = " + c.Literal(optimizer.Beta1) + " * " + FirstMoment(field) + " + " + c.Literal(1 - optimizer.Beta1) + " * " + GradientLocal + ";");
+                        w.WriteLine(SecondMoment(field) + " = " + c.Literal(optimizer.Beta2) + " * " + SecondMoment(field) + " + " + c.Literal(1 - optimizer.Beta2) + " * " + GradientLocal + " * " + GradientLocal + ";");
+                        w.WriteLine(field + " -= " + StepSize + " * " + FirstMoment(field) + " / (" + c.Sqrt(SecondMoment(field) + " * " + SecondMomentScale) + " + " + c.Literal(optimizer.Epsilon) + ");");
+                        break;
+                }
+            }
+        }
+
+        private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
