@@ -12,6 +12,9 @@ namespace BackpropGen
     public interface INetwork<T>
         where T : struct
     {
+        /// <summary>The network's shape: inputs, layers, loss and precision.</summary>
+        NetworkTopology Topology { get; }
+
         /// <summary>The number of inputs.</summary>
         int InputCount { get; }
 

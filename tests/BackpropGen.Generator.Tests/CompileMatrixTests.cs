@@ -95,9 +95,12 @@ namespace BackpropGen.Generator.Tests
                         or Microsoft.CodeAnalysis.CSharp.Syntax.StackAllocArrayCreationExpressionSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
 
-                // The only object created is the PRNG, a struct.
+                // Objects are created only for the PRNG (a struct) and the static topology, built once per type.
                 var creations = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>().ToArray();
-                Assert.All(creations, c => Assert.Equal("global::BackpropGen.ParameterRandom", c.Type.ToString()));
+                Assert.All(creations, c => Assert.Contains(c.Type.ToString(), new[] { "global::BackpropGen.ParameterRandom", "global::BackpropGen.NetworkTopology", "global::BackpropGen.LayerTopology" }));
+                Assert.All(
+                    creations.Where(c => c.Type.ToString() != "global::BackpropGen.ParameterRandom"),
+                    c => Assert.Contains("static readonly", c.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax>()!.Modifiers.ToString(), StringComparison.Ordinal));
                 string text = source.SourceText.ToString();
                 Assert.DoesNotContain("System.Reflection", text, StringComparison.Ordinal);
                 Assert.DoesNotContain("System.Linq", text, StringComparison.Ordinal);

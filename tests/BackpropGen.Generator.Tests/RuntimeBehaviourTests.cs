@@ -138,6 +138,11 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal(2, network.OutputCount);
             Assert.Equal((3 + 1) * 5 + (5 + 1) * 4 + (4 + 1) * 2, network.ParameterCount);
             Assert.Equal(network.ParameterCount, (int)type.GetField("ParameterCount")!.GetRawConstantValue()!);
+            Assert.Equal(
+                new NetworkTopology(3, LossFunction.MeanSquaredError, Precision.Double, new LayerTopology(5, Activation.ReLU), new LayerTopology(4, Activation.LeakyReLU), new LayerTopology(2, Activation.Linear)),
+                network.Topology);
+            Assert.Equal(network.ParameterCount, network.Topology.ParameterCount);
+            Assert.Equal("3 inputs → 5 ReLU → 4 LeakyReLU → 2 Linear; MeanSquaredError; Double", network.Topology.ToString());
         }
 
         [Fact]

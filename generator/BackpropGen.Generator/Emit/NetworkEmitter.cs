@@ -67,6 +67,8 @@ namespace BackpropGen.Generator.Emit
             EmitConstant(w, "OutputCount", c.Spec.Outputs, "The number of outputs: the length of every <c>output</c> and <c>target</c> span.");
             EmitConstant(w, "ParameterCount", c.Spec.ParameterCount, "The number of weights and biases: the length of a parameter or gradient vector.");
             w.WriteLine();
+            EmitTopology(w, c);
+            w.WriteLine();
             w.WriteLine("int " + c.InterfaceName + ".InputCount => InputCount;");
             w.WriteLine("int " + c.InterfaceName + ".OutputCount => OutputCount;");
             w.WriteLine("int " + c.InterfaceName + ".ParameterCount => ParameterCount;");
@@ -165,13 +167,12 @@ namespace BackpropGen.Generator.Emit
 
             // LoadParameters
             w.WriteLine();
-            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order (and restarts the optimizer).</summary>");
+            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>");
             w.WriteLine("/// <param name=\"source\">The parameters; of length <see cref=\"ParameterCount\"/>.</param>");
             w.WriteLine(remarks);
             OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
             CheckLength(w, "source", "ParameterCount");
             ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];");
-            EmitOptimizerRestart(w, c);
             w.CloseBrace();
 
             // InitializeParameters
@@ -226,7 +227,28 @@ namespace BackpropGen.Generator.Emit
             w.CloseBrace();
         }
 
-        /// <summary>New parameters make the optimizer's moments meaningless: start it afresh.</summary>
+        private static void EmitTopology(SourceWriter w, EmitContext c)
+        {
+            var arguments = new StringBuilder();
+            arguments.Append(Count(c.Spec.Inputs))
+                .Append(", global::BackpropGen.LossFunction.").Append(c.Spec.Loss)
+                .Append(", global::BackpropGen.Precision.").Append(c.Spec.Precision);
+            for (int l = 1; l <= c.L; l++)
+            {
+                arguments.Append(", new global::BackpropGen.LayerTopology(").Append(Count(c.Size(l)))
+                    .Append(", global::BackpropGen.Activation.").Append(c.ActivationOf(l)).Append(')');
+            }
+
+            w.WriteLine("private static readonly global::BackpropGen.NetworkTopology s_topology = new global::BackpropGen.NetworkTopology(" + arguments + ");");
+            w.WriteLine();
+            w.WriteLine("/// <summary>The network's shape: inputs, layers, loss and precision (what parameter files are checked against).</summary>");
+            w.WriteLine(s_generatedCode);
+            w.WriteLine("public static global::BackpropGen.NetworkTopology Topology => s_topology;");
+            w.WriteLine();
+            w.WriteLine("global::BackpropGen.NetworkTopology " + c.InterfaceName + ".Topology => s_topology;");
+        }
+
+        /// <summary>A fresh initialization starts the optimizer afresh too (LoadParameters does not: resuming keeps it).</summary>
         private static void EmitOptimizerRestart(SourceWriter w, EmitContext c)
         {
             if (c.Spec.Optimizer.HasState)

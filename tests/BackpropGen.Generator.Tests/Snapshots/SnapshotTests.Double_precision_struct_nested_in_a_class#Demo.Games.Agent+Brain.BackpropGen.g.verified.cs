@@ -20,6 +20,14 @@ namespace Demo.Games
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public const int ParameterCount = 26;
 
+            private static readonly global::BackpropGen.NetworkTopology s_topology = new global::BackpropGen.NetworkTopology(3, global::BackpropGen.LossFunction.MeanSquaredError, global::BackpropGen.Precision.Double, new global::BackpropGen.LayerTopology(3, global::BackpropGen.Activation.ReLU), new global::BackpropGen.LayerTopology(2, global::BackpropGen.Activation.LeakyReLU), new global::BackpropGen.LayerTopology(2, global::BackpropGen.Activation.Linear));
+
+            /// <summary>The network's shape: inputs, layers, loss and precision (what parameter files are checked against).</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+            public static global::BackpropGen.NetworkTopology Topology => s_topology;
+
+            global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<double>.Topology => s_topology;
+
             int global::BackpropGen.INetwork<double>.InputCount => InputCount;
             int global::BackpropGen.INetwork<double>.OutputCount => OutputCount;
             int global::BackpropGen.INetwork<double>.ParameterCount => ParameterCount;
@@ -449,7 +457,7 @@ namespace Demo.Games
                 destination[25] = _b3_1;
             }
 
-            /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
+            /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
             /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
             /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]

@@ -18,6 +18,14 @@ namespace Flags
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public const int ParameterCount = 26;
 
+        private static readonly global::BackpropGen.NetworkTopology s_topology = new global::BackpropGen.NetworkTopology(3, global::BackpropGen.LossFunction.BinaryCrossEntropy, global::BackpropGen.Precision.Double, new global::BackpropGen.LayerTopology(4, global::BackpropGen.Activation.ReLU), new global::BackpropGen.LayerTopology(2, global::BackpropGen.Activation.Sigmoid));
+
+        /// <summary>The network's shape: inputs, layers, loss and precision (what parameter files are checked against).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public static global::BackpropGen.NetworkTopology Topology => s_topology;
+
+        global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<double>.Topology => s_topology;
+
         int global::BackpropGen.INetwork<double>.InputCount => InputCount;
         int global::BackpropGen.INetwork<double>.OutputCount => OutputCount;
         int global::BackpropGen.INetwork<double>.ParameterCount => ParameterCount;
@@ -411,7 +419,7 @@ namespace Flags
             destination[25] = _b2_1;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]

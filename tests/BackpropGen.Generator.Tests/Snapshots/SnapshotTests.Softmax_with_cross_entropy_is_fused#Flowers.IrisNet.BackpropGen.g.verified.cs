@@ -18,6 +18,14 @@ namespace Flowers
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public const int ParameterCount = 43;
 
+        private static readonly global::BackpropGen.NetworkTopology s_topology = new global::BackpropGen.NetworkTopology(4, global::BackpropGen.LossFunction.CrossEntropy, global::BackpropGen.Precision.Single, new global::BackpropGen.LayerTopology(5, global::BackpropGen.Activation.Tanh), new global::BackpropGen.LayerTopology(3, global::BackpropGen.Activation.Softmax));
+
+        /// <summary>The network's shape: inputs, layers, loss and precision (what parameter files are checked against).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public static global::BackpropGen.NetworkTopology Topology => s_topology;
+
+        global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<float>.Topology => s_topology;
+
         int global::BackpropGen.INetwork<float>.InputCount => InputCount;
         int global::BackpropGen.INetwork<float>.OutputCount => OutputCount;
         int global::BackpropGen.INetwork<float>.ParameterCount => ParameterCount;
@@ -558,7 +566,7 @@ namespace Flowers
             destination[42] = _b2_2;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network IrisNet: 4 inputs → 5 Tanh → 3 Softmax; loss CrossEntropy; optimizer Sgd; float; 43 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]

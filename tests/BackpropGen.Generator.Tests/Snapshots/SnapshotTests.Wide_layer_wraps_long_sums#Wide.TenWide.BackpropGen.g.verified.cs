@@ -18,6 +18,14 @@ namespace Wide
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public const int ParameterCount = 121;
 
+        private static readonly global::BackpropGen.NetworkTopology s_topology = new global::BackpropGen.NetworkTopology(10, global::BackpropGen.LossFunction.HalfSquaredError, global::BackpropGen.Precision.Single, new global::BackpropGen.LayerTopology(10, global::BackpropGen.Activation.Sigmoid), new global::BackpropGen.LayerTopology(1, global::BackpropGen.Activation.Linear));
+
+        /// <summary>The network's shape: inputs, layers, loss and precision (what parameter files are checked against).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public static global::BackpropGen.NetworkTopology Topology => s_topology;
+
+        global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<float>.Topology => s_topology;
+
         int global::BackpropGen.INetwork<float>.InputCount => InputCount;
         int global::BackpropGen.INetwork<float>.OutputCount => OutputCount;
         int global::BackpropGen.INetwork<float>.ParameterCount => ParameterCount;
@@ -998,7 +1006,7 @@ namespace Wide
             destination[120] = _b2_0;
         }
 
-        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order (and restarts the optimizer).</summary>
+        /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace BackpropGen
+{
+    /// <summary>
+    /// The shape of a network as declared by its attributes: inputs, layers, loss and precision.
+    /// Parameter files carry it, so parameters are never loaded into a network of another shape.
+    /// Every generated network exposes its own as a static <c>Topology</c> property.
+    /// </summary>
+    public sealed class NetworkTopology : IEquatable<NetworkTopology>
+    {
+        private readonly LayerTopology[] _layers;
+
+        /// <summary>Describes a network; the layers run from the first hidden layer to the output layer.</summary>
+        public NetworkTopology(int inputCount, LossFunction loss, Precision precision, params LayerTopology[] layers)
+        {
+            if (inputCount < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(inputCount), inputCount, "A network has at least one input.");
+            }
+
+            if (layers is null || layers.Length == 0)
+            {
+                throw new ArgumentException("A network has at least one layer.", nameof(layers));
+            }
+
+            InputCount = inputCount;
+            Loss = loss;
+            Precision = precision;
+            _layers = (LayerTopology[])layers.Clone();
+            long parameters = 0;
+            long previous = inputCount;
+            foreach (LayerTopology layer in _layers)
+            {
+                if (layer.Size < 1)
+                {
+                    throw new ArgumentException("Every layer has at least one neuron.", nameof(layers));
+                }
+
+                parameters += (previous + 1) * layer.Size;
+                previous = layer.Size;
+            }
+
+            ParameterCount = parameters > int.MaxValue
+                ? throw new ArgumentException("The network has more than int.MaxValue parameters.", nameof(layers))
+                : (int)parameters;
+        }
+
+        /// <summary>The number of inputs.</summary>
+        public int InputCount { get; }
+
+        /// <summary>The layers, from the first hidden layer to the output layer.</summary>
+        public IReadOnlyList<LayerTopology> Layers => _layers;
+
+        /// <summary>The number of outputs (the size of the last layer).</summary>
+        public int OutputCount => _layers[_layers.Length - 1].Size;
+
+        /// <summary>The number of weights and biases.</summary>
+        public int ParameterCount { get; }
+
+        /// <summary>The loss the network trains on.</summary>
+        public LossFunction Loss { get; }
+
+        /// <summary>The number type of the network.</summary>
+        public Precision Precision { get; }
+
+        /// <summary>Same inputs, layers, loss and precision.</summary>
+        public bool Equals(NetworkTopology? other)
+        {
+            if (other is null || InputCount != other.InputCount || Loss != other.Loss || Precision != other.Precision || _layers.Length != other._layers.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                if (_layers[i] != other._layers[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <inheritdoc/>
+        public override bool Equals(object? obj) => Equals(obj as NetworkTopology);
+
+        /// <inheritdoc/>
+        public override int GetHashCode()
+        {
+            int hash = (InputCount * 397) ^ ((int)Loss << 8) ^ (int)Precision;
+            foreach (LayerTopology layer in _layers)
+            {
+                hash = (hash * 31) + layer.GetHashCode();
+            }
+
+            return hash;
+        }
+
+        /// <summary>"4 inputs → 8 Tanh → 3 Softmax; CrossEntropy; Single".</summary>
+        public override string ToString()
+        {
+            var text = new StringBuilder();
+            text.Append(InputCount.ToString(CultureInfo.InvariantCulture)).Append(InputCount == 1 ? " input" : " inputs");
+            foreach (LayerTopology layer in _layers)
+            {
+                text.Append(" → ").Append(layer.ToString());
+            }
+
+            return text.Append("; ").Append(Loss).Append("; ").Append(Precision).ToString();
+        }
+    }
+}
