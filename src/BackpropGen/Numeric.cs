@@ -1,0 +1,55 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace BackpropGen
+{
+    /// <summary>
+    /// The little arithmetic the runtime helpers need on a network's number type, without generic
+    /// math (netstandard2.0) and without boxing: <c>typeof(T)</c> checks fold away in the JIT.
+    /// </summary>
+    internal static class Numeric<T>
+        where T : struct
+    {
+        public static bool IsSingle => typeof(T) == typeof(float);
+
+        public static Precision Precision => IsSingle ? Precision.Single
+            : typeof(T) == typeof(double) ? Precision.Double
+            : throw new NotSupportedException("Networks use float or double, not " + typeof(T).Name + ".");
+
+        public static T FromDouble(double value)
+        {
+            if (IsSingle)
+            {
+                float single = (float)value;
+                return Unsafe.As<float, T>(ref single);
+            }
+
+            _ = Precision;
+            return Unsafe.As<double, T>(ref value);
+        }
+
+        public static double ToDouble(T value) => IsSingle ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
+
+        public static void Scale(Span<T> values, double factor)
+        {
+            if (IsSingle)
+            {
+                Span<float> singles = MemoryMarshal.Cast<T, float>(values);
+                float f = (float)factor;
+                for (int i = 0; i < singles.Length; i++)
+                {
+                    singles[i] *= f;
+                }
+            }
+            else
+            {
+                Span<double> doubles = MemoryMarshal.Cast<T, double>(values);
+                for (int i = 0; i < doubles.Length; i++)
+                {
+                    doubles[i] *= factor;
+                }
+            }
+        }
+    }
+}

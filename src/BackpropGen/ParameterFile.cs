@@ -1,0 +1,398 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace BackpropGen
+{
+    /// <summary>
+    /// Saves and loads a network's parameters, checked against its topology so they can only ever go
+    /// back into a network of the same shape. The binary form (<see cref="Save{T}(INetwork{T}, string)"/>)
+    /// is compact and checksummed; the JSON form (<see cref="SaveJson{T}(INetwork{T}, string)"/>) is for
+    /// people and other tools, such as an export from PyTorch. Both are documented in
+    /// docs/parameter-files.md.
+    /// </summary>
+    /// <remarks>
+    /// Saving to a path writes a temporary file beside the target and renames it over the target, so a
+    /// crash or a full disk mid-save never leaves a half-written file and never destroys the previous
+    /// one. Loading checks everything before it changes the network: on any error the network is
+    /// unchanged and a <see cref="ParameterFileException"/> says what was wrong.
+    /// The <c>Load</c> methods take a network by interface, so they refuse a boxed struct network
+    /// (loading into the box would leave your struct unchanged); for a struct network use
+    /// <c>network.LoadParameters(ParameterFile.Read&lt;float&gt;(path, MyNet.Topology))</c>.
+    /// </remarks>
+    public static partial class ParameterFile
+    {
+        /// <summary>The first four bytes of every binary parameter file: "BPGP".</summary>
+        public static readonly byte[] Magic = { (byte)'B', (byte)'P', (byte)'G', (byte)'P' };
+
+        /// <summary>The binary format version this library writes and reads.</summary>
+        public const ushort FormatVersion = 1;
+
+        private const int MaxLayers = 4096;
+        private const int MaxLayerSize = 1 << 20;
+
+        /// <summary>Saves the parameters of <paramref name="network"/> to <paramref name="path"/> atomically.</summary>
+        public static void Save<T>(INetwork<T> network, string path)
+            where T : struct
+        {
+            if (network is null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            WriteAtomically(path, Serialize(network));
+        }
+
+        /// <summary>Writes the parameters of <paramref name="network"/> to <paramref name="stream"/>.</summary>
+        public static void Save<T>(INetwork<T> network, Stream stream)
+            where T : struct
+        {
+            if (network is null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            if (stream is null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            byte[] bytes = Serialize(network);
+            stream.Write(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>Loads parameters saved by <see cref="Save{T}(INetwork{T}, string)"/> into <paramref name="network"/> (a class).</summary>
+        /// <exception cref="ParameterFileException">The file is damaged or belongs to another topology or precision.</exception>
+        public static void Load<T>(INetwork<T> network, string path)
+            where T : struct
+        {
+            RequireReferenceType(network);
+            network.LoadParameters(Read<T>(path, network.Topology));
+        }
+
+        /// <summary>Loads parameters from <paramref name="stream"/> into <paramref name="network"/> (a class).</summary>
+        /// <exception cref="ParameterFileException">The data is damaged or belongs to another topology or precision.</exception>
+        public static void Load<T>(INetwork<T> network, Stream stream)
+            where T : struct
+        {
+            RequireReferenceType(network);
+            network.LoadParameters(Read<T>(stream, network.Topology));
+        }
+
+        /// <summary>Reads and checks a binary parameter file saved from a network of <paramref name="expected"/> topology.</summary>
+        public static T[] Read<T>(string path, NetworkTopology expected)
+            where T : struct => Deserialize<T>(ReadAllBytes(path), expected);
+
+        /// <summary>Reads and checks binary parameters from <paramref name="stream"/>.</summary>
+        public static T[] Read<T>(Stream stream, NetworkTopology expected)
+            where T : struct => Deserialize<T>(ReadAllBytes(stream), expected);
+
+        private static byte[] Serialize<T>(INetwork<T> network)
+            where T : struct
+        {
+            NetworkTopology topology = network.Topology;
+            var values = new T[network.ParameterCount];
+            network.CopyParametersTo(values);
+            using var memory = new MemoryStream();
+            using (var writer = new BinaryWriter(memory))
+            {
+                // BinaryWriter is little-endian on every platform.
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                writer.Write((byte)topology.Precision);
+                writer.Write((byte)topology.Loss);
+                writer.Write(topology.InputCount);
+                writer.Write(topology.Layers.Count);
+                foreach (LayerTopology layer in topology.Layers)
+                {
+                    writer.Write(layer.Size);
+                    writer.Write((byte)layer.Activation);
+                }
+
+                writer.Write(values.Length);
+                if (Numeric<T>.IsSingle)
+                {
+                    foreach (float value in MemoryMarshal.Cast<T, float>(values))
+                    {
+                        writer.Write(value);
+                    }
+                }
+                else
+                {
+                    foreach (double value in MemoryMarshal.Cast<T, double>(values))
+                    {
+                        writer.Write(value);
+                    }
+                }
+
+                writer.Flush();
+                uint checksum = Crc32.Compute(memory.GetBuffer(), 0, (int)memory.Length);
+                writer.Write(checksum);
+            }
+
+            return memory.ToArray();
+        }
+
+        private static T[] Deserialize<T>(byte[] bytes, NetworkTopology expected)
+            where T : struct
+        {
+            if (expected is null)
+            {
+                throw new ArgumentNullException(nameof(expected));
+            }
+
+            Precision precision = Numeric<T>.Precision;
+            if (bytes.Length == 0)
+            {
+                throw Fail(ParameterFileError.Empty, "The parameter file is empty.");
+            }
+
+            if (bytes.Length < Magic.Length || bytes[0] != Magic[0] || bytes[1] != Magic[1] || bytes[2] != Magic[2] || bytes[3] != Magic[3])
+            {
+                throw Fail(ParameterFileError.NotAParameterFile, "This is not a BackpropGen parameter file: it does not start with \"BPGP\".");
+            }
+
+            if (bytes.Length < 6)
+            {
+                throw Fail(ParameterFileError.Truncated, "The parameter file ends inside its header.");
+            }
+
+            ushort version = (ushort)(bytes[4] | (bytes[5] << 8));
+            if (version != FormatVersion)
+            {
+                throw Fail(ParameterFileError.UnsupportedVersion, "The parameter file has format version " + version.ToString(CultureInfo.InvariantCulture) + "; this library reads version " + FormatVersion.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            // An intact file checks out against its last four bytes; anything else is either cut
+            // short (the header announces more than is there) or damaged.
+            bool intact = bytes.Length >= 8 && Crc32.Compute(bytes, 0, bytes.Length - 4) == BitConverter.ToUInt32(LittleEndian(bytes, bytes.Length - 4, 4), 0);
+            long announced = AnnouncedLength(bytes);
+            if (!intact)
+            {
+                if (announced < 0 || announced > bytes.Length)
+                {
+                    throw Fail(ParameterFileError.Truncated, "The parameter file is truncated: it has " + bytes.Length.ToString(CultureInfo.InvariantCulture) + " bytes" + (announced > 0 ? " of the " + announced.ToString(CultureInfo.InvariantCulture) + " its header announces." : "."));
+                }
+
+                throw Fail(ParameterFileError.ChecksumMismatch, "The parameter file's checksum does not match its content: the file is damaged.");
+            }
+
+            if (announced != bytes.Length)
+            {
+                throw Fail(ParameterFileError.Malformed, "The parameter file's header does not describe its length (" + bytes.Length.ToString(CultureInfo.InvariantCulture) + " bytes).");
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(bytes, 6, bytes.Length - 6, writable: false));
+            var filePrecision = (Precision)reader.ReadByte();
+            var loss = (LossFunction)reader.ReadByte();
+            int inputs = reader.ReadInt32();
+            int layerCount = reader.ReadInt32();
+            var layers = new LayerTopology[layerCount];
+            for (int i = 0; i < layerCount; i++)
+            {
+                int size = reader.ReadInt32();
+                layers[i] = new LayerTopology(size, (Activation)reader.ReadByte());
+            }
+
+            int count = reader.ReadInt32();
+            if (filePrecision != precision)
+            {
+                throw Fail(ParameterFileError.PrecisionMismatch, "The parameter file holds " + filePrecision + " parameters but the network is " + precision + ".");
+            }
+
+            NetworkTopology actual;
+            try
+            {
+                actual = new NetworkTopology(inputs, loss, filePrecision, layers);
+            }
+            catch (ArgumentException exception)
+            {
+                throw Fail(ParameterFileError.Malformed, "The parameter file describes an impossible network: " + exception.Message);
+            }
+
+            if (!actual.Equals(expected))
+            {
+                throw Fail(ParameterFileError.TopologyMismatch, "The parameter file was saved from a network of another shape: file " + actual + ", network " + expected + ".");
+            }
+
+            if (count != expected.ParameterCount)
+            {
+                throw Fail(ParameterFileError.Malformed, "The parameter file holds " + count.ToString(CultureInfo.InvariantCulture) + " parameters but its topology has " + expected.ParameterCount.ToString(CultureInfo.InvariantCulture) + ".");
+            }
+
+            var values = new T[count];
+            if (Numeric<T>.IsSingle)
+            {
+                Span<float> singles = MemoryMarshal.Cast<T, float>(values.AsSpan());
+                for (int i = 0; i < count; i++)
+                {
+                    singles[i] = reader.ReadSingle();
+                }
+            }
+            else
+            {
+                Span<double> doubles = MemoryMarshal.Cast<T, double>(values.AsSpan());
+                for (int i = 0; i < count; i++)
+                {
+                    doubles[i] = reader.ReadDouble();
+                }
+            }
+
+            return values;
+        }
+
+        /// <summary>The total length the header announces, or −1 when the header itself is cut short or impossible.</summary>
+        private static long AnnouncedLength(byte[] bytes)
+        {
+            const int FixedHeader = 4 + 2 + 1 + 1 + 4 + 4;
+            if (bytes.Length < FixedHeader)
+            {
+                return -1;
+            }
+
+            int precision = bytes[6];
+            int layerCount = BitConverter.ToInt32(LittleEndian(bytes, 12, 4), 0);
+            if (layerCount < 1 || layerCount > MaxLayers || precision > 1)
+            {
+                return -1;
+            }
+
+            long countOffset = FixedHeader + (5L * layerCount);
+            if (bytes.Length < countOffset + 4)
+            {
+                return -1;
+            }
+
+            int count = BitConverter.ToInt32(LittleEndian(bytes, (int)countOffset, 4), 0);
+            if (count < 0)
+            {
+                return -1;
+            }
+
+            for (int i = 0; i < layerCount; i++)
+            {
+                int size = BitConverter.ToInt32(LittleEndian(bytes, FixedHeader + (5 * i), 4), 0);
+                if (size < 1 || size > MaxLayerSize)
+                {
+                    return -1;
+                }
+            }
+
+            return countOffset + 4 + ((long)count * (precision == 0 ? 4 : 8)) + 4;
+        }
+
+        /// <summary>The bytes of a little-endian field in the machine's order, for BitConverter.</summary>
+        private static byte[] LittleEndian(byte[] bytes, int offset, int count)
+        {
+            var field = new byte[count];
+            Array.Copy(bytes, offset, field, 0, count);
+            if (!BitConverter.IsLittleEndian)
+            {
+                Array.Reverse(field);
+            }
+
+            return field;
+        }
+
+        private static ParameterFileException Fail(ParameterFileError error, string message) => new(error, message);
+
+        private static void RequireReferenceType<T>(INetwork<T> network)
+            where T : struct
+        {
+            if (network is null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            if (network.GetType().IsValueType)
+            {
+                throw new ArgumentException(
+                    "This network is a struct, so it was boxed on its way here and loading would change only the box. Use network.LoadParameters(ParameterFile.Read<T>(path, network.Topology)) instead.",
+                    nameof(network));
+            }
+        }
+
+        private static byte[] ReadAllBytes(string path)
+        {
+            if (path is null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            return File.ReadAllBytes(path);
+        }
+
+        private static byte[] ReadAllBytes(Stream stream)
+        {
+            if (stream is null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            using var memory = new MemoryStream();
+            stream.CopyTo(memory);
+            return memory.ToArray();
+        }
+
+        /// <summary>
+        /// Writes <paramref name="bytes"/> to a temporary file in the target's folder, flushes it to
+        /// disk, then renames it over <paramref name="path"/>: readers see the old file or the new one,
+        /// never half of either. On failure the temporary file is removed and the target is untouched.
+        /// </summary>
+        private static void WriteAtomically(string path, byte[] bytes)
+        {
+            if (path is null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            string fullPath = Path.GetFullPath(path);
+            if (Directory.Exists(fullPath))
+            {
+                throw new IOException("Cannot save parameters to '" + fullPath + "': it is a directory.");
+            }
+
+            string directory = Path.GetDirectoryName(fullPath) ?? ".";
+            string temporary = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                if (File.Exists(fullPath))
+                {
+                    File.Replace(temporary, fullPath, destinationBackupFileName: null);
+                }
+                else
+                {
+                    File.Move(temporary, fullPath);
+                }
+            }
+            catch
+            {
+                TryDelete(temporary);
+                throw;
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException)
+            {
+                // Best effort: a stray temporary file is harmless.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Likewise.
+            }
+        }
+    }
+}

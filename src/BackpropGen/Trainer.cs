@@ -1,0 +1,252 @@
+using System;
+using System.Diagnostics;
+
+namespace BackpropGen
+{
+    /// <summary>A network's loss and accuracy on a data set (see <see cref="Trainer.Evaluate{TNetwork}(ref TNetwork, ReadOnlySpan{float}, ReadOnlySpan{float})"/>).</summary>
+    public readonly struct Evaluation
+    {
+        /// <summary>Creates an evaluation.</summary>
+        public Evaluation(double loss, double accuracy)
+        {
+            Loss = loss;
+            Accuracy = accuracy;
+        }
+
+        /// <summary>The mean loss over the samples.</summary>
+        public double Loss { get; }
+
+        /// <summary>
+        /// The fraction of samples classified right: with several outputs, the largest output is at the
+        /// target's largest entry; with one output, output and target fall on the same side of 0.5.
+        /// </summary>
+        public double Accuracy { get; }
+    }
+
+    /// <summary>
+    /// Trains any generated network over a data set held in spans: epochs, online or mini-batch
+    /// updates, a seeded shuffle, an optional validation set, early stop at a target loss, and
+    /// progress reports. Inputs are <c>count × InputCount</c> values row by row, targets
+    /// <c>count × OutputCount</c>.
+    /// </summary>
+    /// <remarks>
+    /// The network is passed by <c>ref</c> so that a <c>partial struct</c> network is trained in
+    /// place rather than as a boxed copy; for a class, <c>Trainer.Fit(ref network, …)</c> is just as
+    /// good. A call allocates its buffers (the shuffled order, one gradient vector, one output vector)
+    /// once; nothing is allocated per epoch or per sample, apart from what a progress handler does.
+    /// Training is deterministic: the same seed, data and options give bit-identical parameters on
+    /// the same runtime.
+    /// </remarks>
+    public static class Trainer
+    {
+        /// <summary>Trains a float network. See <see cref="Trainer"/>.</summary>
+        public static TrainingResult Fit<TNetwork>(
+            ref TNetwork network,
+            ReadOnlySpan<float> inputs,
+            ReadOnlySpan<float> targets,
+            TrainerOptions options,
+            ReadOnlySpan<float> validationInputs = default,
+            ReadOnlySpan<float> validationTargets = default)
+            where TNetwork : INetwork<float> =>
+            FitCore<TNetwork, float>(ref network, inputs, targets, options, validationInputs, validationTargets);
+
+        /// <summary>Trains a double network. See <see cref="Trainer"/>.</summary>
+        public static TrainingResult Fit<TNetwork>(
+            ref TNetwork network,
+            ReadOnlySpan<double> inputs,
+            ReadOnlySpan<double> targets,
+            TrainerOptions options,
+            ReadOnlySpan<double> validationInputs = default,
+            ReadOnlySpan<double> validationTargets = default)
+            where TNetwork : INetwork<double> =>
+            FitCore<TNetwork, double>(ref network, inputs, targets, options, validationInputs, validationTargets);
+
+        /// <summary>The mean loss and the accuracy of a float network on a data set.</summary>
+        public static Evaluation Evaluate<TNetwork>(ref TNetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+            where TNetwork : INetwork<float>
+        {
+            int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
+            return EvaluateCore<TNetwork, float>(ref network, inputs, targets, count, new float[network.OutputCount]);
+        }
+
+        /// <summary>The mean loss and the accuracy of a double network on a data set.</summary>
+        public static Evaluation Evaluate<TNetwork>(ref TNetwork network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets)
+            where TNetwork : INetwork<double>
+        {
+            int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
+            return EvaluateCore<TNetwork, double>(ref network, inputs, targets, count, new double[network.OutputCount]);
+        }
+
+        private static TrainingResult FitCore<TNetwork, T>(
+            ref TNetwork network,
+            ReadOnlySpan<T> inputs,
+            ReadOnlySpan<T> targets,
+            TrainerOptions options,
+            ReadOnlySpan<T> validationInputs,
+            ReadOnlySpan<T> validationTargets)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            if (network is null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+
+            if (options is null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            options.Validate();
+            int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
+            bool validate = validationInputs.Length > 0 || validationTargets.Length > 0;
+            int validationCount = validate ? CountSamples(network, validationInputs, validationTargets, nameof(validationInputs), nameof(validationTargets)) : 0;
+
+            int inputCount = network.InputCount;
+            int outputCount = network.OutputCount;
+            int batchSize = Math.Min(options.BatchSize, count);
+            var order = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                order[i] = i;
+            }
+
+            T[]? gradient = batchSize > 1 ? new T[network.ParameterCount] : null;
+            T[]? output = validate ? new T[outputCount] : null;
+            T learningRate = Numeric<T>.FromDouble(options.LearningRate);
+            var random = new ParameterRandom(options.ShuffleSeed ?? 0);
+            Stopwatch clock = Stopwatch.StartNew();
+            TrainingProgress progress = default;
+            bool reached = false;
+
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                if (options.ShuffleSeed.HasValue)
+                {
+                    // Fisher–Yates with the platform-independent generator: the same seed, the same order.
+                    for (int i = count - 1; i > 0; i--)
+                    {
+                        int j = (int)(random.NextUInt64() % (ulong)(i + 1));
+                        (order[i], order[j]) = (order[j], order[i]);
+                    }
+                }
+
+                double lossSum = 0;
+                if (gradient is null)
+                {
+                    foreach (int sample in order)
+                    {
+                        lossSum += Numeric<T>.ToDouble(network.TrainStep(
+                            inputs.Slice(sample * inputCount, inputCount),
+                            targets.Slice(sample * outputCount, outputCount),
+                            learningRate));
+                    }
+                }
+                else
+                {
+                    for (int start = 0; start < count; start += batchSize)
+                    {
+                        int size = Math.Min(batchSize, count - start);
+                        Array.Clear(gradient, 0, gradient.Length);
+                        for (int i = start; i < start + size; i++)
+                        {
+                            int sample = order[i];
+                            lossSum += Numeric<T>.ToDouble(network.AccumulateGradient(
+                                inputs.Slice(sample * inputCount, inputCount),
+                                targets.Slice(sample * outputCount, outputCount),
+                                gradient));
+                        }
+
+                        // The mean gradient of the batch (not a scaled learning rate: Adam would undo that).
+                        Numeric<T>.Scale(gradient, 1.0 / size);
+                        network.ApplyGradient(gradient, learningRate);
+                    }
+                }
+
+                double trainingLoss = lossSum / count;
+                double? validationLoss = null;
+                double? validationAccuracy = null;
+                if (validate)
+                {
+                    Evaluation evaluation = EvaluateCore<TNetwork, T>(ref network, validationInputs, validationTargets, validationCount, output!);
+                    validationLoss = evaluation.Loss;
+                    validationAccuracy = evaluation.Accuracy;
+                }
+
+                progress = new TrainingProgress(epoch, options.Epochs, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed);
+                options.Progress?.Report(progress);
+                if (options.TargetLoss is double target && trainingLoss <= target)
+                {
+                    reached = true;
+                    break;
+                }
+            }
+
+            return new TrainingResult(progress, reached);
+        }
+
+        private static Evaluation EvaluateCore<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int count, T[] output)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int inputCount = network.InputCount;
+            int outputCount = network.OutputCount;
+            double lossSum = 0;
+            int correct = 0;
+            for (int sample = 0; sample < count; sample++)
+            {
+                ReadOnlySpan<T> x = inputs.Slice(sample * inputCount, inputCount);
+                ReadOnlySpan<T> y = targets.Slice(sample * outputCount, outputCount);
+                lossSum += Numeric<T>.ToDouble(network.ComputeLoss(x, y));
+                network.Forward(x, output);
+                if (outputCount == 1)
+                {
+                    correct += (Numeric<T>.ToDouble(output[0]) >= 0.5) == (Numeric<T>.ToDouble(y[0]) >= 0.5) ? 1 : 0;
+                }
+                else
+                {
+                    correct += ArgMax<T>(output) == ArgMax(y) ? 1 : 0;
+                }
+            }
+
+            return new Evaluation(lossSum / count, (double)correct / count);
+        }
+
+        private static int ArgMax<T>(ReadOnlySpan<T> values)
+            where T : struct
+        {
+            int best = 0;
+            double bestValue = Numeric<T>.ToDouble(values[0]);
+            for (int i = 1; i < values.Length; i++)
+            {
+                double value = Numeric<T>.ToDouble(values[i]);
+                if (value > bestValue)
+                {
+                    best = i;
+                    bestValue = value;
+                }
+            }
+
+            return best;
+        }
+
+        private static int CountSamples<TNetwork, T>(TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, string inputsName, string targetsName)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int inputCount = network.InputCount;
+            if (inputs.Length == 0 || inputs.Length % inputCount != 0)
+            {
+                throw new ArgumentException("Expected a whole, non-zero number of samples of " + inputCount + " inputs each, but got " + inputs.Length + " values.", inputsName);
+            }
+
+            int count = inputs.Length / inputCount;
+            if (targets.Length != count * network.OutputCount)
+            {
+                throw new ArgumentException("Expected " + count + " targets of " + network.OutputCount + " values each (" + (count * network.OutputCount) + " values), but got " + targets.Length + ".", targetsName);
+            }
+
+            return count;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>Binary and JSON parameter files: exact round trips, every kind of bad file, atomic saves.</summary>
+    public sealed class ParameterFileTests : IDisposable
+    {
+        private const string Source = """
+            using BackpropGen;
+            namespace Files
+            {
+                [Network(4, Loss = LossFunction.CrossEntropy, Optimizer = Optimizer.Adam)]
+                [Layer(5, Activation.Tanh)]
+                [Layer(3, Activation.Softmax)]
+                public partial class Iris { }
+
+                [Network(4, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+                [Layer(5, Activation.Tanh)]
+                [Layer(3, Activation.Softmax)]
+                public partial class IrisDouble { }
+
+                [Network(4, Loss = LossFunction.CrossEntropy)]
+                [Layer(6, Activation.Tanh)]
+                [Layer(3, Activation.Softmax)]
+                public partial class IrisWider { }
+
+                [Network(4)]
+                [Layer(5, Activation.Tanh)]
+                [Layer(3, Activation.Sigmoid)]
+                public partial class IrisSquared { }
+
+                [Network(4, Loss = LossFunction.CrossEntropy)]
+                [Layer(5, Activation.Tanh)]
+                [Layer(3, Activation.Softmax)]
+                public partial struct IrisStruct { }
+            }
+            """;
+
+        private static readonly Lazy<Assembly> s_assembly = new(() => GeneratorHarness.CompileAndLoad(Source));
+        private readonly string _directory = Path.Combine(Path.GetTempPath(), "backpropgen-files-" + Guid.NewGuid().ToString("N"));
+
+        public ParameterFileTests()
+        {
+            Directory.CreateDirectory(_directory);
+        }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+        private static INetwork<T> Trained<T>(string name, int seed)
+            where T : struct
+        {
+            INetwork<T> network = Networks.Create<T>(s_assembly.Value, "Files." + name);
+            network.InitializeParameters(seed);
+            return network;
+        }
+
+        private string PathOf(string name) => Path.Combine(_directory, name);
+
+        [Fact]
+        public void Binary_round_trip_is_bit_exact_for_float_and_double()
+        {
+            INetwork<float> single = Trained<float>("Iris", 1);
+            ParameterFile.Save(single, PathOf("single.bpg"));
+            INetwork<float> singleBack = Trained<float>("Iris", 2);
+            ParameterFile.Load(singleBack, PathOf("single.bpg"));
+            Assert.Equal(Networks.Parameters(single), Networks.Parameters(singleBack));
+
+            INetwork<double> @double = Trained<double>("IrisDouble", 3);
+            using var memory = new MemoryStream();
+            ParameterFile.Save(@double, memory);
+            memory.Position = 0;
+            INetwork<double> doubleBack = Trained<double>("IrisDouble", 4);
+            ParameterFile.Load(doubleBack, memory);
+            Assert.Equal(Networks.Parameters(@double), Networks.Parameters(doubleBack));
+
+            // The documented layout: magic, version 1, precision, loss, inputs, layers, count, values, CRC-32.
+            byte[] bytes = File.ReadAllBytes(PathOf("single.bpg"));
+            Assert.Equal("BPGP", Encoding.ASCII.GetString(bytes, 0, 4));
+            Assert.Equal(4 + 2 + 1 + 1 + 4 + 4 + (2 * 5) + 4 + (single.ParameterCount * 4) + 4, bytes.Length);
+            Assert.Equal(1, BitConverter.ToUInt16(bytes, 4));
+            Assert.Equal((byte)Precision.Single, bytes[6]);
+            Assert.Equal((byte)LossFunction.CrossEntropy, bytes[7]);
+            Assert.Equal(4, BitConverter.ToInt32(bytes, 8));
+            Assert.Equal(2, BitConverter.ToInt32(bytes, 12));
+            Assert.Equal(Networks.Parameters(single)[0], BitConverter.ToSingle(bytes, 30));
+        }
+
+        [Fact]
+        public void Json_round_trip_is_exact_and_culture_invariant()
+        {
+            INetwork<float> single = Trained<float>("Iris", 5);
+            var previous = System.Globalization.CultureInfo.CurrentCulture;
+            try
+            {
+                System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+                ParameterFile.SaveJson(single, PathOf("iris.json"));
+            }
+            finally
+            {
+                System.Globalization.CultureInfo.CurrentCulture = previous;
+            }
+
+            string json = File.ReadAllText(PathOf("iris.json"));
+            Assert.Contains("\"format\": \"BackpropGen.Parameters\"", json, StringComparison.Ordinal);
+            Assert.Contains("{ \"size\": 3, \"activation\": \"Softmax\" }", json, StringComparison.Ordinal);
+            Assert.DoesNotContain(",5", json.Replace(", ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+
+            INetwork<float> back = Trained<float>("Iris", 6);
+            ParameterFile.LoadJson(back, PathOf("iris.json"));
+            Assert.Equal(Networks.Parameters(single), Networks.Parameters(back));
+
+            // JSON carries no precision: the same file loads into the double twin (the shortest decimal
+            // of each float, which rounds back to that float).
+            double[] widened = ParameterFile.ReadJson<double>(PathOf("iris.json"), Trained<double>("IrisDouble", 1).Topology);
+            Assert.Equal(Networks.Parameters(single), widened.Select(v => (float)v));
+        }
+
+        [Fact]
+        public void A_PyTorch_style_export_loads()
+        {
+            // What docs/parameter-files.md's recipe writes for nn.Sequential(Linear(4, 5), Tanh(), Linear(5, 3)).
+            var random = new Random(1);
+            double[] values = Enumerable.Range(0, 43).Select(_ => Math.Round(random.NextDouble() - 0.5, 6)).ToArray();
+            string json = "{\"format\": \"BackpropGen.Parameters\", \"version\": 1, \"inputs\": 4, \"loss\": \"CrossEntropy\",\n" +
+                "\"layers\": [{\"size\": 5, \"activation\": \"Tanh\"}, {\"size\": 3, \"activation\": \"Softmax\"}],\n" +
+                "\"parameters\": [" + string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]}";
+            INetwork<double> network = Trained<double>("IrisDouble", 1);
+            ParameterFile.LoadJson(network, new StringReader(json));
+            Assert.Equal(values, Networks.Parameters(network));
+        }
+
+        [Fact]
+        public void Struct_networks_are_refused_by_Load_and_served_by_Read()
+        {
+            INetwork<float> boxed = Networks.Create<float>(s_assembly.Value, "Files.IrisStruct");
+            boxed.InitializeParameters(9);
+            ParameterFile.Save(boxed, PathOf("struct.bpg"));
+            var exception = Assert.Throws<ArgumentException>(() => ParameterFile.Load(boxed, PathOf("struct.bpg")));
+            Assert.Contains("LoadParameters(ParameterFile.Read", exception.Message, StringComparison.Ordinal);
+            float[] values = ParameterFile.Read<float>(PathOf("struct.bpg"), boxed.Topology);
+            Assert.Equal(Networks.Parameters(boxed), values);
+        }
+
+        [Theory]
+        [InlineData("IrisWider", ParameterFileError.TopologyMismatch)]
+        [InlineData("IrisSquared", ParameterFileError.TopologyMismatch)]
+        [InlineData("IrisDouble", ParameterFileError.PrecisionMismatch)]
+        public void Another_network_is_refused_and_left_unchanged(string other, ParameterFileError error)
+        {
+            ParameterFile.Save(Trained<float>("Iris", 1), PathOf("iris.bpg"));
+            if (other == "IrisDouble")
+            {
+                INetwork<double> target = Trained<double>(other, 2);
+                double[] before = Networks.Parameters(target);
+                Assert.Equal(error, Assert.Throws<ParameterFileException>(() => ParameterFile.Load(target, PathOf("iris.bpg"))).Error);
+                Assert.Equal(before, Networks.Parameters(target));
+            }
+            else
+            {
+                INetwork<float> target = Trained<float>(other, 2);
+                float[] before = Networks.Parameters(target);
+                ParameterFileException exception = Assert.Throws<ParameterFileException>(() => ParameterFile.Load(target, PathOf("iris.bpg")));
+                Assert.Equal(error, exception.Error);
+                Assert.Contains("another shape", exception.Message, StringComparison.Ordinal);
+                Assert.Equal(before, Networks.Parameters(target));
+            }
+        }
+
+        [Fact]
+        public void Every_truncation_and_every_bit_flip_is_refused_and_the_network_kept()
+        {
+            INetwork<float> source = Trained<float>("Iris", 1);
+            using var memory = new MemoryStream();
+            ParameterFile.Save(source, memory);
+            byte[] good = memory.ToArray();
+            INetwork<float> target = Trained<float>("Iris", 2);
+            float[] before = Networks.Parameters(target);
+
+            for (int length = 0; length < good.Length; length++)
+            {
+                ParameterFileException exception = Assert.Throws<ParameterFileException>(() => ParameterFile.Load(target, new MemoryStream(good, 0, length)));
+                Assert.Equal(
+                    length == 0 ? ParameterFileError.Empty : length < 4 ? ParameterFileError.NotAParameterFile : ParameterFileError.Truncated,
+                    exception.Error);
+            }
+
+            for (int bit = 0; bit < good.Length * 8; bit++)
+            {
+                byte[] damaged = (byte[])good.Clone();
+                damaged[bit / 8] ^= (byte)(1 << (bit % 8));
+                ParameterFileException exception = Assert.Throws<ParameterFileException>(() => ParameterFile.Load(target, new MemoryStream(damaged)));
+                ParameterFileError expected = bit < 32 ? ParameterFileError.NotAParameterFile : bit < 48 ? ParameterFileError.UnsupportedVersion : ParameterFileError.ChecksumMismatch;
+                if (exception.Error != expected)
+                {
+                    // A flip in the precision or a count can make the header announce more bytes than there are.
+                    Assert.True(exception.Error == ParameterFileError.Truncated && bit >= 48, "bit " + bit + ": " + exception.Error);
+                }
+            }
+
+            Assert.Equal(before, Networks.Parameters(target));
+        }
+
+        [Fact]
+        public void Malformed_json_reports_the_line()
+        {
+            INetwork<float> network = Trained<float>("Iris", 1);
+            float[] before = Networks.Parameters(network);
+            ParameterFileException bad = Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\n  \"format\": \"BackpropGen.Parameters\",\n  \"version\": 1,,\n}")));
+            Assert.Equal(ParameterFileError.Malformed, bad.Error);
+            Assert.Contains("line 3", bad.Message, StringComparison.Ordinal);
+
+            Assert.Equal(ParameterFileError.Empty, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("  "))).Error);
+            Assert.Equal(ParameterFileError.NotAParameterFile, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\"a\": 1}"))).Error);
+            Assert.Equal(ParameterFileError.UnsupportedVersion, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\"format\": \"BackpropGen.Parameters\", \"version\": 2}"))).Error);
+
+            var sw = new StringWriter();
+            ParameterFile.SaveJson(network, sw);
+            string good = sw.ToString();
+            string shortened = good.Replace("\n  ]\n}", ", 1.5\n  ]\n}", StringComparison.Ordinal);
+            ParameterFileException count = Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader(shortened)));
+            Assert.Equal(ParameterFileError.Malformed, count.Error);
+            Assert.Contains("44 parameters", count.Message, StringComparison.Ordinal);
+
+            string huge = good.Replace("\n  ]\n}", ", 1e39\n  ]\n}", StringComparison.Ordinal).Replace("\"parameters\": [\n    ", "\"parameters\": [\n    ", StringComparison.Ordinal);
+            Assert.Equal(ParameterFileError.Malformed, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader(huge))).Error);
+            Assert.Equal(before, Networks.Parameters(network));
+        }
+
+        [Fact]
+        public void Saving_replaces_atomically_and_a_failed_save_keeps_the_old_file()
+        {
+            string path = PathOf("model.bpg");
+            INetwork<float> first = Trained<float>("Iris", 1);
+            ParameterFile.Save(first, path);
+            byte[] firstBytes = File.ReadAllBytes(path);
+
+            INetwork<float> second = Trained<float>("Iris", 2);
+            ParameterFile.Save(second, path);
+            Assert.NotEqual(firstBytes, File.ReadAllBytes(path));
+            Assert.Equal(new[] { "model.bpg" }, Directory.GetFiles(_directory).Select(Path.GetFileName));
+
+            // A directory in place of the file: refused, nothing written, nothing left behind.
+            Directory.CreateDirectory(PathOf("folder.bpg"));
+            Assert.Throws<IOException>(() => ParameterFile.Save(first, PathOf("folder.bpg")));
+            Assert.Throws<DirectoryNotFoundException>(() => ParameterFile.Save(first, PathOf(Path.Combine("missing", "model.bpg"))));
+            Assert.Equal(new[] { "model.bpg" }, Directory.GetFiles(_directory).Select(Path.GetFileName));
+            INetwork<float> check = Trained<float>("Iris", 3);
+            ParameterFile.Load(check, path);
+            Assert.Equal(Networks.Parameters(second), Networks.Parameters(check));
+        }
+    }
+}
