@@ -25,5 +25,20 @@ namespace BackpropGen.Generator.Tests
             Assert.True(losses[^1] < losses[0] / 100, "Loss did not fall: " + run.Output);
             Assert.True(losses[^1] < 0.01, run.Output);
         }
-    }
+    
+        [Fact]
+        public void Iris_sample_reaches_93_percent_held_out_and_reloads_identically()
+        {
+            string sample = ChildProcess.BuiltAssembly(Path.Combine("samples", "Iris"), "Iris");
+            ChildProcess.Result run = ChildProcess.Run("dotnet", new[] { sample });
+
+            Assert.True(run.ExitCode == 0, run.Output);
+            Match accuracy = Regex.Match(run.Output, @"Held-out accuracy: (\d+\.\d) % \((\d+)/30\)");
+            Assert.True(accuracy.Success, run.Output);
+            Assert.True(int.Parse(accuracy.Groups[2].Value, CultureInfo.InvariantCulture) >= 28, run.Output); // 28/30 = 93.3 %
+            Assert.Contains("Confusion matrix", run.Output, System.StringComparison.Ordinal);
+            Assert.Contains("reloaded networks predict identically", run.Output, System.StringComparison.Ordinal);
+            Assert.Matches(@"epoch 300/300  loss \d\.\d{4}", run.Output);
+        }
+}
 }
