@@ -31,19 +31,26 @@ namespace BackpropGen
         T ComputeLoss(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
 
         /// <summary>
-        /// One gradient-descent step on one sample: every gradient is taken from the parameters as
-        /// they were before the step. Returns the loss measured by the step's forward pass.
+        /// One training step on one sample with the network's optimizer: every gradient is taken from
+        /// the parameters as they were before the step. Returns the loss measured by the step's forward
+        /// pass, or NaN when the step was refused (an input, a target or the gradient held NaN or ±∞):
+        /// then no parameter changed.
         /// </summary>
         T TrainStep(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate);
 
-        /// <summary>Adds ∂C/∂θ for one sample into <paramref name="gradient"/> (canonical order) and returns the sample's loss.</summary>
+        /// <summary>
+        /// Adds ∂C/∂θ for one sample into <paramref name="gradient"/> (canonical order) and returns the
+        /// sample's loss, or NaN (leaving <paramref name="gradient"/> unchanged) when the sample or its
+        /// gradient is not finite.
+        /// </summary>
         T AccumulateGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient);
 
         /// <summary>
         /// One step of the network's optimizer (<see cref="NetworkAttribute.Optimizer"/>) with the given
         /// gradient, in canonical parameter order; for SGD, θ ← θ − α · gradient.
         /// </summary>
-        void ApplyGradient(ReadOnlySpan<T> gradient, T learningRate);
+        /// <returns>True when applied; false when the gradient or the learning rate held NaN or ±∞ (nothing changed).</returns>
+        bool ApplyGradient(ReadOnlySpan<T> gradient, T learningRate);
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count); nothing for SGD.</summary>
         void ResetOptimizerState();

@@ -118,6 +118,7 @@ namespace BackpropGen
             Stopwatch clock = Stopwatch.StartNew();
             TrainingProgress progress = default;
             bool reached = false;
+            int skipped = 0;
 
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -132,14 +133,16 @@ namespace BackpropGen
                 }
 
                 double lossSum = 0;
+                int counted = 0;
                 if (gradient is null)
                 {
                     foreach (int sample in order)
                     {
-                        lossSum += Numeric<T>.ToDouble(network.TrainStep(
+                        double loss = Numeric<T>.ToDouble(network.TrainStep(
                             inputs.Slice(sample * inputCount, inputCount),
                             targets.Slice(sample * outputCount, outputCount),
                             learningRate));
+                        Count(loss, ref lossSum, ref counted, ref skipped);
                     }
                 }
                 else
@@ -151,19 +154,23 @@ namespace BackpropGen
                         for (int i = start; i < start + size; i++)
                         {
                             int sample = order[i];
-                            lossSum += Numeric<T>.ToDouble(network.AccumulateGradient(
+                            double loss = Numeric<T>.ToDouble(network.AccumulateGradient(
                                 inputs.Slice(sample * inputCount, inputCount),
                                 targets.Slice(sample * outputCount, outputCount),
                                 gradient));
+                            Count(loss, ref lossSum, ref counted, ref skipped);
                         }
 
                         // The mean gradient of the batch (not a scaled learning rate: Adam would undo that).
                         Numeric<T>.Scale(gradient, 1.0 / size);
-                        network.ApplyGradient(gradient, learningRate);
+                        if (!network.ApplyGradient(gradient, learningRate))
+                        {
+                            skipped += size;
+                        }
                     }
                 }
 
-                double trainingLoss = lossSum / count;
+                double trainingLoss = counted > 0 ? lossSum / counted : double.NaN;
                 double? validationLoss = null;
                 double? validationAccuracy = null;
                 if (validate)
@@ -182,7 +189,21 @@ namespace BackpropGen
                 }
             }
 
-            return new TrainingResult(progress, reached);
+            return new TrainingResult(progress, reached, skipped);
+        }
+
+        /// <summary>A NaN loss means the network refused the sample (non-finite data): count it as skipped.</summary>
+        private static void Count(double loss, ref double lossSum, ref int counted, ref int skipped)
+        {
+            if (double.IsNaN(loss))
+            {
+                skipped++;
+            }
+            else
+            {
+                lossSum += loss;
+                counted++;
+            }
         }
 
         private static Evaluation EvaluateCore<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int count, T[] output)

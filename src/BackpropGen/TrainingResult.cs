@@ -5,8 +5,9 @@ namespace BackpropGen
     /// <summary>What a <see cref="Trainer"/> run did.</summary>
     public sealed class TrainingResult
     {
-        internal TrainingResult(TrainingProgress last, bool reachedTargetLoss)
+        internal TrainingResult(TrainingProgress last, bool reachedTargetLoss, int skippedSamples)
         {
+            SkippedSamples = skippedSamples;
             Epochs = last.Epoch;
             TrainingLoss = last.TrainingLoss;
             ValidationLoss = last.ValidationLoss;
@@ -29,6 +30,12 @@ namespace BackpropGen
 
         /// <summary>Whether training stopped early at <see cref="TrainerOptions.TargetLoss"/>.</summary>
         public bool ReachedTargetLoss { get; }
+
+        /// <summary>
+        /// Samples whose update the network refused because they (or their gradient) held NaN or ±∞,
+        /// over all epochs; in a mini-batch whose mean gradient was refused, the whole batch counts.
+        /// </summary>
+        public int SkippedSamples { get; }
 
         /// <summary>The time training took.</summary>
         public TimeSpan Elapsed { get; }

@@ -201,7 +201,7 @@ namespace BackpropGen.Generator.Tests
 
             public double TrainStep(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate) => throw new NotSupportedException();
 
-            public void ApplyGradient(ReadOnlySpan<double> gradient, double learningRate) => throw new NotSupportedException();
+            public bool ApplyGradient(ReadOnlySpan<double> gradient, double learningRate) => throw new NotSupportedException();
 
             public void ResetOptimizerState()
             {

@@ -26,16 +26,59 @@ namespace BackpropGen.Generator.Emit
     {
         public static void Emit(SourceWriter w, EmitContext c, GradientUse use)
         {
+            // Every δ first (they read the weights as they were), then the guard, then the gradients.
             EmitOutputDeltas(w, c);
             for (int l = c.L - 1; l >= 1; l--)
             {
                 EmitHiddenDeltas(w, c, l);
-
-                // w^(l+1) has now served δˡ, its last reader: it may move.
-                EmitGradients(w, c, l + 1, use);
             }
 
-            EmitGradients(w, c, 1, use);
+            if (use != GradientUse.Store)
+            {
+                // A stored gradient is checked by ApplyGradient instead.
+                EmitGuard(w, c, use);
+            }
+
+            for (int l = c.L; l >= 1; l--)
+            {
+                EmitGradients(w, c, l, use);
+            }
+        }
+
+        /// <summary>
+        /// One bad sample must not wreck a trained network. Every gradient component is aˡ⁻¹ₖ δˡⱼ or
+        /// δˡⱼ, so (1 + Σₖ |aˡ⁻¹ₖ|) · Σⱼ |δˡⱼ| bounds them all: if the bound (times |α| for an update,
+        /// plus |C|) is finite, so is every change about to be made; if any input, target, activation
+        /// or δ is NaN or ±∞, or a change would overflow, it is not, and nothing is touched.
+        /// </summary>
+        private static void EmitGuard(SourceWriter w, EmitContext c, GradientUse use)
+        {
+            w.WriteLine();
+            w.WriteLine("// Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for " + c.T + ", makes");
+            w.WriteLine("// this bound on |" + (use == GradientUse.Descend ? "α " : string.Empty) + "∂C/∂θ| non-finite: then nothing is changed and the result is NaN.");
+            var products = new List<string>(c.L);
+            for (int l = 1; l <= c.L; l++)
+            {
+                var activations = new List<string>(c.Size(l - 1) + 1) { c.Literal(1) };
+                for (int k = 0; k < c.Size(l - 1); k++)
+                {
+                    activations.Add(Abs(A(l - 1, k)));
+                }
+
+                var deltas = new List<string>(c.Size(l));
+                for (int j = 0; j < c.Size(l); j++)
+                {
+                    deltas.Add(Abs(Delta(l, j)));
+                }
+
+                ExpressionWriter.WriteSum(w, c.T + " guardA" + Count(l - 1), activations);
+                ExpressionWriter.WriteSum(w, c.T + " guardD" + Count(l), deltas);
+                products.Add("guardA" + Count(l - 1) + " * guardD" + Count(l));
+            }
+
+            string sum = string.Join(" + ", products);
+            w.WriteLine(c.T + " bound = " + Abs(LossEmitter.LossLocal) + " + " + (use == GradientUse.Descend ? Abs("learningRate") + " * (" + sum + ")" : ExpressionWriter.Parenthesize(sum)) + ";");
+            w.WriteLine("if (!(bound <= " + c.T + ".MaxValue)) return " + c.T + ".NaN;");
         }
 
         private static void EmitOutputDeltas(SourceWriter w, EmitContext c)

@@ -55,6 +55,8 @@ namespace BackpropGen.Generator.Emit
                     }
 
                     ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(c.Spec.Loss == LossKind.HalfSquaredError ? 0.5 : 1.0 / n));
+                    w.WriteLine("// A huge output error saturates at " + c.T + ".MaxValue instead of overflowing to ∞ (NaN stays NaN).");
+                    w.WriteLine(LossLocal + " = global::System.Math.Min(" + LossLocal + ", " + c.T + ".MaxValue);");
                     break;
 
                 case LossKind.BinaryCrossEntropy:

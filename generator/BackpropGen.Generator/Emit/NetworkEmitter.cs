@@ -115,7 +115,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(InputDoc);
             w.WriteLine(TargetDoc);
             w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
-            w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update).</returns>");
+            w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
             // A stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.
@@ -127,7 +127,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(InputDoc);
             w.WriteLine(TargetDoc);
             w.WriteLine("/// <param name=\"gradient\">The running gradient sum, of length <see cref=\"ParameterCount\"/>; this sample's gradient is added to it.</param>");
-            w.WriteLine("/// <returns>The sample's loss C.</returns>");
+            w.WriteLine("/// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name=\"gradient\"/> is left unchanged.</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " AccumulateGradient(" + readOnlySpan + " input, " + readOnlySpan + " target, " + span + " gradient)");
             EmitSampleBody(w, c, GradientUse.Accumulate);
@@ -140,10 +140,14 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("/// <param name=\"gradient\">∂C/∂θ (for example summed or averaged by <see cref=\"AccumulateGradient\"/>), of length <see cref=\"ParameterCount\"/>.</param>");
             w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
             w.WriteLine(remarks);
-            OpenMethod(w, "public void ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
+            w.WriteLine("/// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>");
+            OpenMethod(w, "public bool ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
             CheckLength(w, "gradient", "ParameterCount");
+            w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
+            w.WriteLine("if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
             var blocks = new System.Collections.Generic.List<string>();
             OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
+            w.WriteLine("return true;");
             w.CloseBrace();
             OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
 
@@ -220,7 +224,7 @@ namespace BackpropGen.Generator.Emit
 
             if (backward == GradientUse.Store)
             {
-                w.WriteLine("ApplyGradient(gradient, learningRate);");
+                w.WriteLine("if (!ApplyGradient(gradient, learningRate)) return " + c.T + ".NaN;");
             }
 
             w.WriteLine("return " + LossEmitter.LossLocal + ";");

@@ -157,6 +157,8 @@ namespace Demo.Games
                 double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
+                // A huge output error saturates at double.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = global::System.Math.Min(loss, double.MaxValue);
                 return loss;
             }
 
@@ -168,7 +170,7 @@ namespace Demo.Games
             /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
             /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
             /// <param name="learningRate">The step size α.</param>
-            /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+            /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
             /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public double TrainStep(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
@@ -213,6 +215,8 @@ namespace Demo.Games
                 double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
+                // A huge output error saturates at double.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = global::System.Math.Min(loss, double.MaxValue);
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
                 // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = 2 eⱼ / n, σ'(z) = 1
@@ -223,6 +227,22 @@ namespace Demo.Games
                 double d2_0 = (_w3_0_0 * d3_0 + _w3_1_0 * d3_1) * (z2_0 > 0d ? 1d : 0.01);
                 double d2_1 = (_w3_0_1 * d3_0 + _w3_1_1 * d3_1) * (z2_1 > 0d ? 1d : 0.01);
 
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                double d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (z1_0 > 0d ? 1d : 0d);
+                double d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (z1_1 > 0d ? 1d : 0d);
+                double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                double guardA0 = 1d + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2);
+                double guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2);
+                double guardA1 = 1d + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2);
+                double guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+                double guardA2 = 1d + global::System.Math.Abs(a2_0) + global::System.Math.Abs(a2_1);
+                double guardD3 = global::System.Math.Abs(d3_0) + global::System.Math.Abs(d3_1);
+                double bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2 + guardA2 * guardD3);
+                if (!(bound <= double.MaxValue)) return double.NaN;
+
                 // Layer 3 update: w³ⱼₖ ← w³ⱼₖ − α ∂C/∂w³ⱼₖ, with ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
                 _w3_0_0 -= learningRate * (a2_0 * d3_0);
                 _w3_0_1 -= learningRate * (a2_1 * d3_0);
@@ -231,11 +251,6 @@ namespace Demo.Games
                 // b³ⱼ ← b³ⱼ − α ∂C/∂b³ⱼ, with ∂C/∂b³ⱼ = δ³ⱼ
                 _b3_0 -= learningRate * d3_0;
                 _b3_1 -= learningRate * d3_1;
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                double d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (z1_0 > 0d ? 1d : 0d);
-                double d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (z1_1 > 0d ? 1d : 0d);
-                double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
 
                 // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
                 _w2_0_0 -= learningRate * (a1_0 * d2_0);
@@ -270,7 +285,7 @@ namespace Demo.Games
             /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
             /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
             /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-            /// <returns>The sample's loss C.</returns>
+            /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
             /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public double AccumulateGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradient)
@@ -316,6 +331,8 @@ namespace Demo.Games
                 double e1 = a3_1 - y1;
                 // C = (1/n) Σⱼ (yⱼ − a³ⱼ)², n = 2
                 double loss = (e0 * e0 + e1 * e1) * 0.5;
+                // A huge output error saturates at double.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = global::System.Math.Min(loss, double.MaxValue);
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
                 // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = 2 eⱼ / n, σ'(z) = 1
@@ -326,6 +343,22 @@ namespace Demo.Games
                 double d2_0 = (_w3_0_0 * d3_0 + _w3_1_0 * d3_1) * (z2_0 > 0d ? 1d : 0.01);
                 double d2_1 = (_w3_0_1 * d3_0 + _w3_1_1 * d3_1) * (z2_1 > 0d ? 1d : 0.01);
 
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                double d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (z1_0 > 0d ? 1d : 0d);
+                double d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (z1_1 > 0d ? 1d : 0d);
+                double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                double guardA0 = 1d + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2);
+                double guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2);
+                double guardA1 = 1d + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2);
+                double guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+                double guardA2 = 1d + global::System.Math.Abs(a2_0) + global::System.Math.Abs(a2_1);
+                double guardD3 = global::System.Math.Abs(d3_0) + global::System.Math.Abs(d3_1);
+                double bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2 + guardA2 * guardD3);
+                if (!(bound <= double.MaxValue)) return double.NaN;
+
                 // Layer 3 gradient, gradient[20..26): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
                 gradient[20] += a2_0 * d3_0;
                 gradient[21] += a2_1 * d3_0;
@@ -334,11 +367,6 @@ namespace Demo.Games
                 // ∂C/∂b³ⱼ = δ³ⱼ
                 gradient[24] += d3_0;
                 gradient[25] += d3_1;
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                double d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (z1_0 > 0d ? 1d : 0d);
-                double d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (z1_1 > 0d ? 1d : 0d);
-                double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
 
                 // Layer 2 gradient, gradient[12..20): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
                 gradient[12] += a1_0 * d2_0;
@@ -375,10 +403,13 @@ namespace Demo.Games
             /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
             /// <param name="learningRate">The step size α.</param>
             /// <remarks>Network Brain: 3 inputs → 3 ReLU → 2 LeakyReLU → 2 Linear; loss MeanSquaredError; optimizer Sgd; double; 26 parameters.</remarks>
+            /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-            public void ApplyGradient(global::System.ReadOnlySpan<double> gradient, double learningRate)
+            public bool ApplyGradient(global::System.ReadOnlySpan<double> gradient, double learningRate)
             {
                 if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+                // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+                if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= double.MaxValue)) return false;
                 // θ ← θ − α g, g = gradient[i]
                 // Layer 1
                 _w1_0_0 -= learningRate * (gradient[0]);
@@ -409,6 +440,7 @@ namespace Demo.Games
                 _w3_1_1 -= learningRate * (gradient[23]);
                 _b3_0 -= learningRate * (gradient[24]);
                 _b3_1 -= learningRate * (gradient[25]);
+                return true;
             }
 
             /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

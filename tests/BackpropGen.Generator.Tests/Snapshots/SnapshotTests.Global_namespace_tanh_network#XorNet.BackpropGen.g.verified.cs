@@ -122,6 +122,8 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
+        // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+        loss = global::System.Math.Min(loss, float.MaxValue);
         return loss;
     }
 
@@ -133,7 +135,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
     /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
     /// <param name="learningRate">The step size α.</param>
-    /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+    /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
     /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
@@ -167,6 +169,8 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
+        // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+        loss = global::System.Math.Min(loss, float.MaxValue);
 
         // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
         // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -177,6 +181,15 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         float d1_1 = (_w2_0_1 * d2_0) * (1f - a1_1 * a1_1);
         float d1_2 = (_w2_0_2 * d2_0) * (1f - a1_2 * a1_2);
         float d1_3 = (_w2_0_3 * d2_0) * (1f - a1_3 * a1_3);
+
+        // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+        // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+        float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+        float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3);
+        float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3);
+        float guardD2 = global::System.Math.Abs(d2_0);
+        float bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2);
+        if (!(bound <= float.MaxValue)) return float.NaN;
 
         // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
         _w2_0_0 -= learningRate * (a1_0 * d2_0);
@@ -208,7 +221,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
     /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
     /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-    /// <returns>The sample's loss C.</returns>
+    /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
     /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
     public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -243,6 +256,8 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         float e0 = a2_0 - y0;
         // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
         float loss = (e0 * e0) * 0.5f;
+        // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+        loss = global::System.Math.Min(loss, float.MaxValue);
 
         // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
         // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -253,6 +268,15 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         float d1_1 = (_w2_0_1 * d2_0) * (1f - a1_1 * a1_1);
         float d1_2 = (_w2_0_2 * d2_0) * (1f - a1_2 * a1_2);
         float d1_3 = (_w2_0_3 * d2_0) * (1f - a1_3 * a1_3);
+
+        // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+        // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+        float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+        float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3);
+        float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3);
+        float guardD2 = global::System.Math.Abs(d2_0);
+        float bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+        if (!(bound <= float.MaxValue)) return float.NaN;
 
         // Layer 2 gradient, gradient[12..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
         gradient[12] += a1_0 * d2_0;
@@ -286,10 +310,13 @@ partial class XorNet : global::BackpropGen.INetwork<float>
     /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
     /// <param name="learningRate">The step size α.</param>
     /// <remarks>Network XorNet: 2 inputs → 4 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 17 parameters.</remarks>
+    /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
     [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-    public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
+    public bool ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
     {
         if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+        // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+        if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
         // θ ← θ − α g, g = gradient[i]
         // Layer 1
         _w1_0_0 -= learningRate * (gradient[0]);
@@ -310,6 +337,7 @@ partial class XorNet : global::BackpropGen.INetwork<float>
         _w2_0_2 -= learningRate * (gradient[14]);
         _w2_0_3 -= learningRate * (gradient[15]);
         _b2_0 -= learningRate * (gradient[16]);
+        return true;
     }
 
     /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

@@ -118,6 +118,8 @@ namespace Walkthrough
             float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
             return loss;
         }
 
@@ -129,7 +131,7 @@ namespace Walkthrough
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+        /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
         /// <remarks>Network TinyNet: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 12 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
@@ -163,6 +165,8 @@ namespace Walkthrough
             float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -172,6 +176,15 @@ namespace Walkthrough
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
             float d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (a1_0 * (1f - a1_0));
             float d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (a1_1 * (1f - a1_1));
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1);
+            float guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+            float bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             _w2_0_0 -= learningRate * (a1_0 * d2_0);
@@ -198,7 +211,7 @@ namespace Walkthrough
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-        /// <returns>The sample's loss C.</returns>
+        /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
         /// <remarks>Network TinyNet: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 12 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -233,6 +246,8 @@ namespace Walkthrough
             float e1 = a2_1 - y1;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
             float loss = (e0 * e0 + e1 * e1) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -242,6 +257,15 @@ namespace Walkthrough
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
             float d1_0 = (_w2_0_0 * d2_0 + _w2_1_0 * d2_1) * (a1_0 * (1f - a1_0));
             float d1_1 = (_w2_0_1 * d2_0 + _w2_1_1 * d2_1) * (a1_1 * (1f - a1_1));
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1);
+            float guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+            float bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             gradient[6] += a1_0 * d2_0;
@@ -270,10 +294,13 @@ namespace Walkthrough
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <remarks>Network TinyNet: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 12 parameters.</remarks>
+        /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
+        public bool ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+            if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
             // θ ← θ − α g, g = gradient[i]
             // Layer 1
             _w1_0_0 -= learningRate * (gradient[0]);
@@ -289,6 +316,7 @@ namespace Walkthrough
             _w2_1_1 -= learningRate * (gradient[9]);
             _b2_0 -= learningRate * (gradient[10]);
             _b2_1 -= learningRate * (gradient[11]);
+            return true;
         }
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

@@ -107,6 +107,8 @@ namespace Legacy
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
             return loss;
         }
 
@@ -118,7 +120,7 @@ namespace Legacy
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+        /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
         /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
@@ -148,6 +150,8 @@ namespace Legacy
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -156,6 +160,15 @@ namespace Legacy
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
             float d1_0 = (_w2_0_0 * d2_0) * (1f - a1_0 * a1_0);
             float d1_1 = (_w2_0_1 * d2_0) * (1f - a1_1 * a1_1);
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1);
+            float guardD2 = global::System.Math.Abs(d2_0);
+            float bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             _w2_0_0 -= learningRate * (a1_0 * d2_0);
@@ -179,7 +192,7 @@ namespace Legacy
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-        /// <returns>The sample's loss C.</returns>
+        /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
         /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -210,6 +223,8 @@ namespace Legacy
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
@@ -218,6 +233,15 @@ namespace Legacy
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
             float d1_0 = (_w2_0_0 * d2_0) * (1f - a1_0 * a1_0);
             float d1_1 = (_w2_0_1 * d2_0) * (1f - a1_1 * a1_1);
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1);
+            float guardD2 = global::System.Math.Abs(d2_0);
+            float bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 gradient, gradient[6..9): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             gradient[6] += a1_0 * d2_0;
@@ -243,10 +267,13 @@ namespace Legacy
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
+        /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
+        public bool ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+            if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
             // θ ← θ − α g, g = gradient[i]
             // Layer 1
             _w1_0_0 -= learningRate * (gradient[0]);
@@ -259,6 +286,7 @@ namespace Legacy
             _w2_0_0 -= learningRate * (gradient[6]);
             _w2_0_1 -= learningRate * (gradient[7]);
             _b2_0 -= learningRate * (gradient[8]);
+            return true;
         }
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

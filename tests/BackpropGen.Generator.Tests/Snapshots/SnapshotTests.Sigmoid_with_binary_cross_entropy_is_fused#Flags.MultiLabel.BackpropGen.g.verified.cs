@@ -154,7 +154,7 @@ namespace Flags
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+        /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
         /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public double TrainStep(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
@@ -206,6 +206,15 @@ namespace Flags
             double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
             double d1_3 = (_w2_0_3 * d2_0 + _w2_1_3 * d2_1) * (z1_3 > 0d ? 1d : 0d);
 
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+            // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            double guardA0 = 1d + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2);
+            double guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3);
+            double guardA1 = 1d + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3);
+            double guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+            double bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= double.MaxValue)) return double.NaN;
+
             // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             _w2_0_0 -= learningRate * (a1_0 * d2_0);
             _w2_0_1 -= learningRate * (a1_1 * d2_0);
@@ -245,7 +254,7 @@ namespace Flags
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-        /// <returns>The sample's loss C.</returns>
+        /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
         /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public double AccumulateGradient(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradient)
@@ -298,6 +307,15 @@ namespace Flags
             double d1_2 = (_w2_0_2 * d2_0 + _w2_1_2 * d2_1) * (z1_2 > 0d ? 1d : 0d);
             double d1_3 = (_w2_0_3 * d2_0 + _w2_1_3 * d2_1) * (z1_3 > 0d ? 1d : 0d);
 
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+            // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            double guardA0 = 1d + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2);
+            double guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3);
+            double guardA1 = 1d + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3);
+            double guardD2 = global::System.Math.Abs(d2_0) + global::System.Math.Abs(d2_1);
+            double bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= double.MaxValue)) return double.NaN;
+
             // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             gradient[16] += a1_0 * d2_0;
             gradient[17] += a1_1 * d2_0;
@@ -339,10 +357,13 @@ namespace Flags
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
+        /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        public void ApplyGradient(global::System.ReadOnlySpan<double> gradient, double learningRate)
+        public bool ApplyGradient(global::System.ReadOnlySpan<double> gradient, double learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+            if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= double.MaxValue)) return false;
             // θ ← θ − α g, g = gradient[i]
             // Layer 1
             _w1_0_0 -= learningRate * (gradient[0]);
@@ -372,6 +393,7 @@ namespace Flags
             _w2_1_3 -= learningRate * (gradient[23]);
             _b2_0 -= learningRate * (gradient[24]);
             _b2_1 -= learningRate * (gradient[25]);
+            return true;
         }
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

@@ -290,6 +290,8 @@ namespace Wide
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
             return loss;
         }
 
@@ -301,7 +303,7 @@ namespace Wide
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <returns>The loss C measured by this step's forward pass (before the update).</returns>
+        /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
         /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
@@ -366,6 +368,8 @@ namespace Wide
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
@@ -382,6 +386,18 @@ namespace Wide
             float d1_7 = (_w2_0_7 * d2_0) * (a1_7 * (1f - a1_7));
             float d1_8 = (_w2_0_8 * d2_0) * (a1_8 * (1f - a1_8));
             float d1_9 = (_w2_0_9 * d2_0) * (a1_9 * (1f - a1_9));
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2) + global::System.Math.Abs(a0_3) + global::System.Math.Abs(a0_4) + global::System.Math.Abs(a0_5) + global::System.Math.Abs(a0_6)
+                + global::System.Math.Abs(a0_7) + global::System.Math.Abs(a0_8) + global::System.Math.Abs(a0_9);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3) + global::System.Math.Abs(d1_4) + global::System.Math.Abs(d1_5) + global::System.Math.Abs(d1_6) + global::System.Math.Abs(d1_7)
+                + global::System.Math.Abs(d1_8) + global::System.Math.Abs(d1_9);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3) + global::System.Math.Abs(a1_4) + global::System.Math.Abs(a1_5) + global::System.Math.Abs(a1_6)
+                + global::System.Math.Abs(a1_7) + global::System.Math.Abs(a1_8) + global::System.Math.Abs(a1_9);
+            float guardD2 = global::System.Math.Abs(d2_0);
+            float bound = global::System.Math.Abs(loss) + global::System.Math.Abs(learningRate) * (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             _w2_0_0 -= learningRate * (a1_0 * d2_0);
@@ -517,7 +533,7 @@ namespace Wide
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
-        /// <returns>The sample's loss C.</returns>
+        /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
         /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
@@ -583,6 +599,8 @@ namespace Wide
             float e0 = a2_0 - y0;
             // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
             float loss = (e0 * e0) * 0.5f;
+            // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+            loss = global::System.Math.Min(loss, float.MaxValue);
 
             // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
             // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
@@ -599,6 +617,18 @@ namespace Wide
             float d1_7 = (_w2_0_7 * d2_0) * (a1_7 * (1f - a1_7));
             float d1_8 = (_w2_0_8 * d2_0) * (a1_8 * (1f - a1_8));
             float d1_9 = (_w2_0_9 * d2_0) * (a1_9 * (1f - a1_9));
+
+            // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+            // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+            float guardA0 = 1f + global::System.Math.Abs(a0_0) + global::System.Math.Abs(a0_1) + global::System.Math.Abs(a0_2) + global::System.Math.Abs(a0_3) + global::System.Math.Abs(a0_4) + global::System.Math.Abs(a0_5) + global::System.Math.Abs(a0_6)
+                + global::System.Math.Abs(a0_7) + global::System.Math.Abs(a0_8) + global::System.Math.Abs(a0_9);
+            float guardD1 = global::System.Math.Abs(d1_0) + global::System.Math.Abs(d1_1) + global::System.Math.Abs(d1_2) + global::System.Math.Abs(d1_3) + global::System.Math.Abs(d1_4) + global::System.Math.Abs(d1_5) + global::System.Math.Abs(d1_6) + global::System.Math.Abs(d1_7)
+                + global::System.Math.Abs(d1_8) + global::System.Math.Abs(d1_9);
+            float guardA1 = 1f + global::System.Math.Abs(a1_0) + global::System.Math.Abs(a1_1) + global::System.Math.Abs(a1_2) + global::System.Math.Abs(a1_3) + global::System.Math.Abs(a1_4) + global::System.Math.Abs(a1_5) + global::System.Math.Abs(a1_6)
+                + global::System.Math.Abs(a1_7) + global::System.Math.Abs(a1_8) + global::System.Math.Abs(a1_9);
+            float guardD2 = global::System.Math.Abs(d2_0);
+            float bound = global::System.Math.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+            if (!(bound <= float.MaxValue)) return float.NaN;
 
             // Layer 2 gradient, gradient[110..121): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
             gradient[110] += a1_0 * d2_0;
@@ -736,10 +766,13 @@ namespace Wide
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <remarks>Network TenWide: 10 inputs → 10 Sigmoid → 1 Linear; loss HalfSquaredError; optimizer Sgd; float; 121 parameters.</remarks>
+        /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        public void ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
+        public bool ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
+            if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
             // θ ← θ − α g, g = gradient[i]
             // Layer 1
             _w1_0_0 -= learningRate * (gradient[0]);
@@ -864,6 +897,7 @@ namespace Wide
             _w2_0_8 -= learningRate * (gradient[118]);
             _w2_0_9 -= learningRate * (gradient[119]);
             _b2_0 -= learningRate * (gradient[120]);
+            return true;
         }
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>

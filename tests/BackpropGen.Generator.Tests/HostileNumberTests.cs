@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// Whatever a game feeds a network: extreme finite values saturate instead of producing NaN or
+    /// ±∞, and a non-finite sample or gradient is refused (TrainStep/AccumulateGradient return NaN,
+    /// ApplyGradient returns false) with every parameter bit-identical to before.
+    /// </summary>
+    public class HostileNumberTests
+    {
+        private static readonly Activation[] s_bounded = { Activation.Sigmoid, Activation.Tanh };
+        private static readonly Activation[] s_all = { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Linear };
+        private static readonly Lazy<Assembly> s_assembly = new(Compile);
+
+        private static Assembly Compile()
+        {
+            var source = new System.Text.StringBuilder("using BackpropGen;\nnamespace Hostile\n{\n");
+            foreach (Activation hidden in s_all)
+            {
+                foreach (var (output, loss) in new[] { (Activation.Sigmoid, LossFunction.HalfSquaredError), (Activation.Tanh, LossFunction.MeanSquaredError), (Activation.Linear, LossFunction.HalfSquaredError), (Activation.Softmax, LossFunction.CrossEntropy), (Activation.Sigmoid, LossFunction.BinaryCrossEntropy) })
+                {
+                    foreach (string optimizer in new[] { "Sgd", "Adam" })
+                    {
+                        source.Append($"[Network(3, Loss = LossFunction.{loss}, Optimizer = Optimizer.{optimizer})][Layer(4, Activation.{hidden})][Layer(3, Activation.{output})]\n");
+                        source.Append($"public partial class {Name(hidden, output, loss, optimizer)} {{ }}\n");
+                    }
+                }
+            }
+
+            return GeneratorHarness.CompileAndLoad(source.Append("}\n").ToString());
+        }
+
+        private static string Name(Activation hidden, Activation output, LossFunction loss, string optimizer) => $"{hidden}{output}{loss}{optimizer}";
+
+        public static IEnumerable<object[]> Configurations => AllConfigurations();
+
+        private static IEnumerable<object[]> AllConfigurations()
+        {
+            foreach (Activation hidden in s_all)
+            {
+                foreach (var (output, loss) in new[] { (Activation.Sigmoid, LossFunction.HalfSquaredError), (Activation.Tanh, LossFunction.MeanSquaredError), (Activation.Linear, LossFunction.HalfSquaredError), (Activation.Softmax, LossFunction.CrossEntropy), (Activation.Sigmoid, LossFunction.BinaryCrossEntropy) })
+                {
+                    foreach (string optimizer in new[] { "Sgd", "Adam" })
+                    {
+                        yield return new object[] { hidden, output, loss, optimizer };
+                    }
+                }
+            }
+        }
+
+        // Up to ±1e30: beyond about 1e37 a weighted sum of several inputs can itself overflow (∞ − ∞ = NaN).
+        private static readonly float[] s_extremes = { 1e4f, -1e4f, 1e30f, -1e30f, float.Epsilon, -float.Epsilon, 1e-40f, 0f };
+
+        [Theory]
+        [MemberData(nameof(Configurations))]
+        public void Extreme_finite_inputs_never_produce_NaN_or_infinity(Activation hidden, Activation output, LossFunction loss, string optimizer)
+        {
+            INetwork<float> network = Infrastructure.Networks.Create<float>(s_assembly.Value, "Hostile." + Name(hidden, output, loss, optimizer));
+            float[] target = output == Activation.Softmax ? new[] { 0f, 1f, 0f } : new[] { 0f, 1f, 0.5f };
+            var result = new float[3];
+            foreach (float a in s_extremes)
+            {
+                foreach (float b in s_extremes)
+                {
+                    network.InitializeParameters(1);
+                    float[] x = { a, b, -a };
+                    network.Forward(x, result);
+                    if (s_bounded.Contains(output) || output == Activation.Softmax || s_bounded.Contains(hidden))
+                    {
+                        // A bounded layer anywhere keeps every later value finite.
+                        Assert.All(result, r => Assert.True(float.IsFinite(r), $"{hidden}/{output}: output {r} for x = ({a}, {b})"));
+                        Assert.True(float.IsFinite(network.ComputeLoss(x, target)), $"{hidden}/{output}/{loss}: loss for x = ({a}, {b})");
+                    }
+
+                    // The loss itself never overflows to ∞; a step is applied with finite results or refused.
+                    float l = network.ComputeLoss(x, target);
+                    Assert.False(float.IsInfinity(l), $"{hidden}/{output}/{loss}: loss {l} for x = ({a}, {b})");
+                    float[] before = Infrastructure.Networks.Parameters(network);
+                    float stepLoss = network.TrainStep(x, target, 0.1f);
+                    float[] after = Infrastructure.Networks.Parameters(network);
+                    if (float.IsNaN(stepLoss))
+                    {
+                        Assert.Equal(before, after);
+                    }
+                    else
+                    {
+                        Assert.All(after, p => Assert.True(float.IsFinite(p), $"{hidden}/{output}/{loss}/{optimizer}: parameter {p} after x = ({a}, {b})"));
+                    }
+                }
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Configurations))]
+        public void A_non_finite_sample_changes_nothing(Activation hidden, Activation output, LossFunction loss, string optimizer)
+        {
+            INetwork<float> network = Infrastructure.Networks.Create<float>(s_assembly.Value, "Hostile." + Name(hidden, output, loss, optimizer));
+            network.InitializeParameters(3);
+            float[] good = { 0.5f, -0.25f, 1f };
+            float[] target = output == Activation.Softmax ? new[] { 0f, 1f, 0f } : new[] { 0f, 1f, 0.5f };
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.False(float.IsNaN(network.TrainStep(good, target, 0.05f)));
+            }
+
+            float[] trained = Infrastructure.Networks.Parameters(network);
+            foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                Assert.True(float.IsNaN(network.TrainStep(new[] { bad, 0f, 0f }, target, 0.05f)), "input " + bad);
+                Assert.True(float.IsNaN(network.TrainStep(good, new[] { 0f, bad, 0f }, 0.05f)), "target " + bad);
+                Assert.True(float.IsNaN(network.TrainStep(good, target, bad)), "learning rate " + bad);
+
+                var gradient = new float[network.ParameterCount];
+                gradient[1] = 0.25f;
+                Assert.True(float.IsNaN(network.AccumulateGradient(new[] { 0f, bad, 0f }, target, gradient)));
+                Assert.Equal(0.25f, gradient[1]);
+                Assert.All(gradient.Where((_, i) => i != 1), g => Assert.Equal(0f, g));
+
+                gradient[network.ParameterCount - 1] = bad;
+                Assert.False(network.ApplyGradient(gradient, 0.05f));
+                Assert.Equal(trained, Infrastructure.Networks.Parameters(network));
+            }
+
+            // The optimizer state did not move either: the next good step is the step it would have been.
+            INetwork<float> twin = Infrastructure.Networks.Create<float>(s_assembly.Value, "Hostile." + Name(hidden, output, loss, optimizer));
+            twin.InitializeParameters(3);
+            for (int i = 0; i < 21; i++)
+            {
+                twin.TrainStep(good, target, 0.05f);
+            }
+
+            network.TrainStep(good, target, 0.05f);
+            Assert.Equal(Infrastructure.Networks.Parameters(twin), Infrastructure.Networks.Parameters(network));
+        }
+
+        [Fact]
+        public void Training_is_bit_for_bit_deterministic()
+        {
+            float[] Run()
+            {
+                INetwork<float> network = Infrastructure.Networks.Create<float>(s_assembly.Value, "Hostile." + Name(Activation.Tanh, Activation.Softmax, LossFunction.CrossEntropy, "Adam"));
+                network.InitializeParameters(42);
+                var random = new ParameterRandom(7);
+                for (int i = 0; i < 500; i++)
+                {
+                    float[] x = { (float)random.NextUniform(2), (float)random.NextUniform(2), (float)random.NextUniform(2) };
+                    float[] y = new float[3];
+                    y[(int)(random.NextUInt64() % 3)] = 1;
+                    network.TrainStep(x, y, 0.01f);
+                }
+
+                return Infrastructure.Networks.Parameters(network);
+            }
+
+            float[] first = Run();
+            float[] second = Run();
+            Assert.Equal(first.Select(BitConverter.SingleToInt32Bits), second.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+}
