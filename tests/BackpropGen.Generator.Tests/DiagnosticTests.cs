@@ -82,6 +82,17 @@ namespace BackpropGen.Generator.Tests
             Assert.Empty(outcome.GeneratedSources);
         }
 
+        [Theory]
+        [InlineData("[Network(5)]\n[Layer(3, Activation.Tanh)]\npublic partial class")]
+        [InlineData("public partial class\n{\n[Network(5)]\n[Layer(3, Activation.Tanh)]\npublic partial class Inner { }\n}")]
+        public void Code_mid_typing_without_a_type_name_generates_nothing(string source)
+        {
+            // Found by GeneratorFuzzTests: a nameless type once produced "partial class  : INetwork<float>".
+            GeneratorOutcome outcome = GeneratorHarness.Run("using BackpropGen;\nnamespace Typing\n{\n" + source + "\n}\n");
+            Assert.Empty(outcome.GeneratedSources);
+            Assert.DoesNotContain(outcome.AllDiagnostics, d => d.Location.SourceTree is { } tree && !outcome.Input.SyntaxTrees.Contains(tree));
+        }
+
         [Fact]
         public void Every_diagnostic_has_a_test_case()
         {

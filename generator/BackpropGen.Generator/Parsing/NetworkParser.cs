@@ -112,6 +112,14 @@ namespace BackpropGen.Generator.Parsing
 
                 // With several [Network] attributes nothing is generated: the extra ones are reported
                 // where they stand, and the compiler reports CS0579 too.
+                // Code mid-typing ("public partial class" and no name yet): the compiler already says so,
+                // and there is nothing to generate into.
+                if (declaration.Identifier.IsMissing || declaration.Identifier.ValueText.Length == 0 ||
+                    declaration.Ancestors().OfType<BaseTypeDeclarationSyntax>().Any(t => t.Identifier.IsMissing))
+                {
+                    return null;
+                }
+
                 if (!ReportDuplicateNetworks(type) || type.GetAttributes().Count(IsNetworkAttribute) > 1)
                 {
                     return null;
