@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Text;
 using BackpropGen.Generator.Diagnostics;
 using BackpropGen.Generator.Emit;
@@ -35,9 +37,7 @@ namespace BackpropGen.Generator
                 .WithTrackingName(TrackingNames.OrphanLayers);
 
             IncrementalValueProvider<TargetFeatures> features = context.CompilationProvider
-                .Select(static (compilation, _) => new TargetFeatures(
-                    HasMathF: compilation.GetTypeByMetadataName("System.MathF") is not null,
-                    SupportsNullableDirective: compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp8 }))
+                .Select(static (compilation, _) => TargetFeatures.Of(compilation))
                 .WithTrackingName(TrackingNames.TargetFeatures);
 
             IncrementalValuesProvider<NetworkSpec> specs = networks
@@ -51,9 +51,17 @@ namespace BackpropGen.Generator
 
             context.RegisterSourceOutput(diagnostics, static (output, items) => Report(output, items));
             context.RegisterSourceOutput(orphanLayers, static (output, items) => Report(output, items));
+            // Hint names are compared ignoring case, so types Net and NET of one namespace would
+            // collide: find such names across all networks (usually none, so this stays cached).
+            IncrementalValueProvider<EquatableArray<string>> caseClashes = specs
+                .Select(static (spec, _) => spec.HintName)
+                .Collect()
+                .Select(static (names, _) => CaseClashes(names))
+                .WithTrackingName(TrackingNames.HintNameClashes);
+
             context.RegisterSourceOutput(
-                specs.Combine(features).WithTrackingName(TrackingNames.EmitInputs),
-                static (output, pair) => Emit(output, pair.Left, pair.Right));
+                specs.Combine(features).Combine(caseClashes).WithTrackingName(TrackingNames.EmitInputs),
+                static (output, inputs) => Emit(output, inputs.Left.Left, inputs.Left.Right, inputs.Right));
         }
 
         private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)
@@ -64,16 +72,42 @@ namespace BackpropGen.Generator
             }
         }
 
-        private static void Emit(SourceProductionContext output, NetworkSpec spec, TargetFeatures features)
+        private static EquatableArray<string> CaseClashes(ImmutableArray<string> names)
         {
-            if (TryEmit(spec, features, out string? source, out Diagnostic? failure))
-            {
-                output.AddSource(spec.HintName, SourceText.From(source!, Encoding.UTF8));
-            }
-            else
+            string[] clashing = names
+                .GroupBy(name => name, StringComparer.OrdinalIgnoreCase)
+                .Where(group => group.Distinct(StringComparer.Ordinal).Count() > 1)
+                .SelectMany(group => group)
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(name => name, StringComparer.Ordinal)
+                .ToArray();
+            return new EquatableArray<string>(clashing);
+        }
+
+        private static void Emit(SourceProductionContext output, NetworkSpec spec, TargetFeatures features, EquatableArray<string> caseClashes)
+        {
+            if (!TryEmit(spec, features, out string? source, out Diagnostic? failure))
             {
                 output.ReportDiagnostic(failure!);
+                return;
             }
+
+            string hintName = caseClashes.Contains(spec.HintName)
+                ? spec.HintName.Replace(".BackpropGen.g.cs", "." + StableHash(spec.HintName) + ".BackpropGen.g.cs")
+                : spec.HintName;
+            output.AddSource(hintName, SourceText.From(source!, Encoding.UTF8));
+        }
+
+        private static string StableHash(string text)
+        {
+            // FNV-1a: string.GetHashCode is randomized per process, and output must be deterministic.
+            uint hash = 2166136261;
+            foreach (char c in text)
+            {
+                hash = (hash ^ c) * 16777619;
+            }
+
+            return hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         /// <summary>Emits one network; an unexpected exception becomes BPG0015 instead of crashing the build.</summary>

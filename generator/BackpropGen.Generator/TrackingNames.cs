@@ -9,5 +9,6 @@ namespace BackpropGen.Generator
         public const string OrphanLayers = nameof(OrphanLayers);
         public const string TargetFeatures = nameof(TargetFeatures);
         public const string EmitInputs = nameof(EmitInputs);
+        public const string HintNameClashes = nameof(HintNameClashes);
     }
 }

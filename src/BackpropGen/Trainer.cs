@@ -150,6 +150,8 @@ namespace BackpropGen
                     for (int start = 0; start < count; start += batchSize)
                     {
                         int size = Math.Min(batchSize, count - start);
+                        double batchLoss = 0;
+                        int batchCounted = 0;
                         Array.Clear(gradient, 0, gradient.Length);
                         for (int i = start; i < start + size; i++)
                         {
@@ -158,14 +160,23 @@ namespace BackpropGen
                                 inputs.Slice(sample * inputCount, inputCount),
                                 targets.Slice(sample * outputCount, outputCount),
                                 gradient));
-                            Count(loss, ref lossSum, ref counted, ref skipped);
+                            Count(loss, ref batchLoss, ref batchCounted, ref skipped);
                         }
 
-                        // The mean gradient of the batch (not a scaled learning rate: Adam would undo that).
-                        Numeric<T>.Scale(gradient, 1.0 / size);
-                        if (!network.ApplyGradient(gradient, learningRate))
+                        // The mean gradient of the samples the network took (a refused sample added
+                        // nothing), not a scaled learning rate: Adam would undo that.
+                        if (batchCounted > 0)
                         {
-                            skipped += size;
+                            Numeric<T>.Scale(gradient, 1.0 / batchCounted);
+                            if (network.ApplyGradient(gradient, learningRate))
+                            {
+                                lossSum += batchLoss;
+                                counted += batchCounted;
+                            }
+                            else
+                            {
+                                skipped += batchCounted;
+                            }
                         }
                     }
                 }

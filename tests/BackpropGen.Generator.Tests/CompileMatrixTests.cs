@@ -109,6 +109,28 @@ namespace BackpropGen.Generator.Tests
         }
     
         [Fact]
+        public void Keyword_namespaces_and_names_differing_only_in_case_generate_and_compile()
+        {
+            // Found in review: '@' reached the hint name, and hint names are compared ignoring case;
+            // either made AddSource throw and the whole generator fail.
+            GeneratorOutcome outcome = GeneratorHarness.Run("""
+                using BackpropGen;
+                namespace @class.@event { [Network(1)][Layer(1, Activation.Linear)] public partial class @float { } }
+                namespace Cased
+                {
+                    [Network(1)][Layer(1, Activation.Linear)] public partial class Net { }
+                    [Network(1)][Layer(1, Activation.Linear)] public partial class NET { }
+                }
+                """);
+
+            GeneratorHarness.AssertClean(outcome);
+            string[] hints = outcome.GeneratedSources.Select(s => s.HintName).OrderBy(h => h, StringComparer.Ordinal).ToArray();
+            Assert.Equal(3, hints.Length);
+            Assert.Contains("class.event.float.BackpropGen.g.cs", hints);
+            Assert.Equal(3, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        }
+
+        [Fact]
         public void Hint_names_are_unique_per_type()
         {
             GeneratorOutcome outcome = GeneratorHarness.Run("""

@@ -11,7 +11,7 @@ namespace BackpropGen.Generator.Tests
     /// The generator runs on every keystroke in an IDE: an edit that does not touch a network must
     /// not re-run its emitter, and an edit to a [Layer] must.
     /// </summary>
-    public class IncrementalTests
+    public class IncrementalTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         private const string NetworkSource = """
             using BackpropGen;
@@ -35,6 +35,7 @@ namespace BackpropGen.Generator.Tests
             TrackingNames.NetworkDiagnostics,
             TrackingNames.TargetFeatures,
             TrackingNames.EmitInputs,
+            TrackingNames.HintNameClashes,
         };
 
         [Fact]
@@ -76,6 +77,51 @@ namespace BackpropGen.Generator.Tests
             IncrementalStepRunReason[] emitted = second.TrackedSteps[TrackingNames.EmitInputs].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
             Assert.Equal(1, emitted.Count(r => r == IncrementalStepRunReason.Modified));
             Assert.Contains("public const int ParameterCount = 21;", second.GeneratedSources.Single(s => s.HintName == "Cache.Cached.BackpropGen.g.cs").SourceText.ToString(), System.StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void An_unrelated_edit_among_20_networks_rebuilds_nothing()
+        {
+            var sources = Enumerable.Range(0, 20).Select(i => $$"""
+                using BackpropGen;
+                namespace Many
+                {
+                    [Network({{2 + (i % 5)}}, Optimizer = Optimizer.Adam)]
+                    [Layer({{4 + i}}, Activation.Tanh)]
+                    [Layer({{1 + (i % 3)}}, Activation.Sigmoid)]
+                    public partial class Net{{i}} { }
+                }
+                """).Append("namespace Many { public class Game { public int Score; } }").ToArray();
+            CSharpCompilation compilation = GeneratorHarness.CreateCompilation(sources);
+            var parseOptions = (CSharpParseOptions)compilation.SyntaxTrees.First().Options;
+            SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+
+            var full = new List<double>();
+            var incremental = new List<double>();
+            for (int round = 0; round < 7; round++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                GeneratorDriver driver = GeneratorHarness.CreateDriver(parseOptions).RunGenerators(compilation);
+                full.Add(clock.Elapsed.TotalMilliseconds);
+                Assert.Equal(20, driver.GetRunResult().GeneratedTrees.Length);
+
+                SyntaxTree edited = unrelated.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(unrelated.ToString().Replace("Score", "Score" + round, System.StringComparison.Ordinal)));
+                CSharpCompilation next = compilation.ReplaceSyntaxTree(unrelated, edited);
+                clock.Restart();
+                GeneratorRunResult second = driver.RunGenerators(next).GetRunResult().Results.Single();
+                incremental.Add(clock.Elapsed.TotalMilliseconds);
+
+                IncrementalStepRunReason[] outputs = second.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
+                // 20 sources plus the two diagnostic outputs of each network: all served from the cache.
+                Assert.Equal(60, outputs.Length);
+                Assert.All(outputs, r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+            }
+
+            // Medians, after the first (cold) round.
+            double fullMedian = full.Skip(1).OrderBy(x => x).ElementAt(3);
+            double incrementalMedian = incremental.Skip(1).OrderBy(x => x).ElementAt(3);
+            // Informational only: speed is measured by benchmarks/ (GeneratorBenchmarks), not asserted here.
+            output.WriteLine($"20 networks: full generation {fullMedian:F1} ms, incremental update after an unrelated edit {incrementalMedian:F1} ms");
         }
 
         private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun()

@@ -133,6 +133,21 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal(Measure(2, 2), Measure(400, 2));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(4)]
+        public void A_sample_with_NaN_is_skipped_and_counted_once(int batchSize)
+        {
+            INetwork<float> network = Networks.Create<float>(s_assembly.Value, "Training.XorAdam");
+            network.InitializeParameters(7);
+            float[] inputs = { 0, 0, 0, 1, float.NaN, 0, 1, 1 };
+            TrainingResult result = Trainer.Fit(ref network, inputs, s_targets, new TrainerOptions { Epochs = 10, BatchSize = batchSize, LearningRate = 0.05 });
+            Assert.Equal(10, result.SkippedSamples);
+            Assert.True(double.IsFinite(result.TrainingLoss));
+            Assert.All(Networks.Parameters(network), p => Assert.True(float.IsFinite(p)));
+        }
+
         [Fact]
         public void Bad_data_shapes_are_refused()
         {

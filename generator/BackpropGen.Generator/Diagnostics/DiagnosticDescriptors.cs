@@ -95,6 +95,16 @@ namespace BackpropGen.Generator.Diagnostics
             "Optimizer hyperparameter out of range",
             "{0} = {1} is out of range: {2}");
 
+        public static readonly DiagnosticDescriptor ReservedMemberName = Error(
+            "BPG0018",
+            "Name taken by a generated member",
+            "'{0}' cannot be a network: {1} '{2}' has the name of a member BackpropGen generates; rename it");
+
+        public static readonly DiagnosticDescriptor HyperparameterUnused = Warning(
+            "BPG0019",
+            "Hyperparameter has no effect",
+            "{0} has no effect with Optimizer.{1}; it is used by {2}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [TypeNotPartial.Id] = TypeNotPartial,
@@ -113,11 +123,22 @@ namespace BackpropGen.Generator.Diagnostics
             [GeneratorFailure.Id] = GeneratorFailure,
             [LossDoesNotFitOutputLayer.Id] = LossDoesNotFitOutputLayer,
             [HyperparameterOutOfRange.Id] = HyperparameterOutOfRange,
+            [ReservedMemberName.Id] = ReservedMemberName,
+            [HyperparameterUnused.Id] = HyperparameterUnused,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message) => new(
+            id,
+            title,
+            message,
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id + ".md");
 
         private static DiagnosticDescriptor Error(string id, string title, string message) => new(
             id,

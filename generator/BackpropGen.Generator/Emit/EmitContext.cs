@@ -101,6 +101,12 @@ namespace BackpropGen.Generator.Emit
         /// <summary>A literal of the network's type that reads back as exactly the same number.</summary>
         public string Literal(double value)
         {
+            if (double.IsNaN(value) || double.IsInfinity(value) || (!IsDouble && float.IsInfinity((float)value)))
+            {
+                // The parser refuses such values; reaching here is a bug, reported as BPG0015.
+                throw new InvalidOperationException("No finite " + T + " literal for " + value.ToString("R", CultureInfo.InvariantCulture) + ".");
+            }
+
             if (IsDouble)
             {
                 string text = value.ToString("R", CultureInfo.InvariantCulture);

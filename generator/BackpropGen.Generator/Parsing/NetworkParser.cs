@@ -90,8 +90,11 @@ namespace BackpropGen.Generator.Parsing
             public ParseResult Run()
             {
                 NetworkSpec? spec = ParseNetwork();
-                return new ParseResult(_diagnostics.Count == 0 ? spec : null, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()));
+                return new ParseResult(HasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()));
             }
+
+            /// <summary>Errors stop generation; warnings (BPG0019) do not.</summary>
+            private bool HasErrors => _diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
 
             private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
                 _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
@@ -104,9 +107,13 @@ namespace BackpropGen.Generator.Parsing
 
                 if (_context.TargetSymbol is not INamedTypeSymbol type ||
                     _context.TargetNode is not TypeDeclarationSyntax declaration ||
-                    UnsupportedKind(type) is not null)
+                    UnsupportedKind(type) is not null ||
+                    IsFileLocal(declaration))
                 {
-                    Report(DiagnosticDescriptors.UnsupportedTypeKind, networkLocation, DescribeKind(_context.TargetSymbol), _context.TargetSymbol.Name);
+                    string kind = _context.TargetNode is TypeDeclarationSyntax fileLocal && IsFileLocal(fileLocal)
+                        ? "the file-local type (or a type nested in one)"
+                        : DescribeKind(_context.TargetSymbol);
+                    Report(DiagnosticDescriptors.UnsupportedTypeKind, networkLocation, kind, _context.TargetSymbol.Name);
                     return null;
                 }
 
@@ -187,15 +194,17 @@ namespace BackpropGen.Generator.Parsing
                     }
                 }
 
+                ValidateHyperparametersFor(networkAttribute, networkLocation, optimizer, precision);
+                ReportReservedNameClashes(type, declaration);
                 List<LayerSpec> layers = ParseLayers(type, declaration, networkLocation, out List<Location> activationLocations);
 
-                if (_diagnostics.Count > 0)
+                if (HasErrors)
                 {
                     return null;
                 }
 
                 ValidateTopology(type, inputs, layers, loss, networkAttribute, networkLocation, activationLocations);
-                if (_diagnostics.Count > 0)
+                if (HasErrors)
                 {
                     return null;
                 }
@@ -244,7 +253,7 @@ namespace BackpropGen.Generator.Parsing
 
                     if (parent.TypeParameterList is not null)
                     {
-                        Report(DiagnosticDescriptors.GenericType, declaration.Identifier.GetLocation(), type.Name);
+                        Report(DiagnosticDescriptors.GenericType, parent.Identifier.GetLocation(), parent.Identifier.ValueText);
                     }
 
                     string keyword = parent is RecordDeclarationSyntax record
@@ -398,6 +407,85 @@ namespace BackpropGen.Generator.Parsing
                 return readable;
             }
 
+            /// <summary>
+            /// The hyperparameters become literals of the network's type: in float, β = 0.99999999999
+            /// rounds to 1 (and Adam divides by 1 − β₂ᵗ = 0), ε = 1e-50 to 0, λ = 1e39 to ∞.
+            /// Also warns about hyperparameters the chosen optimizer never reads.
+            /// </summary>
+            private void ValidateHyperparametersFor(AttributeData networkAttribute, Location networkLocation, OptimizerSpec optimizer, PrecisionKind precision)
+            {
+                foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
+                {
+                    if (named.Value.Value is not double value || double.IsNaN(value) || double.IsInfinity(value))
+                    {
+                        continue;
+                    }
+
+                    Location location = AttributeArguments.Named(networkAttribute, named.Key, _cancellationToken, networkLocation);
+                    string? used = named.Key switch
+                    {
+                        "Momentum" => optimizer.Kind == OptimizerKind.Momentum ? null : "Optimizer.Momentum",
+                        "Beta1" or "Beta2" or "Epsilon" => optimizer.Kind == OptimizerKind.Adam ? null : "Optimizer.Adam",
+                        _ => null,
+                    };
+                    if (used is not null)
+                    {
+                        Report(DiagnosticDescriptors.HyperparameterUnused, location, named.Key, optimizer.Kind.ToString(), used);
+                    }
+
+                    if (precision != PrecisionKind.Single)
+                    {
+                        continue;
+                    }
+
+                    float single = (float)value;
+                    string? problem = named.Key switch
+                    {
+                        "Momentum" or "Beta1" or "Beta2" when single >= 1f && value < 1 => "it rounds to 1 in float; use at most 0.9999999",
+                        "Epsilon" when single == 0f && value > 0 => "it rounds to 0 in float; use at least 1e-38",
+                        "WeightDecay" or "Epsilon" when float.IsInfinity(single) => "it is too large for float",
+                        _ => null,
+                    };
+                    if (problem is not null)
+                    {
+                        Report(DiagnosticDescriptors.HyperparameterOutOfRange, location, named.Key, value.ToString("R", CultureInfo.InvariantCulture), problem);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// Members the generator adds must not exist already, in the type or a base type: the
+            /// generated file would not compile (or would hide them with warnings).
+            /// </summary>
+            private void ReportReservedNameClashes(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+            {
+                if (ReservedNames.IsReserved(type.Name))
+                {
+                    Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "the type itself", type.Name);
+                }
+
+                foreach (ISymbol member in type.GetMembers())
+                {
+                    if (!member.IsImplicitlyDeclared && ReservedNames.IsReserved(member.Name))
+                    {
+                        Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? declaration.Identifier.GetLocation();
+                        Report(DiagnosticDescriptors.ReservedMemberName, location, type.Name, "its member", member.Name);
+                    }
+                }
+
+                for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+                {
+                    foreach (ISymbol member in baseType.GetMembers())
+                    {
+                        if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && ReservedNames.IsReserved(member.Name))
+                        {
+                            Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "its base type " + baseType.Name + "'s member", member.Name);
+                            return;
+                        }
+                    }
+                }
+            }
+
             /// <summary>A finite double in [<paramref name="min"/>, <paramref name="maxExclusive"/>), else BPG0017.</summary>
             private double ReadHyperparameter(KeyValuePair<string, TypedConstant> named, Location location, double min, double maxExclusive, string rule)
             {
@@ -428,6 +516,13 @@ namespace BackpropGen.Generator.Parsing
             }
 
             private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+            /// <summary>
+            /// A <c>file</c> type cannot be extended from the generated file (another file declares
+            /// another type). Read from the modifiers: Roslyn 4.3 has no IsFileLocal.
+            /// </summary>
+            private static bool IsFileLocal(TypeDeclarationSyntax declaration) =>
+                declaration.AncestorsAndSelf().OfType<BaseTypeDeclarationSyntax>().Any(t => t.Modifiers.Any(m => m.ValueText == "file"));
 
             private static string? UnsupportedKind(INamedTypeSymbol type)
             {
@@ -479,9 +574,10 @@ namespace BackpropGen.Generator.Parsing
                     name = outer.Name + "+" + name;
                 }
 
-                if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
+                // Namespace parts by Name, which has no '@' (namespace @class): hint names are file names.
+                for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
                 {
-                    name = ns.ToDisplayString() + "." + name;
+                    name = ns.Name + "." + name;
                 }
 
                 return name + ".BackpropGen.g.cs";

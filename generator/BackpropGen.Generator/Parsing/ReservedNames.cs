@@ -1,0 +1,21 @@
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+
+namespace BackpropGen.Generator.Parsing
+{
+    /// <summary>The member names the generated file adds to a network type.</summary>
+    internal static class ReservedNames
+    {
+        private static readonly HashSet<string> s_members = new()
+        {
+            "InputCount", "OutputCount", "ParameterCount", "Topology", "Forward", "ComputeLoss", "TrainStep",
+            "AccumulateGradient", "ApplyGradient", "ResetOptimizerState", "CopyParametersTo", "LoadParameters",
+            "InitializeParameters", "s_topology", "_adamStep", "_adamBeta1Power", "_adamBeta2Power",
+        };
+
+        // Parameter fields (_w1_0_2, _b1_0), optimizer state (_m_w1_0_2, _v_b1_0), ApplyGradient blocks.
+        private static readonly Regex s_patterns = new(@"^(?:_[mv])?_[wb]\d+_\d+(?:_\d+)?$|^ApplyGradient\d+$", RegexOptions.CultureInvariant);
+
+        public static bool IsReserved(string name) => s_members.Contains(name) || s_patterns.IsMatch(name);
+    }
+}
