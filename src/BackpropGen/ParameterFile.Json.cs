@@ -62,11 +62,7 @@ namespace BackpropGen
         public static T[] ReadJson<T>(string path, NetworkTopology expected)
             where T : struct
         {
-            if (path is null)
-            {
-                throw new ArgumentNullException(nameof(path));
-            }
-
+            RequireFilePath(path);
             return FromJson<T>(File.ReadAllText(path, Encoding.UTF8), expected);
         }
 

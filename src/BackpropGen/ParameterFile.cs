@@ -315,12 +315,22 @@ namespace BackpropGen
 
         private static byte[] ReadAllBytes(string path)
         {
+            RequireFilePath(path);
+            return File.ReadAllBytes(path);
+        }
+
+        /// <summary>The same IOException for a directory in place of the file on every platform.</summary>
+        private static void RequireFilePath(string path)
+        {
             if (path is null)
             {
                 throw new ArgumentNullException(nameof(path));
             }
 
-            return File.ReadAllBytes(path);
+            if (Directory.Exists(path))
+            {
+                throw new IOException("Cannot load parameters from '" + Path.GetFullPath(path) + "': it is a directory.");
+            }
         }
 
         private static byte[] ReadAllBytes(Stream stream)

@@ -233,6 +233,79 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Files_on_disk_fail_with_their_specific_errors()
+        {
+            INetwork<float> network = Trained<float>("Iris", 1);
+            float[] before = Networks.Parameters(network);
+
+            File.WriteAllBytes(PathOf("empty.bpg"), Array.Empty<byte>());
+            Assert.Equal(ParameterFileError.Empty, Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, PathOf("empty.bpg"))).Error);
+            Assert.Equal(ParameterFileError.Empty, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, PathOf("empty.bpg"))).Error);
+
+            File.WriteAllText(PathOf("text.bpg"), "hello, world");
+            Assert.Equal(ParameterFileError.NotAParameterFile, Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, PathOf("text.bpg"))).Error);
+
+            Directory.CreateDirectory(PathOf("folder.bpg"));
+            Assert.Contains("is a directory", Assert.Throws<IOException>(() => ParameterFile.Load(network, PathOf("folder.bpg"))).Message, StringComparison.Ordinal);
+            Assert.Contains("is a directory", Assert.Throws<IOException>(() => ParameterFile.LoadJson(network, PathOf("folder.bpg"))).Message, StringComparison.Ordinal);
+            Assert.Throws<FileNotFoundException>(() => ParameterFile.Load(network, PathOf("missing.bpg")));
+
+            // A wrong version number written by hand (with a valid checksum) is refused as such.
+            using var memory = new MemoryStream();
+            ParameterFile.Save(network, memory);
+            byte[] bytes = memory.ToArray();
+            bytes[4] = 2;
+            File.WriteAllBytes(PathOf("future.bpg"), bytes);
+            Assert.Equal(ParameterFileError.UnsupportedVersion, Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, PathOf("future.bpg"))).Error);
+            Assert.Equal(before, Networks.Parameters(network));
+        }
+
+        [Fact]
+        public void A_failed_save_leaves_the_old_file_and_no_temporary_file()
+        {
+            string path = PathOf("model.bpg");
+            INetwork<float> good = Trained<float>("Iris", 1);
+            ParameterFile.Save(good, path);
+            byte[] saved = File.ReadAllBytes(path);
+
+            Assert.Throws<InvalidOperationException>(() => ParameterFile.Save(new ExplodingNetwork(good), path));
+            Assert.Throws<InvalidOperationException>(() => ParameterFile.SaveJson(new ExplodingNetwork(good), path));
+
+            Assert.Equal(saved, File.ReadAllBytes(path));
+            Assert.Equal(new[] { "model.bpg" }, Directory.GetFiles(_directory).Select(Path.GetFileName));
+        }
+
+        /// <summary>A network whose parameters cannot be read: the save fails after it started.</summary>
+        private sealed class ExplodingNetwork(INetwork<float> inner) : INetwork<float>
+        {
+            public NetworkTopology Topology => inner.Topology;
+
+            public int InputCount => inner.InputCount;
+
+            public int OutputCount => inner.OutputCount;
+
+            public int ParameterCount => inner.ParameterCount;
+
+            public void CopyParametersTo(Span<float> destination) => throw new InvalidOperationException("the disk is full, say");
+
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
+
+            public float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => inner.ComputeLoss(input, target);
+
+            public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => inner.TrainStep(input, target, learningRate);
+
+            public float AccumulateGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient) => inner.AccumulateGradient(input, target, gradient);
+
+            public bool ApplyGradient(ReadOnlySpan<float> gradient, float learningRate) => inner.ApplyGradient(gradient, learningRate);
+
+            public void ResetOptimizerState() => inner.ResetOptimizerState();
+
+            public void LoadParameters(ReadOnlySpan<float> source) => inner.LoadParameters(source);
+
+            public void InitializeParameters(int seed) => inner.InitializeParameters(seed);
+        }
+
+        [Fact]
         public void Saving_replaces_atomically_and_a_failed_save_keeps_the_old_file()
         {
             string path = PathOf("model.bpg");
