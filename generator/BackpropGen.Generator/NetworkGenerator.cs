@@ -29,6 +29,19 @@ namespace BackpropGen.Generator
                     static (attributeContext, cancellationToken) => NetworkParser.Parse(attributeContext, cancellationToken))
                 .WithTrackingName(TrackingNames.Networks);
 
+            // JSON files of AdditionalFiles, for [BakedParameters]; a network without it passes through unchanged.
+            IncrementalValueProvider<EquatableArray<AdditionalFileContent>> jsonFiles = context.AdditionalTextsProvider
+                .Where(static text => text.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                .Select(static (text, cancellationToken) => new AdditionalFileContent(text.Path, text.GetText(cancellationToken)?.ToString()))
+                .Collect()
+                .Select(static (files, _) => new EquatableArray<AdditionalFileContent>(files.ToArray()))
+                .WithTrackingName(TrackingNames.BakedFiles);
+
+            IncrementalValuesProvider<ParseResult> resolved = networks
+                .Combine(jsonFiles)
+                .Select(static (pair, cancellationToken) => BakedParameterReader.Resolve(pair.Left, pair.Right, cancellationToken))
+                .WithTrackingName(TrackingNames.ResolvedNetworks);
+
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphanLayers = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     NetworkParser.LayerAttributeName,
@@ -40,12 +53,12 @@ namespace BackpropGen.Generator
                 .Select(static (compilation, _) => TargetFeatures.Of(compilation))
                 .WithTrackingName(TrackingNames.TargetFeatures);
 
-            IncrementalValuesProvider<NetworkSpec> specs = networks
+            IncrementalValuesProvider<NetworkSpec> specs = resolved
                 .Where(static result => result.Spec is not null)
                 .Select(static (result, _) => result.Spec!)
                 .WithTrackingName(TrackingNames.NetworkSpecs);
 
-            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = networks
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = resolved
                 .Select(static (result, _) => result.Diagnostics)
                 .WithTrackingName(TrackingNames.NetworkDiagnostics);
 

@@ -10,5 +10,7 @@ namespace BackpropGen.Generator
         public const string TargetFeatures = nameof(TargetFeatures);
         public const string EmitInputs = nameof(EmitInputs);
         public const string HintNameClashes = nameof(HintNameClashes);
+        public const string BakedFiles = nameof(BakedFiles);
+        public const string ResolvedNetworks = nameof(ResolvedNetworks);
     }
 }

@@ -6,7 +6,8 @@ namespace BackpropGen
 {
     /// <summary>
     /// A small strict JSON reader for parameter files (netstandard2.0 has no JSON parser and this
-    /// package takes no dependency for one). Objects become dictionaries, arrays lists, strings
+    /// package takes no dependency for one). The generator compiles the same file to read baked
+    /// parameters, so it depends on nothing else in the runtime. Objects become dictionaries, arrays lists, strings
     /// strings, and numbers <see cref="MiniJson.Number"/> holding their text, so a float parses from
     /// the digits directly instead of through a double.
     /// </summary>
@@ -245,7 +246,19 @@ namespace BackpropGen
             }
         }
 
-        private ParameterFileException Error(string problem)
+        /// <summary>The document is not valid JSON; its Message gives line, column and problem.</summary>
+        public sealed class SyntaxError : System.Exception
+        {
+            public SyntaxError(int line, string message)
+                : base(message)
+            {
+                Line = line;
+            }
+
+            public int Line { get; }
+        }
+
+        private SyntaxError Error(string problem)
         {
             int line = 1;
             int column = 1;
@@ -262,9 +275,7 @@ namespace BackpropGen
                 }
             }
 
-            return new ParameterFileException(
-                ParameterFileError.Malformed,
-                "The JSON parameter file is not valid JSON at line " + line.ToString(CultureInfo.InvariantCulture) + ", column " + column.ToString(CultureInfo.InvariantCulture) + ": " + problem + ".");
+            return new SyntaxError(line, "line " + line.ToString(CultureInfo.InvariantCulture) + ", column " + column.ToString(CultureInfo.InvariantCulture) + ": " + problem);
         }
     }
 }

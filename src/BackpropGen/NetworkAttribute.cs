@@ -55,5 +55,24 @@ namespace BackpropGen
         /// biases included (as PyTorch's <c>weight_decay</c>). Default 0.
         /// </summary>
         public double WeightDecay { get; set; }
+
+        /// <summary>
+        /// False generates inference only (<c>Forward</c>, <c>ComputeLoss</c>, the parameter members and
+        /// the constants, implementing <see cref="IInferenceNetwork{T}"/>): no gradient or optimizer code
+        /// or state. Default true. A network with <see cref="BakedParametersAttribute"/> is always frozen.
+        /// </summary>
+        public bool Trainable { get; set; } = true;
+
+        /// <summary>
+        /// Names of the inputs, as C# identifiers, one per input. When given, the generator adds a
+        /// <c>Forward</c> overload that takes them as separate arguments.
+        /// </summary>
+        public string[]? InputNames { get; set; }
+
+        /// <summary>
+        /// Names of the outputs, as C# identifiers, one per output. When given, the generator adds a
+        /// <c>Forward</c> overload that returns them as <c>out</c> arguments.
+        /// </summary>
+        public string[]? OutputNames { get; set; }
     }
 }

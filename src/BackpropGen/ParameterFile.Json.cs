@@ -13,7 +13,7 @@ namespace BackpropGen
         public const string JsonFormat = "BackpropGen.Parameters";
 
         /// <summary>Saves the parameters of <paramref name="network"/> as JSON to <paramref name="path"/> atomically.</summary>
-        public static void SaveJson<T>(INetwork<T> network, string path)
+        public static void SaveJson<T>(IReadOnlyNetwork<T> network, string path)
             where T : struct
         {
             if (network is null)
@@ -25,7 +25,7 @@ namespace BackpropGen
         }
 
         /// <summary>Writes the parameters of <paramref name="network"/> as JSON to <paramref name="writer"/>.</summary>
-        public static void SaveJson<T>(INetwork<T> network, TextWriter writer)
+        public static void SaveJson<T>(IReadOnlyNetwork<T> network, TextWriter writer)
             where T : struct
         {
             if (network is null)
@@ -43,7 +43,7 @@ namespace BackpropGen
 
         /// <summary>Loads JSON parameters into <paramref name="network"/> (a class).</summary>
         /// <exception cref="ParameterFileException">The JSON is malformed or describes another topology.</exception>
-        public static void LoadJson<T>(INetwork<T> network, string path)
+        public static void LoadJson<T>(IInferenceNetwork<T> network, string path)
             where T : struct
         {
             RequireReferenceType(network);
@@ -51,7 +51,7 @@ namespace BackpropGen
         }
 
         /// <summary>Loads JSON parameters from <paramref name="reader"/> into <paramref name="network"/> (a class).</summary>
-        public static void LoadJson<T>(INetwork<T> network, TextReader reader)
+        public static void LoadJson<T>(IInferenceNetwork<T> network, TextReader reader)
             where T : struct
         {
             RequireReferenceType(network);
@@ -78,7 +78,7 @@ namespace BackpropGen
             return FromJson<T>(reader.ReadToEnd(), expected);
         }
 
-        private static string ToJson<T>(INetwork<T> network)
+        private static string ToJson<T>(IReadOnlyNetwork<T> network)
             where T : struct
         {
             NetworkTopology topology = network.Topology;
@@ -138,7 +138,17 @@ namespace BackpropGen
                 throw Fail(ParameterFileError.Empty, "The JSON parameter file is empty.");
             }
 
-            if (MiniJson.Parse(text) is not Dictionary<string, object?> root || !(root.TryGetValue("format", out object? format) && format as string == JsonFormat))
+            object? document;
+            try
+            {
+                document = MiniJson.Parse(text);
+            }
+            catch (MiniJson.SyntaxError error)
+            {
+                throw Fail(ParameterFileError.Malformed, "The JSON parameter file is not valid JSON at " + error.Message + ".");
+            }
+
+            if (document is not Dictionary<string, object?> root || !(root.TryGetValue("format", out object? format) && format as string == JsonFormat))
             {
                 throw Fail(ParameterFileError.NotAParameterFile, "This JSON is not a BackpropGen parameter file: it needs \"format\": \"" + JsonFormat + "\".");
             }

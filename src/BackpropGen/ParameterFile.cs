@@ -7,8 +7,8 @@ namespace BackpropGen
 {
     /// <summary>
     /// Saves and loads a network's parameters, checked against its topology so they can only ever go
-    /// back into a network of the same shape. The binary form (<see cref="Save{T}(INetwork{T}, string)"/>)
-    /// is compact and checksummed; the JSON form (<see cref="SaveJson{T}(INetwork{T}, string)"/>) is for
+    /// back into a network of the same shape. The binary form (<see cref="Save{T}(IReadOnlyNetwork{T}, string)"/>)
+    /// is compact and checksummed; the JSON form (<see cref="SaveJson{T}(IReadOnlyNetwork{T}, string)"/>) is for
     /// people and other tools, such as an export from PyTorch. Both are documented in
     /// docs/parameter-files.md.
     /// </summary>
@@ -33,7 +33,7 @@ namespace BackpropGen
         private const int MaxLayerSize = 1 << 20;
 
         /// <summary>Saves the parameters of <paramref name="network"/> to <paramref name="path"/> atomically.</summary>
-        public static void Save<T>(INetwork<T> network, string path)
+        public static void Save<T>(IReadOnlyNetwork<T> network, string path)
             where T : struct
         {
             if (network is null)
@@ -45,7 +45,7 @@ namespace BackpropGen
         }
 
         /// <summary>Writes the parameters of <paramref name="network"/> to <paramref name="stream"/>.</summary>
-        public static void Save<T>(INetwork<T> network, Stream stream)
+        public static void Save<T>(IReadOnlyNetwork<T> network, Stream stream)
             where T : struct
         {
             if (network is null)
@@ -62,9 +62,9 @@ namespace BackpropGen
             stream.Write(bytes, 0, bytes.Length);
         }
 
-        /// <summary>Loads parameters saved by <see cref="Save{T}(INetwork{T}, string)"/> into <paramref name="network"/> (a class).</summary>
+        /// <summary>Loads parameters saved by <see cref="Save{T}(IReadOnlyNetwork{T}, string)"/> into <paramref name="network"/> (a class).</summary>
         /// <exception cref="ParameterFileException">The file is damaged or belongs to another topology or precision.</exception>
-        public static void Load<T>(INetwork<T> network, string path)
+        public static void Load<T>(IInferenceNetwork<T> network, string path)
             where T : struct
         {
             RequireReferenceType(network);
@@ -73,7 +73,7 @@ namespace BackpropGen
 
         /// <summary>Loads parameters from <paramref name="stream"/> into <paramref name="network"/> (a class).</summary>
         /// <exception cref="ParameterFileException">The data is damaged or belongs to another topology or precision.</exception>
-        public static void Load<T>(INetwork<T> network, Stream stream)
+        public static void Load<T>(IInferenceNetwork<T> network, Stream stream)
             where T : struct
         {
             RequireReferenceType(network);
@@ -88,7 +88,7 @@ namespace BackpropGen
         public static T[] Read<T>(Stream stream, NetworkTopology expected)
             where T : struct => Deserialize<T>(ReadAllBytes(stream), expected);
 
-        private static byte[] Serialize<T>(INetwork<T> network)
+        private static byte[] Serialize<T>(IReadOnlyNetwork<T> network)
             where T : struct
         {
             NetworkTopology topology = network.Topology;
@@ -297,7 +297,7 @@ namespace BackpropGen
 
         private static ParameterFileException Fail(ParameterFileError error, string message) => new(error, message);
 
-        private static void RequireReferenceType<T>(INetwork<T> network)
+        private static void RequireReferenceType<T>(IInferenceNetwork<T> network)
             where T : struct
         {
             if (network is null)

@@ -1,7 +1,7 @@
 namespace BackpropGen
 {
     /// <summary>
-    /// The pseudo-random generator behind <see cref="INetwork{T}.InitializeParameters"/>: SplitMix64,
+    /// The pseudo-random generator behind <see cref="IInferenceNetwork{T}.InitializeParameters"/>: SplitMix64,
     /// chosen because it is tiny, fast and defined entirely by integer arithmetic, so the same seed
     /// gives the same sequence on every platform and runtime (unlike <see cref="System.Random"/>,
     /// whose algorithm is an implementation detail).

@@ -92,7 +92,6 @@ namespace BackpropGen.Generator.Tests
                         or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax
-                        or Microsoft.CodeAnalysis.CSharp.Syntax.StackAllocArrayCreationExpressionSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
 
                 // Objects are created only for the PRNG (a struct) and the static topology, built once per type.

@@ -53,6 +53,12 @@ namespace BackpropGen.Generator.Tests
             Case("BPG0018", "[Network(2)][Layer(1, Activation.Sigmoid)] public partial class {|Topology|} { }"),
             Case("BPG0019", "[Network(2, Beta1 = {|0.8|})][Layer(1, Activation.Sigmoid)] public partial class BetaWithSgd { }"),
             Case("BPG0019", "[Network(2, Optimizer = Optimizer.Adam, Momentum = {|0.5|})][Layer(1, Activation.Sigmoid)] public partial class MomentumWithAdam { }"),
+            Case("BPG0020", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"missing.json\"|})] public partial class NotListed { }"),
+            Case("BPG0013", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"\"|})] public partial class EmptyPath { }"),
+            Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\" }|})][Layer(1, Activation.Sigmoid)] public partial class TooFewNames { }"),
+            Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"2fast\" }|})][Layer(1, Activation.Sigmoid)] public partial class NotAnIdentifier { }"),
+            Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"class\" }|})][Layer(1, Activation.Sigmoid)] public partial class KeywordName { }"),
+            Case("BPG0025", "[Network(2, InputNames = new[] { \"speed\", \"jump\" }, OutputNames = {|new[] { \"jump\" }|})][Layer(1, Activation.Sigmoid)] public partial class DuplicateName { }"),
             Case("BPG0010", "[{|Network(100)|}][Layer(100, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class TooLarge { }"),
             Case("BPG0011", "[Network(2)][Layer(2, Activation.Tanh)] public partial class Split { } [{|Layer(1, Activation.Sigmoid)|}] public partial class Split { }"),
             Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public static partial class StaticClass { }"),
@@ -109,6 +115,7 @@ namespace BackpropGen.Generator.Tests
         {
             HashSet<string> tested = Cases.Select(c => (string)c[0]).ToHashSet();
             tested.Add(DiagnosticDescriptors.GeneratorFailure.Id); // Unexpected_failure_becomes_BPG0015
+            tested.UnionWith(FrozenAndBakedTests.BadFiles.Select(row => (string)row[0])); // files in AdditionalFiles
             Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(x => x), tested.OrderBy(x => x));
         }
 
@@ -139,7 +146,11 @@ namespace BackpropGen.Generator.Tests
                 Layers: new EquatableArray<LayerSpec>(new[] { new LayerSpec(1, (ActivationKind)99) }),
                 Loss: LossKind.HalfSquaredError,
                 Precision: PrecisionKind.Single,
-                Optimizer: OptimizerSpec.Default);
+                Optimizer: OptimizerSpec.Default,
+                Trainable: true,
+                InputNames: EquatableArray<string>.Empty,
+                OutputNames: EquatableArray<string>.Empty,
+                BakedParameters: EquatableArray<double>.Empty);
 
             bool emitted = NetworkGenerator.TryEmit(spec, new TargetFeatures(true, true), out string? source, out Diagnostic? failure);
 

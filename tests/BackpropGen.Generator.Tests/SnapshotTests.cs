@@ -129,6 +129,22 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Frozen_network_with_named_inputs_and_outputs()
+        {
+            Verify("""
+                using BackpropGen;
+
+                namespace Game
+                {
+                    [Network(2, Trainable = false, InputNames = new[] { "speed", "distance" }, OutputNames = new[] { "jump" })]
+                    [Layer(3, Activation.ReLU)]
+                    [Layer(1, Activation.Sigmoid)]
+                    public partial struct Reflex { }
+                }
+                """);
+        }
+
+        [Fact]
         public void Wide_layer_wraps_long_sums()
         {
             Verify("""

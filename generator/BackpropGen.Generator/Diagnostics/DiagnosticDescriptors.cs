@@ -105,6 +105,36 @@ namespace BackpropGen.Generator.Diagnostics
             "Hyperparameter has no effect",
             "{0} has no effect with Optimizer.{1}; it is used by {2}");
 
+        public static readonly DiagnosticDescriptor BakedFileNotFound = Error(
+            "BPG0020",
+            "Baked parameter file not in AdditionalFiles",
+            "'{0}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project file");
+
+        public static readonly DiagnosticDescriptor BakedFileInvalid = Error(
+            "BPG0021",
+            "Baked parameter file cannot be read",
+            "'{0}' is not a usable parameter file: {1}; write it with ParameterFile.SaveJson or follow docs/parameter-files.md");
+
+        public static readonly DiagnosticDescriptor BakedCountMismatch = Error(
+            "BPG0022",
+            "Baked parameter count does not match",
+            "'{0}' holds {1} parameters but network '{2}' has {3}; bake the file saved from this network");
+
+        public static readonly DiagnosticDescriptor BakedValueNotFinite = Error(
+            "BPG0023",
+            "Baked parameter is not finite",
+            "Parameter [{1}] of '{0}' is {2}, which is not a finite {3}; retrain or fix the file");
+
+        public static readonly DiagnosticDescriptor BakedTopologyMismatch = Error(
+            "BPG0024",
+            "Baked parameters belong to another network",
+            "'{0}' was saved from a network of another shape ({1}), but '{2}' is {3}; bake the file saved from this network");
+
+        public static readonly DiagnosticDescriptor InvalidNames = Error(
+            "BPG0025",
+            "Invalid input or output names",
+            "{0} {1}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
             [TypeNotPartial.Id] = TypeNotPartial,
@@ -125,6 +155,12 @@ namespace BackpropGen.Generator.Diagnostics
             [HyperparameterOutOfRange.Id] = HyperparameterOutOfRange,
             [ReservedMemberName.Id] = ReservedMemberName,
             [HyperparameterUnused.Id] = HyperparameterUnused,
+            [BakedFileNotFound.Id] = BakedFileNotFound,
+            [BakedFileInvalid.Id] = BakedFileInvalid,
+            [BakedCountMismatch.Id] = BakedCountMismatch,
+            [BakedValueNotFinite.Id] = BakedValueNotFinite,
+            [BakedTopologyMismatch.Id] = BakedTopologyMismatch,
+            [InvalidNames.Id] = InvalidNames,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

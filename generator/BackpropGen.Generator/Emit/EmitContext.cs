@@ -18,7 +18,8 @@ namespace BackpropGen.Generator.Emit
             Features = features;
             IsDouble = spec.Precision == PrecisionKind.Double;
             T = IsDouble ? "double" : "float";
-            InterfaceName = "global::BackpropGen.INetwork<" + T + ">";
+            // What the network can do decides what it implements: training, loading, or only reading.
+            InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
 
             // _layerOffsets[l] is the index of w^l_00 in canonical order.
             _layerOffsets = new int[spec.OutputLayer + 2];
@@ -38,6 +39,9 @@ namespace BackpropGen.Generator.Emit
         public string T { get; }
 
         public string InterfaceName { get; }
+
+        /// <summary>The interface that declares the sizes and the topology (for explicit implementations).</summary>
+        public string ReadOnlyInterfaceName => "global::BackpropGen.IReadOnlyNetwork<" + T + ">";
 
         public int L => Spec.OutputLayer;
 
@@ -68,6 +72,19 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>Σₖ e^(zˡₖ − m) of a Softmax layer.</summary>
         public static string SoftmaxSum(int l) => "sum" + I(l);
+
+        /// <summary>w^l_jk as the code reads it: its field, or for a baked network its value as a literal.</summary>
+        public string Weight(int l, int j, int k) => Spec.IsBaked ? BakedLiteral(WeightIndex(l, j, k)) : W(l, j, k);
+
+        /// <summary>b^l_j as the code reads it: its field, or for a baked network its value as a literal.</summary>
+        public string Bias(int l, int j) => Spec.IsBaked ? BakedLiteral(BiasIndex(l, j)) : B(l, j);
+
+        /// <summary>The baked parameter at canonical <paramref name="index"/>, parenthesized when negative.</summary>
+        public string BakedLiteral(int index)
+        {
+            string literal = Literal(Spec.BakedParameters[index]);
+            return literal.StartsWith("-", StringComparison.Ordinal) ? "(" + literal + ")" : literal;
+        }
 
         /// <summary>Index of w^l_jk in canonical order: layer by layer, weights row by row, then biases.</summary>
         public int WeightIndex(int l, int j, int k) => _layerOffsets[l] + (j * Size(l - 1)) + k;

@@ -29,10 +29,10 @@ namespace BackpropGen.Generator.Emit
                     var terms = new List<string>(c.Size(l - 1) + 1);
                     for (int k = 0; k < c.Size(l - 1); k++)
                     {
-                        terms.Add(W(l, j, k) + " * " + A(l - 1, k));
+                        terms.Add(c.Weight(l, j, k) + " * " + A(l - 1, k));
                     }
 
-                    terms.Add(B(l, j));
+                    terms.Add(c.Bias(l, j));
                     ExpressionWriter.WriteSum(w, c.T + " " + Z(l, j), terms);
                 }
 

@@ -69,12 +69,23 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             EmitTopology(w, c);
             w.WriteLine();
-            w.WriteLine("int " + c.InterfaceName + ".InputCount => InputCount;");
-            w.WriteLine("int " + c.InterfaceName + ".OutputCount => OutputCount;");
-            w.WriteLine("int " + c.InterfaceName + ".ParameterCount => ParameterCount;");
+            w.WriteLine("int " + c.ReadOnlyInterfaceName + ".InputCount => InputCount;");
+            w.WriteLine("int " + c.ReadOnlyInterfaceName + ".OutputCount => OutputCount;");
+            w.WriteLine("int " + c.ReadOnlyInterfaceName + ".ParameterCount => ParameterCount;");
             w.WriteLine();
-            ParameterEmitter.EmitFields(w, c);
-            OptimizerEmitter.EmitFields(w, c);
+            if (c.Spec.IsBaked)
+            {
+                w.WriteLine("// The parameters θ are baked in: every weight and bias below is a literal from the [BakedParameters] file.");
+            }
+            else
+            {
+                ParameterEmitter.EmitFields(w, c);
+            }
+
+            if (c.Spec.HasTraining)
+            {
+                OptimizerEmitter.EmitFields(w, c);
+            }
 
             // Forward
             w.WriteLine();
@@ -94,6 +105,7 @@ namespace BackpropGen.Generator.Emit
             }
 
             w.CloseBrace();
+            NamedForwardEmitter.Emit(w, c, remarks, s_generatedCode);
 
             // ComputeLoss
             w.WriteLine();
@@ -105,59 +117,10 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public " + c.T + " ComputeLoss(" + readOnlySpan + " input, " + readOnlySpan + " target)");
             EmitSampleBody(w, c, backward: null);
 
-            // TrainStep
-            w.WriteLine();
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// One training step on one sample: forward pass, backward pass, and an update of every weight and bias");
-            w.WriteLine("/// by the network's optimizer (" + c.Spec.Optimizer.Kind + "). Every gradient is taken from the parameters as they");
-            w.WriteLine("/// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.");
-            w.WriteLine("/// </summary>");
-            w.WriteLine(InputDoc);
-            w.WriteLine(TargetDoc);
-            w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
-            w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>");
-            w.WriteLine(remarks);
-            OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
-            // A stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.
-            EmitSampleBody(w, c, c.Spec.Optimizer.HasState ? GradientUse.Store : GradientUse.Descend);
-
-            // AccumulateGradient
-            w.WriteLine();
-            w.WriteLine("/// <summary>Adds ∂C/∂θ for one sample into <paramref name=\"gradient\"/> (canonical order) without changing the parameters.</summary>");
-            w.WriteLine(InputDoc);
-            w.WriteLine(TargetDoc);
-            w.WriteLine("/// <param name=\"gradient\">The running gradient sum, of length <see cref=\"ParameterCount\"/>; this sample's gradient is added to it.</param>");
-            w.WriteLine("/// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name=\"gradient\"/> is left unchanged.</returns>");
-            w.WriteLine(remarks);
-            OpenMethod(w, "public " + c.T + " AccumulateGradient(" + readOnlySpan + " input, " + readOnlySpan + " target, " + span + " gradient)");
-            EmitSampleBody(w, c, GradientUse.Accumulate);
-
-            // ApplyGradient
-            w.WriteLine();
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// One " + c.Spec.Optimizer.Kind + " step with <paramref name=\"gradient\"/> as ∂C/∂θ, for every weight and bias in canonical order" + (c.Spec.Optimizer.Kind == OptimizerKind.Sgd ? ": θ ← θ − α · gradient." : "."));
-            w.WriteLine("/// </summary>");
-            w.WriteLine("/// <param name=\"gradient\">∂C/∂θ (for example summed or averaged by <see cref=\"AccumulateGradient\"/>), of length <see cref=\"ParameterCount\"/>.</param>");
-            w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
-            w.WriteLine(remarks);
-            w.WriteLine("/// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>");
-            OpenMethod(w, "public bool ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
-            CheckLength(w, "gradient", "ParameterCount");
-            w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
-            w.WriteLine("if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
-            var blocks = new System.Collections.Generic.List<string>();
-            OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
-            w.WriteLine("return true;");
-            w.CloseBrace();
-            OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
-
-            // ResetOptimizerState
-            w.WriteLine();
-            w.WriteLine("/// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>");
-            w.WriteLine(remarks);
-            OpenMethod(w, "public void ResetOptimizerState()");
-            OptimizerEmitter.EmitResetBody(w, c);
-            w.CloseBrace();
+            if (c.Spec.HasTraining)
+            {
+                EmitTrainingMembers(w, c, remarks, span, readOnlySpan);
+            }
 
             // CopyParametersTo
             w.WriteLine();
@@ -166,32 +129,13 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void CopyParametersTo(" + span + " destination)");
             CheckLength(w, "destination", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + field + ";");
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";");
             w.CloseBrace();
 
-            // LoadParameters
-            w.WriteLine();
-            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>");
-            w.WriteLine("/// <param name=\"source\">The parameters; of length <see cref=\"ParameterCount\"/>.</param>");
-            w.WriteLine(remarks);
-            OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
-            CheckLength(w, "source", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];");
-            w.CloseBrace();
-
-            // InitializeParameters
-            w.WriteLine();
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// Sets the weights from a deterministic generator seeded with <paramref name=\"seed\"/> (Xavier/Glorot uniform");
-            w.WriteLine("/// for Sigmoid, Tanh and Linear layers, He uniform for ReLU and LeakyReLU layers) and every bias to 0.");
-            w.WriteLine("/// The same seed gives the same parameters on every platform.");
-            w.WriteLine("/// </summary>");
-            w.WriteLine("/// <param name=\"seed\">Any number; equal seeds give equal parameters.</param>");
-            w.WriteLine(remarks);
-            OpenMethod(w, "public void InitializeParameters(int seed)");
-            ParameterEmitter.EmitInitializeBody(w, c);
-            EmitOptimizerRestart(w, c);
-            w.CloseBrace();
+            if (!c.Spec.IsBaked)
+            {
+                EmitParameterSetters(w, c, remarks, readOnlySpan);
+            }
         }
 
         /// <summary>
@@ -249,13 +193,97 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(s_generatedCode);
             w.WriteLine("public static global::BackpropGen.NetworkTopology Topology => s_topology;");
             w.WriteLine();
-            w.WriteLine("global::BackpropGen.NetworkTopology " + c.InterfaceName + ".Topology => s_topology;");
+            w.WriteLine("global::BackpropGen.NetworkTopology " + c.ReadOnlyInterfaceName + ".Topology => s_topology;");
+        }
+
+        private static void EmitTrainingMembers(SourceWriter w, EmitContext c, string remarks, string span, string readOnlySpan)
+        {
+            // TrainStep
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// One training step on one sample: forward pass, backward pass, and an update of every weight and bias");
+            w.WriteLine("/// by the network's optimizer (" + c.Spec.Optimizer.Kind + "). Every gradient is taken from the parameters as they");
+            w.WriteLine("/// were before the step; the result equals AccumulateGradient into a zeroed vector followed by ApplyGradient.");
+            w.WriteLine("/// </summary>");
+            w.WriteLine(InputDoc);
+            w.WriteLine(TargetDoc);
+            w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
+            w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
+            // A stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.
+            EmitSampleBody(w, c, c.Spec.Optimizer.HasState ? GradientUse.Store : GradientUse.Descend);
+
+            // AccumulateGradient
+            w.WriteLine();
+            w.WriteLine("/// <summary>Adds ∂C/∂θ for one sample into <paramref name=\"gradient\"/> (canonical order) without changing the parameters.</summary>");
+            w.WriteLine(InputDoc);
+            w.WriteLine(TargetDoc);
+            w.WriteLine("/// <param name=\"gradient\">The running gradient sum, of length <see cref=\"ParameterCount\"/>; this sample's gradient is added to it.</param>");
+            w.WriteLine("/// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name=\"gradient\"/> is left unchanged.</returns>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public " + c.T + " AccumulateGradient(" + readOnlySpan + " input, " + readOnlySpan + " target, " + span + " gradient)");
+            EmitSampleBody(w, c, GradientUse.Accumulate);
+
+            // ApplyGradient
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// One " + c.Spec.Optimizer.Kind + " step with <paramref name=\"gradient\"/> as ∂C/∂θ, for every weight and bias in canonical order" + (c.Spec.Optimizer.Kind == OptimizerKind.Sgd ? ": θ ← θ − α · gradient." : "."));
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"gradient\">∂C/∂θ (for example summed or averaged by <see cref=\"AccumulateGradient\"/>), of length <see cref=\"ParameterCount\"/>.</param>");
+            w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
+            w.WriteLine(remarks);
+            w.WriteLine("/// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>");
+            OpenMethod(w, "public bool ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
+            CheckLength(w, "gradient", "ParameterCount");
+            w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
+            w.WriteLine("if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
+            var blocks = new System.Collections.Generic.List<string>();
+            OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
+            w.WriteLine("return true;");
+            w.CloseBrace();
+            OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
+
+            // ResetOptimizerState
+            w.WriteLine();
+            w.WriteLine("/// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void ResetOptimizerState()");
+            OptimizerEmitter.EmitResetBody(w, c);
+            w.CloseBrace();
+        }
+
+        private static void EmitParameterSetters(SourceWriter w, EmitContext c, string remarks, string readOnlySpan)
+        {
+            // LoadParameters
+            w.WriteLine();
+            w.WriteLine("/// <summary>Sets every weight and bias from <paramref name=\"source\"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>");
+            w.WriteLine("/// <param name=\"source\">The parameters; of length <see cref=\"ParameterCount\"/>.</param>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
+            CheckLength(w, "source", "ParameterCount");
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];");
+            w.CloseBrace();
+
+            // InitializeParameters
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Sets the weights from a deterministic generator seeded with <paramref name=\"seed\"/> (Xavier/Glorot uniform");
+            w.WriteLine("/// for Sigmoid, Tanh and Linear layers, He uniform for ReLU and LeakyReLU layers) and every bias to 0.");
+            w.WriteLine("/// The same seed gives the same parameters on every platform.");
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"seed\">Any number; equal seeds give equal parameters.</param>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void InitializeParameters(int seed)");
+            ParameterEmitter.EmitInitializeBody(w, c);
+            EmitOptimizerRestart(w, c);
+            w.CloseBrace();
         }
 
         /// <summary>A fresh initialization starts the optimizer afresh too (LoadParameters does not: resuming keeps it).</summary>
         private static void EmitOptimizerRestart(SourceWriter w, EmitContext c)
         {
-            if (c.Spec.Optimizer.HasState)
+            if (c.Spec.HasTraining && c.Spec.Optimizer.HasState)
             {
                 w.WriteLine("ResetOptimizerState();");
             }
@@ -291,7 +319,7 @@ namespace BackpropGen.Generator.Emit
             }
 
             text.Append("; loss ").Append(c.Spec.Loss)
-                .Append("; optimizer ").Append(c.Spec.Optimizer.Kind)
+                .Append(c.Spec.HasTraining ? "; optimizer " + c.Spec.Optimizer.Kind : c.Spec.IsBaked ? "; baked parameters (inference only)" : "; frozen (inference only)")
                 .Append("; ").Append(c.T)
                 .Append("; ").Append(Pluralize(c.Spec.ParameterCount, "parameter"))
                 .Append(".</remarks>");

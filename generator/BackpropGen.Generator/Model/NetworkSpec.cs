@@ -14,8 +14,18 @@ namespace BackpropGen.Generator.Model
         EquatableArray<LayerSpec> Layers,
         LossKind Loss,
         PrecisionKind Precision,
-        OptimizerSpec Optimizer)
+        OptimizerSpec Optimizer,
+        bool Trainable,
+        EquatableArray<string> InputNames,
+        EquatableArray<string> OutputNames,
+        EquatableArray<double> BakedParameters)
     {
+        /// <summary>Parameters are literals in the code (from a [BakedParameters] file), not fields.</summary>
+        public bool IsBaked => BakedParameters.Count > 0;
+
+        /// <summary>Training members and optimizer state are generated.</summary>
+        public bool HasTraining => Trainable && !IsBaked;
+
         public int Outputs => Layers[Layers.Count - 1].Size;
 
         /// <summary>The size of layer <paramref name="l"/>, where layer 0 is the input.</summary>

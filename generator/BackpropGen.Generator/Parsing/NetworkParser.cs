@@ -19,6 +19,7 @@ namespace BackpropGen.Generator.Parsing
     {
         public const string NetworkAttributeName = "BackpropGen.NetworkAttribute";
         public const string LayerAttributeName = "BackpropGen.LayerAttribute";
+        public const string BakedParametersAttributeName = "BackpropGen.BakedParametersAttribute";
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -80,6 +81,7 @@ namespace BackpropGen.Generator.Parsing
             private readonly GeneratorAttributeSyntaxContext _context;
             private readonly CancellationToken _cancellationToken;
             private readonly List<DiagnosticInfo> _diagnostics = new();
+            private BakedRequest? _baked;
 
             public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
@@ -90,7 +92,7 @@ namespace BackpropGen.Generator.Parsing
             public ParseResult Run()
             {
                 NetworkSpec? spec = ParseNetwork();
-                return new ParseResult(HasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()));
+                return new ParseResult(HasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()), HasErrors ? null : _baked);
             }
 
             /// <summary>Errors stop generation; warnings (BPG0019) do not.</summary>
@@ -149,6 +151,11 @@ namespace BackpropGen.Generator.Parsing
                 LossKind loss = LossKind.HalfSquaredError;
                 PrecisionKind precision = PrecisionKind.Single;
                 OptimizerSpec optimizer = OptimizerSpec.Default;
+                bool trainable = true;
+                string[] inputNames = System.Array.Empty<string>();
+                string[] outputNames = System.Array.Empty<string>();
+                Location inputNamesLocation = networkLocation;
+                Location outputNamesLocation = networkLocation;
                 if (ReadableArguments(networkAttribute, "Network", networkLocation))
                 {
                     inputs = (int)networkAttribute.ConstructorArguments[0].Value!;
@@ -171,6 +178,17 @@ namespace BackpropGen.Generator.Parsing
                                 break;
                             case "Precision":
                                 precision = ReadEnum<PrecisionKind>(named.Value, "Precision", "Precision", location);
+                                break;
+                            case "Trainable":
+                                trainable = named.Value.Value is true;
+                                break;
+                            case "InputNames":
+                                inputNames = ReadNames(named.Value);
+                                inputNamesLocation = location;
+                                break;
+                            case "OutputNames":
+                                outputNames = ReadNames(named.Value);
+                                outputNamesLocation = location;
                                 break;
                             case "Optimizer":
                                 optimizer = optimizer with { Kind = ReadEnum<OptimizerKind>(named.Value, "Optimizer", "Optimizer", location) };
@@ -204,6 +222,9 @@ namespace BackpropGen.Generator.Parsing
                 }
 
                 ValidateTopology(type, inputs, layers, loss, networkAttribute, networkLocation, activationLocations);
+                ValidateNames(inputNames, inputs, "InputNames", "inputs", inputNamesLocation, System.Array.Empty<string>());
+                ValidateNames(outputNames, layers.Count > 0 ? layers[layers.Count - 1].Size : 0, "OutputNames", "outputs", outputNamesLocation, inputNames);
+                _baked = ReadBakedRequest(type, networkLocation);
                 if (HasErrors)
                 {
                     return null;
@@ -219,7 +240,11 @@ namespace BackpropGen.Generator.Parsing
                     Layers: new EquatableArray<LayerSpec>(layers.ToArray()),
                     Loss: loss,
                     Precision: precision,
-                    Optimizer: optimizer);
+                    Optimizer: optimizer,
+                    Trainable: trainable && _baked is null,
+                    InputNames: new EquatableArray<string>(inputNames),
+                    OutputNames: new EquatableArray<string>(outputNames),
+                    BakedParameters: EquatableArray<double>.Empty);
             }
 
             /// <summary>Reports the [Network] attributes past the first; returns false when this declaration holds none of the first.</summary>
@@ -398,7 +423,7 @@ namespace BackpropGen.Generator.Parsing
             {
                 bool readable = attribute.AttributeConstructor is not null &&
                     attribute.ConstructorArguments.All(a => a.Kind != TypedConstantKind.Error && a.Value is not null) &&
-                    attribute.NamedArguments.All(a => a.Value.Kind != TypedConstantKind.Error && a.Value.Value is not null);
+                    attribute.NamedArguments.All(a => a.Value.Kind != TypedConstantKind.Error && (a.Value.Kind == TypedConstantKind.Array || a.Value.Value is not null));
                 if (!readable)
                 {
                     Report(DiagnosticDescriptors.InvalidAttributeArguments, location, attributeName);
@@ -416,7 +441,7 @@ namespace BackpropGen.Generator.Parsing
             {
                 foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
                 {
-                    if (named.Value.Value is not double value || double.IsNaN(value) || double.IsInfinity(value))
+                    if (named.Value.Kind == TypedConstantKind.Array || named.Value.Value is not double value || double.IsNaN(value) || double.IsInfinity(value))
                     {
                         continue;
                     }
@@ -484,6 +509,61 @@ namespace BackpropGen.Generator.Parsing
                         }
                     }
                 }
+            }
+
+            private static string[] ReadNames(TypedConstant constant) =>
+                constant.Kind == TypedConstantKind.Array && !constant.IsNull
+                    ? constant.Values.Select(v => v.Value as string ?? string.Empty).ToArray()
+                    : System.Array.Empty<string>();
+
+            /// <summary>Names must be C# identifiers (not keywords), one per value, none twice across inputs and outputs.</summary>
+            private void ValidateNames(string[] names, int expected, string property, string what, Location location, string[] otherNames)
+            {
+                if (names.Length == 0)
+                {
+                    return;
+                }
+
+                if (names.Length != expected)
+                {
+                    Report(DiagnosticDescriptors.InvalidNames, location, property, "gives " + Text(names.Length) + " names for " + Text(expected) + " " + what + "; give one name per value");
+                    return;
+                }
+
+                var seen = new HashSet<string>(otherNames, System.StringComparer.Ordinal);
+                foreach (string name in names)
+                {
+                    if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+                    {
+                        Report(DiagnosticDescriptors.InvalidNames, location, property, "has \"" + name + "\", which is not a C# identifier; use letters, digits and '_', not starting with a digit and not a keyword");
+                        return;
+                    }
+
+                    if (!seen.Add(name))
+                    {
+                        Report(DiagnosticDescriptors.InvalidNames, location, property, "has \"" + name + "\" twice (inputs and outputs together); give every value its own name");
+                        return;
+                    }
+                }
+            }
+
+            private BakedRequest? ReadBakedRequest(INamedTypeSymbol type, Location fallback)
+            {
+                AttributeData? baked = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == BakedParametersAttributeName);
+                if (baked is null)
+                {
+                    return null;
+                }
+
+                Location location = AttributeArguments.Positional(baked, 0, "path", _cancellationToken, AttributeArguments.Of(baked, _cancellationToken, fallback));
+                if (baked.AttributeConstructor is null || baked.ConstructorArguments.Length != 1 || baked.ConstructorArguments[0].Value is not string path || path.Trim().Length == 0)
+                {
+                    Report(DiagnosticDescriptors.InvalidAttributeArguments, location, "BakedParameters");
+                    return null;
+                }
+
+                FileLinePositionSpan lineSpan = location.GetLineSpan();
+                return new BakedRequest(path, location.IsInSource ? lineSpan.Path : null, location.SourceSpan, lineSpan.Span);
             }
 
             /// <summary>A finite double in [<paramref name="min"/>, <paramref name="maxExclusive"/>), else BPG0017.</summary>

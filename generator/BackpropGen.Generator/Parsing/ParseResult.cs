@@ -4,5 +4,6 @@ using BackpropGen.Generator.Model;
 namespace BackpropGen.Generator.Parsing
 {
     /// <summary>What the parser made of one declaration: a spec to emit (if valid) and its diagnostics.</summary>
-    internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <param name="Baked">Set when the type has [BakedParameters]: the spec gets its values once the file is read.</param>
+    internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, BakedRequest? Baked = null);
 }

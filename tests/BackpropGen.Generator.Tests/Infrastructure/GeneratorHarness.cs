@@ -61,11 +61,21 @@ namespace BackpropGen.Generator.Tests.Infrastructure
                 options);
         }
 
-        public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
+        public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions, IEnumerable<AdditionalText>? additionalTexts = null) =>
             CSharpGeneratorDriver.Create(
                 new[] { new NetworkGenerator().AsSourceGenerator() },
+                additionalTexts: additionalTexts,
                 parseOptions: parseOptions,
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+        /// <summary>An AdditionalFiles item held in memory.</summary>
+        public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+        {
+            public override string Path { get; } = path;
+
+            public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+                Microsoft.CodeAnalysis.Text.SourceText.From(text);
+        }
 
         public static GeneratorOutcome Run(
             string source,
@@ -76,10 +86,11 @@ namespace BackpropGen.Generator.Tests.Infrastructure
         public static GeneratorOutcome Run(
             IEnumerable<string> sources,
             TargetProfile profile = TargetProfile.Net10,
-            LanguageVersion languageVersion = LanguageVersion.Latest)
+            LanguageVersion languageVersion = LanguageVersion.Latest,
+            IEnumerable<AdditionalText>? additionalTexts = null)
         {
             CSharpCompilation input = CreateCompilation(sources, profile, languageVersion);
-            GeneratorDriver driver = CreateDriver((CSharpParseOptions)input.SyntaxTrees.First().Options)
+            GeneratorDriver driver = CreateDriver((CSharpParseOptions)input.SyntaxTrees.First().Options, additionalTexts)
                 .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out _);
             GeneratorDriverRunResult result = driver.GetRunResult();
             Assert.All(result.Results, r => Assert.Null(r.Exception));
@@ -87,9 +98,9 @@ namespace BackpropGen.Generator.Tests.Infrastructure
         }
 
         /// <summary>Runs the generator, requires a clean compilation (no warnings either), and loads the assembly.</summary>
-        public static Assembly CompileAndLoad(string source, TargetProfile profile = TargetProfile.Net10)
+        public static Assembly CompileAndLoad(string source, TargetProfile profile = TargetProfile.Net10, IEnumerable<AdditionalText>? additionalTexts = null)
         {
-            GeneratorOutcome outcome = Run(source, profile);
+            GeneratorOutcome outcome = Run(new[] { source }, profile, LanguageVersion.Latest, additionalTexts);
             AssertClean(outcome);
             using var stream = new MemoryStream();
             var emit = outcome.Output.Emit(stream);

@@ -26,11 +26,11 @@ namespace Demo.Games
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             public static global::BackpropGen.NetworkTopology Topology => s_topology;
 
-            global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<double>.Topology => s_topology;
+            global::BackpropGen.NetworkTopology global::BackpropGen.IReadOnlyNetwork<double>.Topology => s_topology;
 
-            int global::BackpropGen.INetwork<double>.InputCount => InputCount;
-            int global::BackpropGen.INetwork<double>.OutputCount => OutputCount;
-            int global::BackpropGen.INetwork<double>.ParameterCount => ParameterCount;
+            int global::BackpropGen.IReadOnlyNetwork<double>.InputCount => InputCount;
+            int global::BackpropGen.IReadOnlyNetwork<double>.OutputCount => OutputCount;
+            int global::BackpropGen.IReadOnlyNetwork<double>.ParameterCount => ParameterCount;
 
             // The parameters θ, one field each. [i] is the index in canonical order, used by
             // CopyParametersTo, LoadParameters, AccumulateGradient and ApplyGradient.

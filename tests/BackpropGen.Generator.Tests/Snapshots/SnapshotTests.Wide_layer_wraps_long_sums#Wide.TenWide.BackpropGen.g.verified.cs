@@ -24,11 +24,11 @@ namespace Wide
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public static global::BackpropGen.NetworkTopology Topology => s_topology;
 
-        global::BackpropGen.NetworkTopology global::BackpropGen.INetwork<float>.Topology => s_topology;
+        global::BackpropGen.NetworkTopology global::BackpropGen.IReadOnlyNetwork<float>.Topology => s_topology;
 
-        int global::BackpropGen.INetwork<float>.InputCount => InputCount;
-        int global::BackpropGen.INetwork<float>.OutputCount => OutputCount;
-        int global::BackpropGen.INetwork<float>.ParameterCount => ParameterCount;
+        int global::BackpropGen.IReadOnlyNetwork<float>.InputCount => InputCount;
+        int global::BackpropGen.IReadOnlyNetwork<float>.OutputCount => OutputCount;
+        int global::BackpropGen.IReadOnlyNetwork<float>.ParameterCount => ParameterCount;
 
         // The parameters θ, one field each. [i] is the index in canonical order, used by
         // CopyParametersTo, LoadParameters, AccumulateGradient and ApplyGradient.

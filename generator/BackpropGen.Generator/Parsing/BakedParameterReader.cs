@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using BackpropGen.Generator.Diagnostics;
+using BackpropGen.Generator.Model;
+
+namespace BackpropGen.Generator.Parsing
+{
+    /// <summary>
+    /// Resolves a [BakedParameters] request against the project's AdditionalFiles: finds the file,
+    /// parses it with the runtime's own JSON reader, checks it against the network and puts the
+    /// values into the spec. Every problem becomes a diagnostic on the attribute's argument.
+    /// </summary>
+    internal static class BakedParameterReader
+    {
+        public static ParseResult Resolve(ParseResult result, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
+        {
+            if (result.Spec is null || result.Baked is null)
+            {
+                return result;
+            }
+
+            try
+            {
+                return Read(result.Spec, result.Baked, files, cancellationToken) is { } values
+                    ? result with { Spec = result.Spec with { BakedParameters = values } }
+                    : result;
+            }
+            catch (BakedFileException failure)
+            {
+                var diagnostic = new DiagnosticInfo(failure.Descriptor.Id, result.Baked.FilePath, result.Baked.Span, result.Baked.LineSpan, new EquatableArray<string>(failure.Arguments));
+                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(result.Diagnostics.Append(diagnostic).ToArray()));
+            }
+        }
+
+        private static EquatableArray<double>? Read(NetworkSpec spec, BakedRequest request, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string wanted = Normalize(request.Path);
+            AdditionalFileContent? file = files.FirstOrDefault(f => Normalize(f.Path) == wanted)
+                ?? files.FirstOrDefault(f => Normalize(f.Path).EndsWith("/" + wanted, StringComparison.OrdinalIgnoreCase));
+            if (file is null)
+            {
+                throw new BakedFileException(DiagnosticDescriptors.BakedFileNotFound, request.Path);
+            }
+
+            if (file.Text is null)
+            {
+                throw Invalid(request, "it cannot be read");
+            }
+
+            object? document;
+            try
+            {
+                document = MiniJson.Parse(file.Text);
+            }
+            catch (MiniJson.SyntaxError error)
+            {
+                throw Invalid(request, "invalid JSON at " + error.Message);
+            }
+
+            if (document is not Dictionary<string, object?> root)
+            {
+                throw Invalid(request, "the document is not a JSON object");
+            }
+
+            CheckTopology(spec, request, root);
+            if (!root.TryGetValue("parameters", out object? parametersValue) || parametersValue is not List<object?> parameters)
+            {
+                throw Invalid(request, "it has no \"parameters\" array");
+            }
+
+            if (parameters.Count != spec.ParameterCount)
+            {
+                throw new BakedFileException(
+                    DiagnosticDescriptors.BakedCountMismatch,
+                    request.Path,
+                    Text(parameters.Count),
+                    spec.TypeName,
+                    Text(spec.ParameterCount));
+            }
+
+            bool single = spec.Precision == PrecisionKind.Single;
+            var values = new double[parameters.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (parameters[i] is not MiniJson.Number number)
+                {
+                    throw Invalid(request, "parameter [" + Text(i) + "] is not a number");
+                }
+
+                // Parse in the network's own precision, so a float is the float nearest the digits.
+                double value = single
+                    ? float.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture)
+                    : double.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+                if (double.IsNaN(value) || double.IsInfinity(value))
+                {
+                    throw new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(i), number.Text, single ? "float" : "double");
+                }
+
+                values[i] = value;
+            }
+
+            return new EquatableArray<double>(values);
+        }
+
+        /// <summary>When the file carries a topology signature (ParameterFile.SaveJson writes one), it must be this network's.</summary>
+        private static void CheckTopology(NetworkSpec spec, BakedRequest request, Dictionary<string, object?> root)
+        {
+            var mismatches = new List<string>();
+            if (root.TryGetValue("inputs", out object? inputs) && (inputs as MiniJson.Number)?.Text != Text(spec.Inputs))
+            {
+                mismatches.Add("inputs " + Describe(inputs));
+            }
+
+            if (root.TryGetValue("layers", out object? layersValue))
+            {
+                string fileLayers = layersValue is List<object?> layers
+                    ? string.Join(" → ", layers.Select(l => l is Dictionary<string, object?> layer
+                        ? Describe(layer.TryGetValue("size", out object? size) ? size : null) + " " + Describe(layer.TryGetValue("activation", out object? activation) ? activation : null)
+                        : "?"))
+                    : "?";
+                string networkLayers = string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation));
+                if (fileLayers != networkLayers)
+                {
+                    mismatches.Add("layers " + fileLayers);
+                }
+            }
+
+            if (root.TryGetValue("loss", out object? loss) && loss as string != spec.Loss.ToString())
+            {
+                mismatches.Add("loss " + Describe(loss));
+            }
+
+            if (mismatches.Count > 0)
+            {
+                string network = Text(spec.Inputs) + " inputs → " + string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation)) + ", loss " + spec.Loss;
+                throw new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, string.Join(", ", mismatches), spec.TypeName, network);
+            }
+        }
+
+        private static string Describe(object? value) => value switch
+        {
+            MiniJson.Number number => number.Text,
+            string text => text,
+            null => "(none)",
+            _ => "?",
+        };
+
+        private static string Normalize(string path) => path.Replace('\\', '/').TrimStart('.', '/');
+
+        private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static BakedFileException Invalid(BakedRequest request, string problem) =>
+            new(DiagnosticDescriptors.BakedFileInvalid, request.Path, problem);
+
+        private sealed class BakedFileException : Exception
+        {
+            public BakedFileException(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params string[] arguments)
+            {
+                Descriptor = descriptor;
+                Arguments = arguments;
+            }
+
+            public Microsoft.CodeAnalysis.DiagnosticDescriptor Descriptor { get; }
+
+            public string[] Arguments { get; }
+        }
+    }
+}
