@@ -49,6 +49,7 @@ namespace BackpropGen.Generator.Tests
                 string[] entries = zip.Entries.Select(e => e.FullName).ToArray();
                 Assert.Contains("lib/netstandard2.0/BackpropGen.dll", entries);
                 Assert.Contains("lib/netstandard2.0/BackpropGen.xml", entries);
+                Assert.Contains("lib/net10.0/BackpropGen.dll", entries);
                 Assert.Contains("analyzers/dotnet/cs/BackpropGen.Generator.dll", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
                 Assert.DoesNotContain(entries, e => e.Contains("Microsoft.CodeAnalysis", StringComparison.Ordinal));
@@ -162,8 +163,23 @@ namespace BackpropGen.Generator.Tests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="BackpropGen" Version="{version}" />
+                    <AdditionalFiles Include="reflex.json" />
                   </ItemGroup>
                 </Project>
+                """);
+            File.Copy(ChildProcess.RepositoryPath("samples", "UnityLike", "Models", "reflex.json"), Path.Combine(_root, "UnityLike", "reflex.json"));
+            Write("UnityLike/Reflex.cs", """
+                using BackpropGen;
+
+                namespace Game.AI
+                {
+                    /// <summary>A baked reflex.</summary>
+                    [Network(2, InputNames = new[] { "left", "right" }, OutputNames = new[] { "jump" })]
+                    [Layer(2, Activation.Tanh)]
+                    [Layer(1, Activation.Sigmoid)]
+                    [BakedParameters("reflex.json")]
+                    public partial class Reflex { }
+                }
                 """);
             Write("UnityLike/Brain.cs", """
                 using BackpropGen;

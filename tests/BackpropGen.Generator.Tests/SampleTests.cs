@@ -40,5 +40,20 @@ namespace BackpropGen.Generator.Tests
             Assert.Contains("reloaded networks predict identically", run.Output, System.StringComparison.Ordinal);
             Assert.Matches(@"epoch 300/300  loss \d\.\d{4}", run.Output);
         }
+
+        [Fact]
+        public void Agent_sample_learns_to_chase_and_runs_the_baked_reflex()
+        {
+            string sample = ChildProcess.BuiltAssembly(Path.Combine("samples", "Agent"), "Agent");
+            ChildProcess.Result run = ChildProcess.Run("dotnet", new[] { sample, "12" });
+
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains("sensors 0 1 -> jump 0.993", run.Output, System.StringComparison.Ordinal);
+            Assert.Contains("sensors 1 1 -> jump 0.007", run.Output, System.StringComparison.Ordinal);
+            int[] scores = Regex.Matches(run.Output, @"score +(\d+)/300").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(12, scores.Length);
+            Assert.True(scores.Skip(7).Average() > scores[0] + 100, run.Output);
+            Assert.Matches(@"inference +\d+\.\d\d us/frame  training +\d+\.\d\d us/frame", run.Output);
+        }
 }
 }
