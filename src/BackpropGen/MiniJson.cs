@@ -13,8 +13,12 @@ namespace BackpropGen
     /// </summary>
     internal sealed class MiniJson
     {
+        /// <summary>Nesting deeper than this is refused: recursion must never overflow the stack (a compiler host would die).</summary>
+        private const int MaxDepth = 64;
+
         private readonly string _text;
         private int _position;
+        private int _depth;
 
         private MiniJson(string text)
         {
@@ -53,9 +57,15 @@ namespace BackpropGen
             switch (c)
             {
                 case '{':
-                    return ReadObject();
                 case '[':
-                    return ReadArray();
+                    if (++_depth > MaxDepth)
+                    {
+                        throw Error("nesting deeper than " + MaxDepth.ToString(CultureInfo.InvariantCulture) + " levels");
+                    }
+
+                    object value = c == '{' ? ReadObject() : ReadArray();
+                    _depth--;
+                    return value;
                 case '"':
                     return ReadString();
                 case 't':

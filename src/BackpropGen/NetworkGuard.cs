@@ -20,6 +20,32 @@ namespace BackpropGen
             return sum == 0;
         }
 
+        /// <summary>True when every value and its square are finite (Adam's second moment holds g²).</summary>
+        public static bool AllSquaresFinite(ReadOnlySpan<float> values)
+        {
+            float sum = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                float square = values[i] * values[i];
+                sum += square - square;
+            }
+
+            return sum == 0;
+        }
+
+        /// <summary>True when every value and its square are finite (Adam's second moment holds g²).</summary>
+        public static bool AllSquaresFinite(ReadOnlySpan<double> values)
+        {
+            double sum = 0;
+            for (int i = 0; i < values.Length; i++)
+            {
+                double square = values[i] * values[i];
+                sum += square - square;
+            }
+
+            return sum == 0;
+        }
+
         /// <summary>True when no value is NaN or ±∞.</summary>
         public static bool AllFinite(ReadOnlySpan<double> values)
         {

@@ -82,8 +82,7 @@ namespace BackpropGen
             where T : struct
         {
             NetworkTopology topology = network.Topology;
-            var values = new T[network.ParameterCount];
-            network.CopyParametersTo(values);
+            T[] values = FiniteParameters(network);
             var json = new StringBuilder();
             json.Append("{\n");
             json.Append("  \"format\": \"").Append(JsonFormat).Append("\",\n");
@@ -212,10 +211,10 @@ namespace BackpropGen
                     throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] of the JSON parameter file is not a number.");
                 }
 
+                // TryParse: .NET Framework's Parse throws on overflow where .NET Core returns ∞.
                 if (Numeric<T>.IsSingle)
                 {
-                    float single = float.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                    if (float.IsNaN(single) || float.IsInfinity(single))
+                    if (!float.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out float single) || float.IsNaN(single) || float.IsInfinity(single))
                     {
                         throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] = " + number.Text + " is not a finite float.");
                     }
@@ -224,8 +223,7 @@ namespace BackpropGen
                 }
                 else
                 {
-                    double value = double.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                    if (double.IsNaN(value) || double.IsInfinity(value))
+                    if (!double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value) || double.IsInfinity(value))
                     {
                         throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] = " + number.Text + " is not a finite double.");
                     }
@@ -252,7 +250,7 @@ namespace BackpropGen
             where TEnum : struct, Enum
         {
             if (json.TryGetValue(name, out object? value) && value is string text &&
-                Enum.TryParse(text, ignoreCase: false, out TEnum result) && Enum.IsDefined(typeof(TEnum), result) && !int.TryParse(text, out _))
+                Array.IndexOf(Enum.GetNames(typeof(TEnum)), text) >= 0 && Enum.TryParse(text, ignoreCase: false, out TEnum result))
             {
                 return result;
             }

@@ -92,8 +92,7 @@ namespace BackpropGen
             where T : struct
         {
             NetworkTopology topology = network.Topology;
-            var values = new T[network.ParameterCount];
-            network.CopyParametersTo(values);
+            T[] values = FiniteParameters(network);
             using var memory = new MemoryStream();
             using (var writer = new BinaryWriter(memory))
             {
@@ -170,9 +169,17 @@ namespace BackpropGen
             long announced = AnnouncedLength(bytes);
             if (!intact)
             {
-                if (announced < 0 || announced > bytes.Length)
+                // Cut short: the header is whole (or cut itself) and consistent, and asks for more bytes.
+                if (announced == HeaderCutShort || announced > bytes.Length)
                 {
                     throw Fail(ParameterFileError.Truncated, "The parameter file is truncated: it has " + bytes.Length.ToString(CultureInfo.InvariantCulture) + " bytes" + (announced > 0 ? " of the " + announced.ToString(CultureInfo.InvariantCulture) + " its header announces." : "."));
+                }
+
+                // Intact up to what the header announces, then more: something was appended.
+                if (announced > 8 && announced < bytes.Length &&
+                    Crc32.Compute(bytes, 0, (int)announced - 4) == BitConverter.ToUInt32(LittleEndian(bytes, (int)announced - 4, 4), 0))
+                {
+                    throw Fail(ParameterFileError.Malformed, "The parameter file has " + (bytes.Length - announced).ToString(CultureInfo.InvariantCulture) + " bytes after its end.");
                 }
 
                 throw Fail(ParameterFileError.ChecksumMismatch, "The parameter file's checksum does not match its content: the file is damaged.");
@@ -228,6 +235,10 @@ namespace BackpropGen
                 for (int i = 0; i < count; i++)
                 {
                     singles[i] = reader.ReadSingle();
+                    if (float.IsNaN(singles[i]) || float.IsInfinity(singles[i]))
+                    {
+                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
+                    }
                 }
             }
             else
@@ -236,47 +247,64 @@ namespace BackpropGen
                 for (int i = 0; i < count; i++)
                 {
                     doubles[i] = reader.ReadDouble();
+                    if (double.IsNaN(doubles[i]) || double.IsInfinity(doubles[i]))
+                    {
+                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
+                    }
                 }
             }
 
             return values;
         }
 
-        /// <summary>The total length the header announces, or −1 when the header itself is cut short or impossible.</summary>
+        private const long HeaderCutShort = -1;
+        private const long HeaderImpossible = -2;
+
+        /// <summary>
+        /// The total length the header announces; <see cref="HeaderCutShort"/> when the file ends inside
+        /// the header; <see cref="HeaderImpossible"/> when the header contradicts itself (a damaged
+        /// precision, layer count, size or parameter count), which is damage, not truncation.
+        /// </summary>
         private static long AnnouncedLength(byte[] bytes)
         {
             const int FixedHeader = 4 + 2 + 1 + 1 + 4 + 4;
             if (bytes.Length < FixedHeader)
             {
-                return -1;
+                return HeaderCutShort;
             }
 
             int precision = bytes[6];
+            int inputs = BitConverter.ToInt32(LittleEndian(bytes, 8, 4), 0);
             int layerCount = BitConverter.ToInt32(LittleEndian(bytes, 12, 4), 0);
-            if (layerCount < 1 || layerCount > MaxLayers || precision > 1)
+            if (layerCount < 1 || layerCount > MaxLayers || precision > 1 || inputs < 1 || inputs > MaxLayerSize)
             {
-                return -1;
+                return HeaderImpossible;
             }
 
             long countOffset = FixedHeader + (5L * layerCount);
             if (bytes.Length < countOffset + 4)
             {
-                return -1;
+                return HeaderCutShort;
             }
 
-            int count = BitConverter.ToInt32(LittleEndian(bytes, (int)countOffset, 4), 0);
-            if (count < 0)
-            {
-                return -1;
-            }
-
+            long implied = 0;
+            long previous = inputs;
             for (int i = 0; i < layerCount; i++)
             {
                 int size = BitConverter.ToInt32(LittleEndian(bytes, FixedHeader + (5 * i), 4), 0);
                 if (size < 1 || size > MaxLayerSize)
                 {
-                    return -1;
+                    return HeaderImpossible;
                 }
+
+                implied += (previous + 1) * size;
+                previous = size;
+            }
+
+            int count = BitConverter.ToInt32(LittleEndian(bytes, (int)countOffset, 4), 0);
+            if (count != implied)
+            {
+                return HeaderImpossible;
             }
 
             return countOffset + 4 + ((long)count * (precision == 0 ? 4 : 8)) + 4;
@@ -293,6 +321,27 @@ namespace BackpropGen
             }
 
             return field;
+        }
+
+        /// <summary>
+        /// The network's parameters, refusing NaN and ±∞: a diverged network must not replace a good
+        /// file with one that no longer loads.
+        /// </summary>
+        private static T[] FiniteParameters<T>(IReadOnlyNetwork<T> network)
+            where T : struct
+        {
+            var values = new T[network.ParameterCount];
+            network.CopyParametersTo(values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                double value = Numeric<T>.ToDouble(values[i]);
+                if (double.IsNaN(value) || double.IsInfinity(value))
+                {
+                    throw new InvalidOperationException("Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] is " + value.ToString(CultureInfo.InvariantCulture) + ": a network with non-finite parameters is not saved (it would not load).");
+                }
+            }
+
+            return values;
         }
 
         private static ParameterFileException Fail(ParameterFileError error, string message) => new(error, message);
@@ -364,7 +413,8 @@ namespace BackpropGen
             }
 
             string directory = Path.GetDirectoryName(fullPath) ?? ".";
-            string temporary = Path.Combine(directory, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+            // Short, so a long but valid target name still leaves room for it.
+            string temporary = Path.Combine(directory, ".bpg" + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))

@@ -114,6 +114,11 @@ namespace BackpropGen
             T[]? gradient = batchSize > 1 ? new T[network.ParameterCount] : null;
             T[]? output = validate ? new T[outputCount] : null;
             T learningRate = Numeric<T>.FromDouble(options.LearningRate);
+            double representable = Numeric<T>.ToDouble(learningRate);
+            if (representable == 0 || double.IsInfinity(representable))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "The learning rate is 0 or infinite in the network's number type.");
+            }
             var random = new ParameterRandom(options.ShuffleSeed ?? 0);
             Stopwatch clock = Stopwatch.StartNew();
             TrainingProgress progress = default;

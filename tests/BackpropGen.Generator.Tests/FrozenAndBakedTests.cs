@@ -175,6 +175,22 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Baked_paths_match_exactly_keep_hidden_names_and_refuse_ambiguity()
+        {
+            const string Source = "using BackpropGen;\n[Network(1)][Layer(1, Activation.Linear)][BakedParameters(\"{0}\")]\npublic partial class Net {{ }}\n";
+            string[] Run(string path, params AdditionalText[] files)
+            {
+                GeneratorOutcome outcome = GeneratorHarness.Run(new[] { string.Format(System.Globalization.CultureInfo.InvariantCulture, Source, path) }, additionalTexts: files);
+                return outcome.GeneratorDiagnostics.Select(d => d.Id).Concat(outcome.GeneratedSources.Select(s => s.SourceText.ToString().Contains("(-1f) * a0_0", StringComparison.Ordinal) ? "other" : "generated")).ToArray();
+            }
+
+            Assert.Equal(new[] { "generated" }, Run(".weights.json", File("/proj/.weights.json", "{ \"parameters\": [2, 3] }")));
+            Assert.Equal(new[] { "generated" }, Run("./Models/w.json", File("/proj/Models/w.json", "{ \"parameters\": [2, 3] }"), File("/proj/OtherModels/w.json", "{ \"parameters\": [-1, 3] }")));
+            Assert.Equal(new[] { "BPG0021" }, Run("w.json", File("/proj/Other/w.json", "{ \"parameters\": [-1, 3] }"), File("/proj/w.json", "{ \"parameters\": [2, 3] }")));
+            Assert.Equal(new[] { "BPG0021" }, Run("w.json", File("/proj/w.json", new string('[', 100_000))));
+        }
+
+        [Fact]
         public void Named_inputs_and_outputs_give_a_typed_overload()
         {
             Type type = s_trainable.Value.GetType("Shipped.Named", throwOnError: true)!;

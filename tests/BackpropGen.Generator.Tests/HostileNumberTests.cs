@@ -140,6 +140,29 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void An_extreme_finite_sample_cannot_freeze_Adam()
+        {
+            // Found in review: a gradient whose square overflows made Adam's v infinite and froze
+            // those parameters for good (m / √∞ = 0). Such a step is now refused like a NaN one.
+            string name = "Hostile." + Name(Activation.ReLU, Activation.Sigmoid, LossFunction.BinaryCrossEntropy, "Adam");
+            INetwork<float> network = Infrastructure.Networks.Create<float>(s_assembly.Value, name);
+            INetwork<float> twin = Infrastructure.Networks.Create<float>(s_assembly.Value, name);
+            network.InitializeParameters(3);
+            twin.InitializeParameters(3);
+
+            Assert.True(float.IsNaN(network.TrainStep(new[] { 1e23f, 1e23f, 1e23f }, new[] { 0f, 0f, 0f }, 0.01f)));
+            Assert.Equal(Infrastructure.Networks.Parameters(twin), Infrastructure.Networks.Parameters(network));
+
+            for (int i = 0; i < 50; i++)
+            {
+                network.TrainStep(new[] { 0.5f, -0.5f, 0.25f }, new[] { 1f, 0f, 1f }, 0.01f);
+                twin.TrainStep(new[] { 0.5f, -0.5f, 0.25f }, new[] { 1f, 0f, 1f }, 0.01f);
+            }
+
+            Assert.Equal(Infrastructure.Networks.Parameters(twin), Infrastructure.Networks.Parameters(network));
+        }
+
+        [Fact]
         public void Training_is_bit_for_bit_deterministic()
         {
             float[] Run()

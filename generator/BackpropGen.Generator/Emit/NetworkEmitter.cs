@@ -237,7 +237,9 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public bool ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
             CheckLength(w, "gradient", "ParameterCount");
             w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
-            w.WriteLine("if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
+            // Adam keeps g² in its state: a finite g whose square overflows would freeze parameters for good.
+            string check = c.Spec.Optimizer.Kind == OptimizerKind.Adam ? "AllSquaresFinite" : "AllFinite";
+            w.WriteLine("if (!global::BackpropGen.NetworkGuard." + check + "(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
             var blocks = new System.Collections.Generic.List<string>();
             OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
             w.WriteLine("return true;");

@@ -38,13 +38,23 @@ namespace BackpropGen.Generator.Parsing
         private static EquatableArray<double>? Read(NetworkSpec spec, BakedRequest request, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // The path as written, relative to the project: match it against the end of each
+            // AdditionalFiles path ("Models/w.json" matches ".../Models/w.json", not ".../OtherModels/w.json").
             string wanted = Normalize(request.Path);
-            AdditionalFileContent? file = files.FirstOrDefault(f => Normalize(f.Path) == wanted)
-                ?? files.FirstOrDefault(f => Normalize(f.Path).EndsWith("/" + wanted, StringComparison.OrdinalIgnoreCase));
-            if (file is null)
+            AdditionalFileContent[] candidates = files
+                .Where(f => Normalize(f.Path) == wanted || Normalize(f.Path).EndsWith("/" + wanted, StringComparison.Ordinal))
+                .ToArray();
+            if (candidates.Length == 0)
             {
                 throw new BakedFileException(DiagnosticDescriptors.BakedFileNotFound, request.Path);
             }
+
+            if (candidates.Length > 1)
+            {
+                throw Invalid(request, "it matches several AdditionalFiles (" + string.Join(", ", candidates.Select(c => c.Path)) + "); give more of its path");
+            }
+
+            AdditionalFileContent file = candidates[0];
 
             if (file.Text is null)
             {
@@ -92,10 +102,20 @@ namespace BackpropGen.Generator.Parsing
                 }
 
                 // Parse in the network's own precision, so a float is the float nearest the digits.
-                double value = single
-                    ? float.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture)
-                    : double.Parse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture);
-                if (double.IsNaN(value) || double.IsInfinity(value))
+                // TryParse: on .NET Framework hosts (Visual Studio) Parse throws on overflow instead of returning ∞.
+                bool parsed;
+                double value;
+                if (single)
+                {
+                    parsed = float.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out float singleValue);
+                    value = singleValue;
+                }
+                else
+                {
+                    parsed = double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+                }
+
+                if (!parsed || double.IsNaN(value) || double.IsInfinity(value))
                 {
                     throw new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(i), number.Text, single ? "float" : "double");
                 }
@@ -149,7 +169,17 @@ namespace BackpropGen.Generator.Parsing
             _ => "?",
         };
 
-        private static string Normalize(string path) => path.Replace('\\', '/').TrimStart('.', '/');
+        /// <summary>Forward slashes, without a leading "./" or "../" (hidden names like ".weights.json" keep their dot).</summary>
+        private static string Normalize(string path)
+        {
+            string normalized = path.Replace('\\', '/');
+            while (normalized.StartsWith("./", StringComparison.Ordinal) || normalized.StartsWith("../", StringComparison.Ordinal))
+            {
+                normalized = normalized.Substring(normalized.IndexOf('/') + 1);
+            }
+
+            return normalized;
+        }
 
         private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -539,6 +539,13 @@ namespace BackpropGen.Generator.Parsing
                         return;
                     }
 
+                    // The overload's own parameter names, locals and the method it calls are taken.
+                    if (name is "input" or "output" || ReservedNames.IsReserved(name) || name.StartsWith("backpropGen", System.StringComparison.Ordinal))
+                    {
+                        Report(DiagnosticDescriptors.InvalidNames, location, property, "has \"" + name + "\", a name the generated code uses itself; choose another");
+                        return;
+                    }
+
                     if (!seen.Add(name))
                     {
                         Report(DiagnosticDescriptors.InvalidNames, location, property, "has \"" + name + "\" twice (inputs and outputs together); give every value its own name");

@@ -292,7 +292,7 @@ namespace Tuned
         {
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
-            if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
+            if (!global::BackpropGen.NetworkGuard.AllSquaresFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
             // t ← t + 1, and β₁ᵗ, β₂ᵗ by one multiplication each
             _adamStep++;
             _adamBeta1Power = _adamStep == 1 ? 0.9f : _adamBeta1Power * 0.9f;
