@@ -10,126 +10,66 @@ namespace BackpropGen.Benchmarks.Baselines
     /// <see cref="LoopNetwork"/>: dot products, the backward sums (as row-wise axpy) and the weight
     /// updates run eight floats at a time; the sigmoid stays scalar. The yardstick for wide layers.
     /// </summary>
-    public sealed class SimdNetwork
+    public sealed class SimdNetwork : BaselineNetwork
     {
-        private readonly int[] _sizes;
-        private readonly float[][] _weights;
-        private readonly float[][] _biases;
-        private readonly float[][] _activations;
-        private readonly float[][] _deltas;
-
         public SimdNetwork(params int[] sizes)
+            : base(sizes)
         {
-            _sizes = sizes;
-            int layers = sizes.Length - 1;
-            _weights = new float[layers][];
-            _biases = new float[layers][];
-            _activations = new float[sizes.Length][];
-            _deltas = new float[sizes.Length][];
-            for (int l = 0; l < sizes.Length; l++)
-            {
-                _activations[l] = new float[sizes[l]];
-                _deltas[l] = new float[sizes[l]];
-            }
-
-            for (int l = 0; l < layers; l++)
-            {
-                _weights[l] = new float[sizes[l + 1] * sizes[l]];
-                _biases[l] = new float[sizes[l + 1]];
-            }
         }
 
-        public void LoadParameters(ReadOnlySpan<float> source)
-        {
-            int offset = 0;
-            for (int l = 0; l < _weights.Length; l++)
-            {
-                source.Slice(offset, _weights[l].Length).CopyTo(_weights[l]);
-                offset += _weights[l].Length;
-                source.Slice(offset, _biases[l].Length).CopyTo(_biases[l]);
-                offset += _biases[l].Length;
-            }
-        }
-
-        public void CopyParametersTo(Span<float> destination)
-        {
-            int offset = 0;
-            for (int l = 0; l < _weights.Length; l++)
-            {
-                _weights[l].CopyTo(destination.Slice(offset));
-                offset += _weights[l].Length;
-                _biases[l].CopyTo(destination.Slice(offset));
-                offset += _biases[l].Length;
-            }
-        }
-
-        public void Forward(ReadOnlySpan<float> input, Span<float> output)
+        public override float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate)
         {
             Propagate(input);
-            _activations[^1].CopyTo(output);
-        }
-
-        public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate)
-        {
-            Propagate(input);
-            int last = _sizes.Length - 1;
-            float[] a = _activations[last];
-            float loss = 0;
-            for (int j = 0; j < a.Length; j++)
-            {
-                float e = a[j] - target[j];
-                loss += e * e;
-                _deltas[last][j] = e * a[j] * (1 - a[j]);
-            }
-
+            float loss = OutputDeltas(target);
+            int last = Sizes.Length - 1;
             for (int l = last - 1; l >= 1; l--)
             {
                 // δˡ = (wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ': accumulate row m of wˡ⁺¹ scaled by δˡ⁺¹ₘ, contiguous loads.
-                float[] w = _weights[l];
-                float[] delta = _deltas[l];
+                float[] w = Weights[l];
+                float[] delta = Deltas[l];
                 Array.Clear(delta);
-                int n = _sizes[l];
-                for (int m = 0; m < _sizes[l + 1]; m++)
+                int n = Sizes[l];
+                for (int m = 0; m < Sizes[l + 1]; m++)
                 {
-                    Axpy(_deltas[l + 1][m], w, m * n, delta, n);
+                    Axpy(Deltas[l + 1][m], w, m * n, delta, n);
                 }
 
-                float[] h = _activations[l];
+                float[] h = Activations[l];
                 for (int j = 0; j < n; j++)
                 {
                     delta[j] *= h[j] * (1 - h[j]);
                 }
             }
 
-            for (int l = 0; l < _weights.Length; l++)
+            for (int l = 0; l < Weights.Length; l++)
             {
-                float[] w = _weights[l];
-                float[] previous = _activations[l];
-                float[] delta = _deltas[l + 1];
+                float[] w = Weights[l];
+                float[] previous = Activations[l];
+                float[] delta = Deltas[l + 1];
                 int n = previous.Length;
                 for (int j = 0; j < delta.Length; j++)
                 {
                     float step = learningRate * delta[j];
                     Axpy(-step, previous, 0, w, n, j * n);
-                    _biases[l][j] -= step;
+                    Biases[l][j] -= step;
                 }
             }
 
-            return 0.5f * loss;
+            return loss;
         }
 
-        private void Propagate(ReadOnlySpan<float> input)
+        protected override void Propagate(ReadOnlySpan<float> input)
         {
-            input.CopyTo(_activations[0]);
-            for (int l = 0; l < _weights.Length; l++)
+            input.CopyTo(Activations[0]);
+            for (int l = 0; l < Weights.Length; l++)
             {
-                float[] w = _weights[l];
-                float[] previous = _activations[l];
-                float[] next = _activations[l + 1];
+                float[] w = Weights[l];
+                float[] previous = Activations[l];
+                float[] next = Activations[l + 1];
                 int n = previous.Length;
                 for (int j = 0; j < next.Length; j++)
                 {
-                    float z = _biases[l][j] + Dot(w, j * n, previous, n);
+                    float z = Biases[l][j] + Dot(w, j * n, previous, n);
                     next[j] = 1f / (1f + MathF.Exp(-z));
                 }
             }
