@@ -32,24 +32,19 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
-        /// <summary>Writes one statement per parameter: <paramref name="statement"/>(field, index).</summary>
+        /// <summary>Writes one statement per parameter: <paramref name="statement"/>(field, index), layer by layer.</summary>
         public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement)
         {
-            for (int l = 1; l <= c.L; l++)
+            int layer = 0;
+            foreach (var (field, index, l) in c.Parameters())
             {
-                w.WriteLine("// Layer " + Count(l));
-                for (int j = 0; j < c.Size(l); j++)
+                if (l != layer)
                 {
-                    for (int k = 0; k < c.Size(l - 1); k++)
-                    {
-                        w.WriteLine(statement(W(l, j, k), c.WeightIndex(l, j, k)));
-                    }
+                    w.WriteLine("// Layer " + Count(l));
+                    layer = l;
                 }
 
-                for (int j = 0; j < c.Size(l); j++)
-                {
-                    w.WriteLine(statement(B(l, j), c.BiasIndex(l, j)));
-                }
+                w.WriteLine(statement(field, index));
             }
         }
 
