@@ -130,6 +130,32 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Forward_is_safe_from_several_threads_at_once()
+        {
+            // Forward only reads fields and writes locals: no shared scratch state.
+            INetwork<double> network = Networks.Create<double>(s_assembly.Value, "Runtime.StructNet");
+            network.InitializeParameters(8);
+            double[][] inputs = Enumerable.Range(0, 64).Select(i => new[] { i * 0.1, -i * 0.05, 1.0 / (i + 1) }).ToArray();
+            double[][] expected = inputs.Select(x =>
+            {
+                var y = new double[2];
+                network.Forward(x, y);
+                return y;
+            }).ToArray();
+
+            System.Threading.Tasks.Parallel.For(0, 4, _ =>
+            {
+                var output = new double[2];
+                for (int round = 0; round < 2000; round++)
+                {
+                    int i = round % inputs.Length;
+                    network.Forward(inputs[i], output);
+                    Assert.Equal(expected[i], output);
+                }
+            });
+        }
+
+        [Fact]
         public void Constants_and_interface_counts_agree()
         {
             Type type = s_assembly.Value.GetType("Runtime.StructNet", throwOnError: true)!;
