@@ -21,16 +21,10 @@ namespace BackpropGen.Generator.Tests
         private static Assembly Compile()
         {
             var source = new System.Text.StringBuilder("using BackpropGen;\nnamespace Hostile\n{\n");
-            foreach (Activation hidden in s_all)
+            foreach (var (hidden, output, loss, optimizer) in AllConfigurations())
             {
-                foreach (var (output, loss) in new[] { (Activation.Sigmoid, LossFunction.HalfSquaredError), (Activation.Tanh, LossFunction.MeanSquaredError), (Activation.Linear, LossFunction.HalfSquaredError), (Activation.Softmax, LossFunction.CrossEntropy), (Activation.Sigmoid, LossFunction.BinaryCrossEntropy) })
-                {
-                    foreach (string optimizer in new[] { "Sgd", "Adam" })
-                    {
-                        source.Append($"[Network(3, Loss = LossFunction.{loss}, Optimizer = Optimizer.{optimizer})][Layer(4, Activation.{hidden})][Layer(3, Activation.{output})]\n");
-                        source.Append($"public partial class {Name(hidden, output, loss, optimizer)} {{ }}\n");
-                    }
-                }
+                source.Append($"[Network(3, Loss = LossFunction.{loss}, Optimizer = Optimizer.{optimizer})][Layer(4, Activation.{hidden})][Layer(3, Activation.{output})]\n");
+                source.Append($"public partial class {Name(hidden, output, loss, optimizer)} {{ }}\n");
             }
 
             return GeneratorHarness.CompileAndLoad(source.Append("}\n").ToString());
@@ -38,20 +32,24 @@ namespace BackpropGen.Generator.Tests
 
         private static string Name(Activation hidden, Activation output, LossFunction loss, string optimizer) => $"{hidden}{output}{loss}{optimizer}";
 
-        public static IEnumerable<object[]> Configurations => AllConfigurations();
+        public static IEnumerable<object[]> Configurations =>
+            AllConfigurations().Select(c => new object[] { c.Hidden, c.Output, c.Loss, c.Optimizer });
 
-        private static IEnumerable<object[]> AllConfigurations()
+        /// <summary>Every hidden activation × each output layer with its loss × SGD and Adam.</summary>
+        private static IEnumerable<(Activation Hidden, Activation Output, LossFunction Loss, string Optimizer)> AllConfigurations()
         {
-            foreach (Activation hidden in s_all)
+            var outputs = new[]
             {
-                foreach (var (output, loss) in new[] { (Activation.Sigmoid, LossFunction.HalfSquaredError), (Activation.Tanh, LossFunction.MeanSquaredError), (Activation.Linear, LossFunction.HalfSquaredError), (Activation.Softmax, LossFunction.CrossEntropy), (Activation.Sigmoid, LossFunction.BinaryCrossEntropy) })
-                {
-                    foreach (string optimizer in new[] { "Sgd", "Adam" })
-                    {
-                        yield return new object[] { hidden, output, loss, optimizer };
-                    }
-                }
-            }
+                (Activation.Sigmoid, LossFunction.HalfSquaredError),
+                (Activation.Tanh, LossFunction.MeanSquaredError),
+                (Activation.Linear, LossFunction.HalfSquaredError),
+                (Activation.Softmax, LossFunction.CrossEntropy),
+                (Activation.Sigmoid, LossFunction.BinaryCrossEntropy),
+            };
+            return from hidden in s_all
+                   from pair in outputs
+                   from optimizer in new[] { "Sgd", "Adam" }
+                   select (hidden, pair.Item1, pair.Item2, optimizer);
         }
 
         // Up to ±1e30: beyond about 1e37 a weighted sum of several inputs can itself overflow (∞ − ∞ = NaN).

@@ -8,7 +8,7 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>
         /// Writes <c>declaration = t0 + t1 + …;</c>, eight terms to a line, so wide layers stay readable.
-        /// <paramref name="wrap"/> turns the sum into <c>(sum) * wrap</c>.
+        /// <paramref name="factor"/> turns the sum into <c>(sum) * factor</c>.
         /// </summary>
         public static void WriteSum(SourceWriter w, string declaration, IReadOnlyList<string> terms, string? factor = null)
         {
