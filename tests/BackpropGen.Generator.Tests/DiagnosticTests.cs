@@ -61,7 +61,7 @@ namespace BackpropGen.Generator.Tests
             Case("BPG0025", "[Network(2, InputNames = new[] { \"speed\", \"jump\" }, OutputNames = {|new[] { \"jump\" }|})][Layer(1, Activation.Sigmoid)] public partial class DuplicateName { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"a\", \"output\" }|})][Layer(1, Activation.Sigmoid)] public partial class TakenName { }"),
             Case("BPG0025", "[Network(2, OutputNames = {|new[] { \"Forward\" }|})][Layer(1, Activation.Sigmoid)] public partial class MethodName { }"),
-            Case("BPG0010", "[{|Network(100)|}][Layer(100, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class TooLarge { }"),
+            Case("BPG0010", "[{|Network(1000)|}][Layer(100, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class TooLarge { }"),
             Case("BPG0011", "[Network(2)][Layer(2, Activation.Tanh)] public partial class Split { } [{|Layer(1, Activation.Sigmoid)|}] public partial class Split { }"),
             Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public static partial class StaticClass { }"),
             Case("BPG0012", "[{|Network(2)|}][Layer(1, Activation.Sigmoid)] public partial record RecordNet { }"),

@@ -15,7 +15,23 @@ namespace BackpropGen.Generator.Tests
     /// </summary>
     public class GradientTests
     {
-        private const int TopologyCount = 64;
+        private const int RandomTopologyCount = 64;
+
+        /// <summary>
+        /// Networks past the one-method-per-member size (NetworkLimits.Unsplit…), generated as private
+        /// steps sharing a scratch struct: each crosses a different threshold (inputs, parameters,
+        /// neurons), with every loss; Wide2 is issue #4's 64-32-10.
+        /// </summary>
+        private static readonly Topology[] s_split =
+        {
+            new("Wide0", 400, new[] { (3, Activation.Tanh), (2, Activation.Sigmoid) }, LossFunction.HalfSquaredError, IsDouble: false),
+            new("Wide1", 30, new[] { (30, Activation.ReLU), (20, Activation.LeakyReLU), (5, Activation.Softmax) }, LossFunction.CrossEntropy, IsDouble: true),
+            new("Wide2", 64, new[] { (32, Activation.Sigmoid), (10, Activation.Sigmoid) }, LossFunction.HalfSquaredError, IsDouble: false),
+            new("Wide3", 10, new[] { (150, Activation.Tanh), (60, Activation.Linear), (3, Activation.Sigmoid) }, LossFunction.BinaryCrossEntropy, IsDouble: true),
+            new("Wide4", 50, new[] { (20, Activation.Sigmoid), (20, Activation.Tanh), (4, Activation.Linear) }, LossFunction.MeanSquaredError, IsDouble: false),
+        };
+
+        private static readonly int TopologyCount = RandomTopologyCount + s_split.Length;
         private static readonly Activation[] s_activations = { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Linear };
         private static readonly Lazy<(Topology[] Topologies, Assembly Assembly)> s_compiled = new(Compile);
 
@@ -36,6 +52,13 @@ namespace BackpropGen.Generator.Tests
             var source = new StringBuilder("using BackpropGen;\nnamespace Random\n{\n");
             for (int i = 0; i < TopologyCount; i++)
             {
+                if (i >= RandomTopologyCount)
+                {
+                    topologies[i] = s_split[i - RandomTopologyCount];
+                    Declare(source, topologies[i], i % 2 == 0 ? "class " : "struct ");
+                    continue;
+                }
+
                 int layerCount = random.Next(1, 5); // 2-5 layers counting the input layer
                 var layers = new (int, Activation)[layerCount];
                 for (int l = 0; l < layerCount; l++)
@@ -57,19 +80,23 @@ namespace BackpropGen.Generator.Tests
 
                 var topology = new Topology("Net" + i, random.Next(1, 13), layers, loss, IsDouble: i % 2 == 1);
                 topologies[i] = topology;
-
-                source.Append("    [Network(").Append(topology.Inputs).Append(", Loss = LossFunction.").Append(topology.Loss)
-                    .Append(", Precision = Precision.").Append(topology.IsDouble ? "Double" : "Single").Append(")]\n");
-                foreach (var (size, activation) in layers)
-                {
-                    source.Append("    [Layer(").Append(size).Append(", Activation.").Append(activation).Append(")]\n");
-                }
-
-                source.Append("    public partial ").Append(i % 4 < 2 ? "class " : "struct ").Append(topology.Name).Append(" { }\n");
+                Declare(source, topology, i % 4 < 2 ? "class " : "struct ");
             }
 
             source.Append("}\n");
             return (topologies, GeneratorHarness.CompileAndLoad(source.ToString()));
+        }
+
+        private static void Declare(StringBuilder source, Topology topology, string kind)
+        {
+            source.Append("    [Network(").Append(topology.Inputs).Append(", Loss = LossFunction.").Append(topology.Loss)
+                .Append(", Precision = Precision.").Append(topology.IsDouble ? "Double" : "Single").Append(")]\n");
+            foreach (var (size, activation) in topology.Layers)
+            {
+                source.Append("    [Layer(").Append(size).Append(", Activation.").Append(activation).Append(")]\n");
+            }
+
+            source.Append("    public partial ").Append(kind).Append(topology.Name).Append(" { }\n");
         }
 
         private static (Topology Topology, double[] Parameters, double[] Input, double[] Target) Sample(int index)
@@ -77,6 +104,26 @@ namespace BackpropGen.Generator.Tests
             Topology topology = s_compiled.Value.Topologies[index];
             var random = new Random(index);
             double[] parameters = Enumerable.Range(0, topology.Reference.ParameterCount).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+            if (index >= RandomTopologyCount)
+            {
+                // Wide layers: scale each layer's parameters by 2/√fan-in so the logits stay moderate. With
+                // U(−1, 1) over 30–400 inputs the losses saturate, where the reference (straight from the
+                // definitions, no log-softmax floor) is less exact than the generated code.
+                int offset = 0;
+                int fanIn = topology.Inputs;
+                foreach (var (size, _) in topology.Layers)
+                {
+                    double scale = Math.Min(1, 2 / Math.Sqrt(fanIn));
+                    for (int i = offset; i < offset + ((fanIn + 1) * size); i++)
+                    {
+                        parameters[i] *= scale;
+                    }
+
+                    offset += (fanIn + 1) * size;
+                    fanIn = size;
+                }
+            }
+
             double[] input = Enumerable.Range(0, topology.Inputs).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
             double[] target = Enumerable.Range(0, topology.Layers[^1].Size).Select(_ => random.NextDouble()).ToArray();
             if (topology.Loss == LossFunction.CrossEntropy)
@@ -101,6 +148,17 @@ namespace BackpropGen.Generator.Tests
             Assert.Contains(all, t => t.IsDouble);
             Assert.Contains(all, t => !t.IsDouble);
             Assert.Contains(all, t => t.Layers.Length == 4);
+        }
+
+        [Fact]
+        public void Wide_topologies_are_generated_as_split_steps_and_small_ones_are_not()
+        {
+            Assembly assembly = s_compiled.Value.Assembly;
+            foreach (Topology topology in s_compiled.Value.Topologies)
+            {
+                bool split = assembly.GetType("Random." + topology.Name, throwOnError: true)!.GetNestedType("BpgScratch", BindingFlags.NonPublic) is not null;
+                Assert.True(split == s_split.Contains(topology), topology + (split ? " is split" : " is not split"));
+            }
         }
 
         [Theory]

@@ -16,7 +16,7 @@ namespace BackpropGen.Generator.Tests
     /// </summary>
     public class JitLimitTests
     {
-        private const int NetworkCount = 9;
+        private const int NetworkCount = 18;
 
         internal static readonly string NetworksAtTheLimits = $$"""
             using BackpropGen;
@@ -28,8 +28,8 @@ namespace BackpropGen.Generator.Tests
                 [Layer(1, Activation.Sigmoid)]
                 public partial class Wide { }
 
-                // The most inputs: {{NetworkLimits.MaxInputs}} → 1.
-                [Network({{NetworkLimits.MaxInputs}})]
+                // The most inputs in one method per member: {{NetworkLimits.UnsplitMaxInputs}} → 1.
+                [Network({{NetworkLimits.UnsplitMaxInputs}})]
                 [Layer(1, Activation.Tanh)]
                 public partial class ManyInputs { }
 
@@ -47,9 +47,9 @@ namespace BackpropGen.Generator.Tests
                 [Layer(4, Activation.Linear)]
                 public partial struct Deep { }
 
-                // The most ReLU neurons (a branch each) in one layer: 1 → {{NetworkLimits.MaxNeurons - 1}} → 1.
+                // The most ReLU neurons (a branch each) in one layer: 1 → {{NetworkLimits.UnsplitMaxNeurons - 1}} → 1.
                 [Network(1)]
-                [Layer({{NetworkLimits.MaxNeurons - 1}}, Activation.ReLU)]
+                [Layer({{NetworkLimits.UnsplitMaxNeurons - 1}}, Activation.ReLU)]
                 [Layer(1, Activation.Linear)]
                 public partial class WideReLU { }
 
@@ -71,10 +71,66 @@ namespace BackpropGen.Generator.Tests
                 [Layer(1, Activation.Sigmoid)]
                 public partial struct ManyInputsMomentum { }
 
-                // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one LeakyReLU neuron.
+                // The most neurons and layers in one method per member: {{NetworkLimits.UnsplitMaxNeurons}} layers of one LeakyReLU neuron.
                 [Network(1)]
-                {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.LeakyReLU)]", NetworkLimits.MaxNeurons))}}
+                {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.LeakyReLU)]", NetworkLimits.UnsplitMaxNeurons))}}
                 public partial class Chain { }
+
+                // Split into private steps from here on.
+                // Issue #4's 64-32-10.
+                [Network(64)]
+                [Layer(32, Activation.Sigmoid)]
+                [Layer(10, Activation.Sigmoid)]
+                public partial class Split64x32x10 { }
+
+                // The most parameters: (127 + 1) * 127 + (127 + 1) * 1 = {{NetworkLimits.MaxParameters}}.
+                [Network(127)]
+                [Layer(127, Activation.Sigmoid)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class SplitWide { }
+
+                // The most parameters with Adam and weight decay.
+                [Network(127, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
+                [Layer(127, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial struct SplitWideAdam { }
+
+                // The most inputs: {{NetworkLimits.MaxInputs}} → 15 → 1, with momentum in double.
+                [Network({{NetworkLimits.MaxInputs}}, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
+                [Layer(15, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class SplitManyInputs { }
+
+                // The most ReLU neurons in one layer: 1 → {{NetworkLimits.MaxNeurons - 1}} → 1.
+                [Network(1)]
+                [Layer({{NetworkLimits.MaxNeurons - 1}}, Activation.ReLU)]
+                [Layer(1, Activation.Linear)]
+                public partial class SplitWideReLU { }
+
+                // The widest softmax output: 32 → 16 → {{NetworkLimits.MaxOutputs}}.
+                [Network(32, Loss = LossFunction.CrossEntropy)]
+                [Layer(16, Activation.Tanh)]
+                [Layer({{NetworkLimits.MaxOutputs}}, Activation.Softmax)]
+                public partial class SplitWideSoftmax { }
+
+                // The widest sigmoid output with binary cross-entropy: 32 → 16 → {{NetworkLimits.MaxOutputs}}.
+                [Network(32, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+                [Layer(16, Activation.Tanh)]
+                [Layer({{NetworkLimits.MaxOutputs}}, Activation.Sigmoid)]
+                public partial class SplitWideBinary { }
+
+                // Deep and wide in double: 6060 + 3660 + 3660 + 610 = 13990 parameters.
+                [Network(100, Precision = Precision.Double)]
+                [Layer(60, Activation.ReLU)]
+                [Layer(60, Activation.LeakyReLU)]
+                [Layer(60, Activation.Tanh)]
+                [Layer(10, Activation.Linear)]
+                public partial struct SplitDeep { }
+
+                // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one neuron.
+                [Network(1)]
+                {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.Tanh)]", NetworkLimits.MaxNeurons))}}
+                public partial class SplitChain { }
             }
             """;
 

@@ -58,7 +58,7 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
             "BPG0010",
             "Network is too large",
-            "Network '{0}' has {1} inputs, {2} parameters and {3} neurons; BackpropGen accepts at most {4} inputs, {5} parameters and {6} neurons, so that its generated methods stay small enough for the JIT to optimize: use fewer or smaller layers");
+            "Network '{0}' has {1} inputs, {2} parameters, {3} neurons and {4} outputs; BackpropGen accepts at most {5} inputs, {6} parameters, {7} neurons and {8} outputs, so that it builds quickly and each generated method stays small enough for the JIT to optimize: use fewer or smaller layers");
 
         public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
             "BPG0011",

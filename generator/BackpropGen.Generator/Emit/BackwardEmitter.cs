@@ -30,7 +30,7 @@ namespace BackpropGen.Generator.Emit
             EmitOutputDeltas(w, c);
             for (int l = c.L - 1; l >= 1; l--)
             {
-                EmitHiddenDeltas(w, c, l);
+                EmitHiddenDeltas(w, c, l, 0, c.Size(l));
             }
 
             if (use != GradientUse.Store)
@@ -41,7 +41,7 @@ namespace BackpropGen.Generator.Emit
 
             for (int l = c.L; l >= 1; l--)
             {
-                EmitGradients(w, c, l, use);
+                EmitGradients(w, c, l, 0, c.Size(l), use);
             }
         }
 
@@ -54,21 +54,27 @@ namespace BackpropGen.Generator.Emit
         private static void EmitGuard(SourceWriter w, EmitContext c, GradientUse use)
         {
             w.WriteLine();
-            w.WriteLine("// Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for " + c.T + ", makes");
-            w.WriteLine("// this bound on |" + (use == GradientUse.Descend ? "α " : string.Empty) + "∂C/∂θ| non-finite: then nothing is changed and the result is NaN.");
+            EmitGuardComment(w, c, use);
+            string sum = EmitGuardSums(w, c);
+            EmitGuardCheck(w, c, use, "(" + sum + ")");
+        }
+
+        /// <summary>Writes Σₖ |aˡ⁻¹ₖ| and Σⱼ |δˡⱼ| of every layer; returns Σₗ of their products, the bound on |∂C/∂θ|.</summary>
+        public static string EmitGuardSums(SourceWriter w, EmitContext c)
+        {
             var products = new List<string>(c.L);
             for (int l = 1; l <= c.L; l++)
             {
                 var activations = new List<string>(c.Size(l - 1) + 1) { c.Literal(1) };
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
-                    activations.Add(Abs(A(l - 1, k)));
+                    activations.Add(Abs(c.A(l - 1, k)));
                 }
 
                 var deltas = new List<string>(c.Size(l));
                 for (int j = 0; j < c.Size(l); j++)
                 {
-                    deltas.Add(Abs(Delta(l, j)));
+                    deltas.Add(Abs(c.Delta(l, j)));
                 }
 
                 ExpressionWriter.WriteSum(w, c.T + " guardA" + Count(l - 1), activations);
@@ -76,40 +82,53 @@ namespace BackpropGen.Generator.Emit
                 products.Add("guardA" + Count(l - 1) + " * guardD" + Count(l));
             }
 
-            string sum = string.Join(" + ", products);
-            w.WriteLine(c.T + " bound = " + Abs(LossEmitter.LossLocal) + " + " + (use == GradientUse.Descend ? Abs("learningRate") + " * (" + sum + ")" : ExpressionWriter.Parenthesize(sum)) + ";");
+            return string.Join(" + ", products);
+        }
+
+        public static void EmitGuardComment(SourceWriter w, EmitContext c, GradientUse use)
+        {
+            w.WriteLine("// Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for " + c.T + ", makes");
+            w.WriteLine("// this bound on |" + (use == GradientUse.Descend ? "α " : string.Empty) + "∂C/∂θ| non-finite: then nothing is changed and the result is NaN.");
+        }
+
+        /// <summary>The check itself: |C| plus the bound <paramref name="sum"/> (times |α| for an update) must be finite.</summary>
+        public static void EmitGuardCheck(SourceWriter w, EmitContext c, GradientUse use, string sum)
+        {
+            w.WriteLine(c.T + " bound = " + Abs(LossEmitter.LossLocal) + " + " + (use == GradientUse.Descend ? Abs("learningRate") + " * " + sum : sum) + ";");
             w.WriteLine("if (!(bound <= " + c.T + ".MaxValue)) return " + c.T + ".NaN;");
         }
 
-        private static void EmitOutputDeltas(SourceWriter w, EmitContext c)
+        public static void EmitOutputDeltas(SourceWriter w, EmitContext c)
         {
             w.WriteLine();
             w.WriteLine("// Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down");
             w.WriteLine(LossEmitter.OutputDeltaFormula(c));
             for (int j = 0; j < c.Size(c.L); j++)
             {
-                w.WriteLine(c.T + " " + Delta(c.L, j) + " = " + LossEmitter.OutputDelta(c, j) + ";");
+                w.WriteLine(c.Define(c.Delta(c.L, j)) + " = " + LossEmitter.OutputDelta(c, j) + ";");
             }
         }
 
-        private static void EmitHiddenDeltas(SourceWriter w, EmitContext c, int l)
+        /// <summary>δˡⱼ for the neurons j in [<paramref name="start"/>, <paramref name="end"/>) of hidden layer <paramref name="l"/>.</summary>
+        public static void EmitHiddenDeltas(SourceWriter w, EmitContext c, int l, int start, int end)
         {
             w.WriteLine();
             w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)));
-            for (int j = 0; j < c.Size(l); j++)
+            for (int j = start; j < end; j++)
             {
                 var terms = new List<string>(c.Size(l + 1));
                 for (int m = 0; m < c.Size(l + 1); m++)
                 {
-                    terms.Add(W(l + 1, m, j) + " * " + Delta(l + 1, m));
+                    terms.Add(c.W(l + 1, m, j) + " * " + c.Delta(l + 1, m));
                 }
 
-                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), Z(l, j), A(l, j));
-                ExpressionWriter.WriteSum(w, c.T + " " + Delta(l, j), terms, sigmaPrime);
+                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
+                ExpressionWriter.WriteSum(w, c.Define(c.Delta(l, j)), terms, sigmaPrime);
             }
         }
 
-        private static void EmitGradients(SourceWriter w, EmitContext c, int l, GradientUse use)
+        /// <summary>The gradient (or update) of the weights and biases of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>.</summary>
+        public static void EmitGradients(SourceWriter w, EmitContext c, int l, int start, int end, GradientUse use)
         {
             string up = Sup(l);
             string below = Sup(l - 1);
@@ -125,21 +144,21 @@ namespace BackpropGen.Generator.Emit
             }
 
             string? decay = c.Spec.Optimizer.WeightDecay > 0 ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
-            for (int j = 0; j < c.Size(l); j++)
+            for (int j = start; j < end; j++)
             {
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
-                    string gradient = A(l - 1, k) + " * " + Delta(l, j);
-                    w.WriteLine(Statement(c, use, W(l, j, k), c.WeightIndex(l, j, k), gradient, decay));
+                    string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
+                    w.WriteLine(Statement(c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay));
                 }
             }
 
             w.WriteLine(use == GradientUse.Descend
                 ? "// b" + up + "ⱼ ← b" + up + "ⱼ − α ∂C/∂b" + up + "ⱼ, with ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ"
                 : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
-            for (int j = 0; j < c.Size(l); j++)
+            for (int j = start; j < end; j++)
             {
-                w.WriteLine(Statement(c, use, B(l, j), c.BiasIndex(l, j), Delta(l, j), decay));
+                w.WriteLine(Statement(c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j), decay));
             }
         }
 

@@ -8,6 +8,9 @@ namespace BackpropGen.Generator.Emit
     /// One network being emitted: its spec, what the target compilation offers, and the names and
     /// literals every emitter shares (so a weight is called the same thing everywhere).
     /// </summary>
+    /// <summary>A private method of a split network: what it does, its signature and how to write its body.</summary>
+    internal sealed record PrivateMethod(string Comment, string Signature, Action<SourceWriter> Body);
+
     internal sealed class EmitContext
     {
         private readonly int[] _layerOffsets;
@@ -19,6 +22,7 @@ namespace BackpropGen.Generator.Emit
             IsDouble = spec.Precision == PrecisionKind.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
+            IsSplit = NetworkLimits.NeedsSplit(spec);
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
 
             // _layerOffsets[l] is the index of w^l_00 in canonical order.
@@ -30,6 +34,23 @@ namespace BackpropGen.Generator.Emit
         }
 
         public NetworkSpec Spec { get; }
+
+        /// <summary>The private methods a split network's members call, in the order first asked for (see <see cref="AddMethod"/>).</summary>
+        public System.Collections.Generic.List<PrivateMethod> Methods { get; } = new();
+
+        private readonly System.Collections.Generic.HashSet<string> _methodSignatures = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Asks for a private method; the same signature asked for twice (Forward's layers serve
+        /// ComputeLoss, TrainStep and AccumulateGradient too) is written once, after the public members.
+        /// </summary>
+        public void AddMethod(string comment, string signature, Action<SourceWriter> body)
+        {
+            if (_methodSignatures.Add(signature))
+            {
+                Methods.Add(new PrivateMethod(comment, signature, body));
+            }
+        }
 
         public TargetFeatures Features { get; }
 
@@ -49,29 +70,60 @@ namespace BackpropGen.Generator.Emit
 
         public ActivationKind ActivationOf(int l) => Spec.Layers[l - 1].Activation;
 
-        // Names. Parameters are fields of the user's type; everything else is a local of one method.
-        public static string W(int l, int j, int k) => "_w" + I(l) + "_" + I(j) + "_" + I(k);
+        /// <summary>
+        /// True when the network is too large for one method per member: the passes are split into
+        /// private methods per layer and block of neurons, which share z, a and δ through a
+        /// <see cref="ScratchType"/> on the caller's stack, and the parameters live in one
+        /// <see cref="ParameterType"/> struct (so the per-parameter members can be split too).
+        /// </summary>
+        public bool IsSplit { get; }
 
-        public static string B(int l, int j) => "_b" + I(l) + "_" + I(j);
+        /// <summary>The nested struct that holds θ (and each optimizer state vector) of a split network.</summary>
+        public const string ParameterType = "BpgParameters";
 
-        public static string Z(int l, int j) => "z" + I(l) + "_" + I(j);
+        /// <summary>The nested struct of z, a, δ (and softmax's m and Σ) of a split network, a local of each public method.</summary>
+        public const string ScratchType = "BpgScratch";
 
-        public static string A(int l, int j) => "a" + I(l) + "_" + I(j);
+        public const string ParameterField = "_bpgParameters";
 
-        public static string Delta(int l, int j) => "d" + I(l) + "_" + I(j);
+        private const string Scratch = "s.";
+
+        // Names. Parameters are fields of the user's type (or of its BpgParameters struct when split);
+        // z, a, δ are locals of one method (or fields of the caller's BpgScratch when split).
+        public static string WName(int l, int j, int k) => "_w" + I(l) + "_" + I(j) + "_" + I(k);
+
+        public static string BName(int l, int j) => "_b" + I(l) + "_" + I(j);
+
+        /// <summary>How code reads or writes the parameter called <paramref name="name"/>.</summary>
+        public string Field(string name) => IsSplit ? ParameterField + "." + name : name;
+
+        public string W(int l, int j, int k) => Field(WName(l, j, k));
+
+        public string B(int l, int j) => Field(BName(l, j));
+
+        public string Z(int l, int j) => Prefix + "z" + I(l) + "_" + I(j);
+
+        public string A(int l, int j) => Prefix + "a" + I(l) + "_" + I(j);
+
+        public string Delta(int l, int j) => Prefix + "d" + I(l) + "_" + I(j);
+
+        /// <summary>The left-hand side that first defines a z, a, δ, m or Σ: a new local, or the scratch field.</summary>
+        public string Define(string signal) => IsSplit ? signal : T + " " + signal;
+
+        private string Prefix => IsSplit ? Scratch : string.Empty;
 
         public static string Error(int j) => "e" + I(j);
 
         public static string Target(int j) => "y" + I(j);
 
         /// <summary>maxₖ zˡₖ of a Softmax layer.</summary>
-        public static string SoftmaxMax(int l) => "m" + I(l);
+        public string SoftmaxMax(int l) => Prefix + "m" + I(l);
 
-        /// <summary>e^(zˡⱼ − m) of a Softmax layer.</summary>
+        /// <summary>e^(zˡⱼ − m) of a Softmax layer (always a local of the method that computes the softmax).</summary>
         public static string SoftmaxExp(int l, int j) => "s" + I(l) + "_" + I(j);
 
         /// <summary>Σₖ e^(zˡₖ − m) of a Softmax layer.</summary>
-        public static string SoftmaxSum(int l) => "sum" + I(l);
+        public string SoftmaxSum(int l) => Prefix + "sum" + I(l);
 
         /// <summary>w^l_jk as the code reads it: its field, or for a baked network its value as a literal.</summary>
         public string Weight(int l, int j, int k) => Spec.IsBaked ? BakedLiteral(WeightIndex(l, j, k)) : W(l, j, k);
@@ -93,8 +145,8 @@ namespace BackpropGen.Generator.Emit
 
         public int LayerStart(int l) => _layerOffsets[l];
 
-        /// <summary>Every parameter field with its canonical index, in canonical order.</summary>
-        public System.Collections.Generic.IEnumerable<(string Field, int Index, int Layer)> Parameters()
+        /// <summary>Every parameter's field name with its canonical index and layer, in canonical order.</summary>
+        public System.Collections.Generic.IEnumerable<(string Name, int Index, int Layer)> Parameters()
         {
             for (int l = 1; l <= L; l++)
             {
@@ -102,13 +154,13 @@ namespace BackpropGen.Generator.Emit
                 {
                     for (int k = 0; k < Size(l - 1); k++)
                     {
-                        yield return (W(l, j, k), WeightIndex(l, j, k), l);
+                        yield return (WName(l, j, k), WeightIndex(l, j, k), l);
                     }
                 }
 
                 for (int j = 0; j < Size(l); j++)
                 {
-                    yield return (B(l, j), BiasIndex(l, j), l);
+                    yield return (BName(l, j), BiasIndex(l, j), l);
                 }
             }
         }

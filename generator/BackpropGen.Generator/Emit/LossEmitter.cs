@@ -39,7 +39,7 @@ namespace BackpropGen.Generator.Emit
 
             for (int j = 0; j < n; j++)
             {
-                w.WriteLine(c.T + " " + Error(j) + " = " + A(l, j) + " - " + Target(j) + ";");
+                w.WriteLine(c.T + " " + Error(j) + " = " + c.A(l, j) + " - " + Target(j) + ";");
             }
 
             string formula = Formula(c.Spec.Loss).Replace("ᴸ", Sup(l));
@@ -66,7 +66,7 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine("//   = (1/n) Σⱼ [max(z" + Sup(l) + "ⱼ, 0) − z" + Sup(l) + "ⱼ yⱼ + ln(1 + e^(−|z" + Sup(l) + "ⱼ|))], from the logits: never ln 0");
                     for (int j = 0; j < n; j++)
                     {
-                        terms.Add(Max(Z(l, j), c.Literal(0)) + " - " + Z(l, j) + " * " + Target(j) + " + " + c.Log(c.Literal(1) + " + " + c.Exp("-" + Abs(Z(l, j)))));
+                        terms.Add(Max(c.Z(l, j), c.Literal(0)) + " - " + c.Z(l, j) + " * " + Target(j) + " + " + c.Log(c.Literal(1) + " + " + c.Exp("-" + Abs(c.Z(l, j)))));
                     }
 
                     ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(1.0 / n));
@@ -74,14 +74,14 @@ namespace BackpropGen.Generator.Emit
 
                 case LossKind.CrossEntropy:
                     // Log-softmax: ln aⱼ = zⱼ − m − ln Σₖ e^(zₖ − m), exact where aⱼ itself would round to 0.
-                    string lnSum = "ln" + SoftmaxSum(l);
+                    string lnSum = "lnsum" + Count(l);
                     double floor = ProbabilityFloor(c);
                     w.WriteLine("// " + formula + ", with ln a" + Sup(l) + "ⱼ = z" + Sup(l) + "ⱼ − m − ln Σₖ e^(z" + Sup(l) + "ₖ − m) (log-softmax),");
                     w.WriteLine("// floored at ln " + (c.IsDouble ? "1e-15" : "1e-7") + " so a saturated output gives a large finite loss, never ∞");
-                    w.WriteLine(c.T + " " + lnSum + " = " + c.Log(SoftmaxSum(l)) + ";");
+                    w.WriteLine(c.T + " " + lnSum + " = " + c.Log(c.SoftmaxSum(l)) + ";");
                     for (int j = 0; j < n; j++)
                     {
-                        terms.Add(Target(j) + " * " + Max(Z(l, j) + " - " + SoftmaxMax(l) + " - " + lnSum, c.Literal(System.Math.Log(floor))));
+                        terms.Add(Target(j) + " * " + Max(c.Z(l, j) + " - " + c.SoftmaxMax(l) + " - " + lnSum, c.Literal(System.Math.Log(floor))));
                     }
 
                     ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(-1));
@@ -118,7 +118,7 @@ namespace BackpropGen.Generator.Emit
                     string gradient = c.Spec.Loss == LossKind.MeanSquaredError && n != 2
                         ? c.Literal(2.0 / n) + " * " + Error(j)
                         : Error(j);
-                    string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(c.L), Z(c.L, j), A(c.L, j));
+                    string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
                     return sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
                 case LossKind.BinaryCrossEntropy:
                     return n == 1 ? Error(j) : Error(j) + " * " + c.Literal(1.0 / n);

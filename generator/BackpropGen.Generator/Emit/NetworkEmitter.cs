@@ -96,12 +96,20 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public void Forward(" + readOnlySpan + " input, " + span + " output)");
             CheckLength(w, "input", "InputCount");
             CheckLength(w, "output", "OutputCount");
-            ForwardEmitter.Emit(w, c);
+            if (c.IsSplit)
+            {
+                SplitEmitter.EmitForward(w, c);
+            }
+            else
+            {
+                ForwardEmitter.Emit(w, c);
+            }
+
             w.WriteLine();
             w.WriteLine("// ŷ = a" + Notation.Sup(c.L));
             for (int j = 0; j < c.Spec.Outputs; j++)
             {
-                w.WriteLine("output[" + Count(j) + "] = " + A(c.L, j) + ";");
+                w.WriteLine("output[" + Count(j) + "] = " + c.A(c.L, j) + ";");
             }
 
             w.CloseBrace();
@@ -129,12 +137,37 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void CopyParametersTo(" + span + " destination)");
             CheckLength(w, "destination", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";");
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";", "BpgCopy", span + " destination", "destination");
             w.CloseBrace();
 
             if (!c.Spec.IsBaked)
             {
                 EmitParameterSetters(w, c, remarks, readOnlySpan);
+            }
+
+            if (c.IsSplit)
+            {
+                EmitSplitMembers(w, c);
+            }
+        }
+
+        /// <summary>A split network's private steps, after the public members, and the structs they share.</summary>
+        private static void EmitSplitMembers(SourceWriter w, EmitContext c)
+        {
+            foreach (PrivateMethod method in c.Methods)
+            {
+                w.WriteLine();
+                w.WriteLine(method.Comment);
+                w.WriteLine(s_generatedCode);
+                w.OpenBlock(method.Signature);
+                method.Body(w);
+                w.CloseBrace();
+            }
+
+            SplitEmitter.EmitScratchType(w, c, s_generatedCode);
+            if (!c.Spec.IsBaked)
+            {
+                ParameterEmitter.EmitParameterType(w, c, s_generatedCode);
             }
         }
 
@@ -149,6 +182,13 @@ namespace BackpropGen.Generator.Emit
             if (backward == GradientUse.Accumulate)
             {
                 CheckLength(w, "gradient", "ParameterCount");
+            }
+
+            if (c.IsSplit)
+            {
+                SplitEmitter.EmitSampleBody(w, c, backward);
+                w.CloseBrace();
+                return;
             }
 
             ForwardEmitter.Emit(w, c);
@@ -264,7 +304,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
             CheckLength(w, "source", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];");
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];", "BpgLoad", readOnlySpan + " source", "source");
             w.CloseBrace();
 
             // InitializeParameters

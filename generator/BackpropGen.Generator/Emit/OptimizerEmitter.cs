@@ -16,9 +16,15 @@ namespace BackpropGen.Generator.Emit
         private const string StepSize = "stepSize";
         private const string SecondMomentScale = "secondMomentScale";
 
-        public static string FirstMoment(string field) => "_m" + field;
+        public const string FirstMomentField = "_bpgMoment1";
 
-        public static string SecondMoment(string field) => "_v" + field;
+        public const string SecondMomentField = "_bpgMoment2";
+
+        /// <summary>The first moment (Adam's m, momentum's v) of the parameter called <paramref name="name"/>.</summary>
+        public static string FirstMoment(EmitContext c, string name) => c.IsSplit ? FirstMomentField + "." + name : "_m" + name;
+
+        /// <summary>Adam's second moment v of the parameter called <paramref name="name"/>.</summary>
+        public static string SecondMoment(EmitContext c, string name) => c.IsSplit ? SecondMomentField + "." + name : "_v" + name;
 
         /// <summary>Parameters per ApplyGradient method, from the IL each update costs (JitLimitTests checks it).</summary>
         public static int BlockSize(OptimizerKind kind) => kind switch
@@ -41,12 +47,24 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(optimizer.Kind == OptimizerKind.Adam
                 ? "// Adam's state: the moments m (_m…) and v (_v…) of every parameter, the step t and β₁ᵗ, β₂ᵗ."
                 : "// Momentum's state: the velocity v (_m…) of every parameter.");
-            foreach (var (field, _, _) in c.Parameters())
+            if (c.IsSplit)
             {
-                w.WriteLine("private " + c.T + " " + FirstMoment(field) + ";");
+                // One BpgParameters per state vector: the same fields as θ, so m and v sit beside θ's shape.
+                w.WriteLine("private " + ParameterType + " " + FirstMomentField + ";");
                 if (optimizer.Kind == OptimizerKind.Adam)
                 {
-                    w.WriteLine("private " + c.T + " " + SecondMoment(field) + ";");
+                    w.WriteLine("private " + ParameterType + " " + SecondMomentField + ";");
+                }
+            }
+            else
+            {
+                foreach (var (name, _, _) in c.Parameters())
+                {
+                    w.WriteLine("private " + c.T + " " + FirstMoment(c, name) + ";");
+                    if (optimizer.Kind == OptimizerKind.Adam)
+                    {
+                        w.WriteLine("private " + c.T + " " + SecondMoment(c, name) + ";");
+                    }
                 }
             }
 
@@ -125,12 +143,23 @@ namespace BackpropGen.Generator.Emit
                 return;
             }
 
-            foreach (var (field, _, _) in c.Parameters())
+            if (c.IsSplit)
             {
-                w.WriteLine(FirstMoment(field) + " = " + c.Literal(0) + ";");
+                w.WriteLine(FirstMomentField + " = default;");
                 if (optimizer.Kind == OptimizerKind.Adam)
                 {
-                    w.WriteLine(SecondMoment(field) + " = " + c.Literal(0) + ";");
+                    w.WriteLine(SecondMomentField + " = default;");
+                }
+            }
+            else
+            {
+                foreach (var (name, _, _) in c.Parameters())
+                {
+                    w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(0) + ";");
+                    if (optimizer.Kind == OptimizerKind.Adam)
+                    {
+                        w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(0) + ";");
+                    }
                 }
             }
 
@@ -163,8 +192,9 @@ namespace BackpropGen.Generator.Emit
             }
 
             int layer = 0;
-            foreach (var (field, index, l) in parameters)
+            foreach (var (name, index, l) in parameters)
             {
+                string field = c.Field(name);
                 if (l != layer)
                 {
                     w.WriteLine("// Layer " + Count(l));
@@ -178,14 +208,14 @@ namespace BackpropGen.Generator.Emit
                         w.WriteLine(field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";");
                         break;
                     case OptimizerKind.Momentum:
-                        w.WriteLine(FirstMoment(field) + " = " + c.Literal(optimizer.Momentum) + " * " + FirstMoment(field) + " + " + gradient + ";");
-                        w.WriteLine(field + " -= learningRate * " + FirstMoment(field) + ";");
+                        w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Momentum) + " * " + FirstMoment(c, name) + " + " + gradient + ";");
+                        w.WriteLine(field + " -= learningRate * " + FirstMoment(c, name) + ";");
                         break;
                     case OptimizerKind.Adam:
                         w.WriteLine(GradientLocal + " = " + gradient + ";");
-                        w.WriteLine(FirstMoment(field) + " = " + c.Literal(optimizer.Beta1) + " * " + FirstMoment(field) + " + " + c.Literal(1 - optimizer.Beta1) + " * " + GradientLocal + ";");
-                        w.WriteLine(SecondMoment(field) + " = " + c.Literal(optimizer.Beta2) + " * " + SecondMoment(field) + " + " + c.Literal(1 - optimizer.Beta2) + " * " + GradientLocal + " * " + GradientLocal + ";");
-                        w.WriteLine(field + " -= " + StepSize + " * " + FirstMoment(field) + " / (" + c.Sqrt(SecondMoment(field) + " * " + SecondMomentScale) + " + " + c.Literal(optimizer.Epsilon) + ");");
+                        w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Beta1) + " * " + FirstMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta1) + " * " + GradientLocal + ";");
+                        w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(optimizer.Beta2) + " * " + SecondMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta2) + " * " + GradientLocal + " * " + GradientLocal + ";");
+                        w.WriteLine(field + " -= " + StepSize + " * " + FirstMoment(c, name) + " / (" + c.Sqrt(SecondMoment(c, name) + " * " + SecondMomentScale) + " + " + c.Literal(optimizer.Epsilon) + ");");
                         break;
                 }
             }

@@ -10,10 +10,40 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal static class ParameterEmitter
     {
+        /// <summary>Parameters per private block method of a split network (CopyParametersTo, LoadParameters, InitializeParameters).</summary>
+        public const int BlockSize = 512;
+
         public static void EmitFields(SourceWriter w, EmitContext c)
         {
+            if (c.IsSplit)
+            {
+                w.WriteLine("// The parameters θ, one field each of " + ParameterType + " (declared below, in canonical order).");
+                w.WriteLine("private " + ParameterType + " " + ParameterField + ";");
+                return;
+            }
+
             w.WriteLine("// The parameters θ, one field each. [i] is the index in canonical order, used by");
             w.WriteLine("// CopyParametersTo, LoadParameters, AccumulateGradient and ApplyGradient.");
+            EmitFieldList(w, c, "private ");
+        }
+
+        /// <summary>
+        /// The struct of a split network's parameters, one field each in canonical order (so that θ
+        /// is contiguous: the optimizer's state vectors are the same struct). Sequential layout.
+        /// </summary>
+        public static void EmitParameterType(SourceWriter w, EmitContext c, string generatedCode)
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>The parameters θ of " + c.Spec.TypeName + " in canonical order ([i] in each comment); also the shape of each optimizer state vector.</summary>");
+            w.WriteLine(generatedCode);
+            w.WriteLine("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]");
+            w.OpenBlock("private struct " + ParameterType);
+            EmitFieldList(w, c, "public ");
+            w.CloseBrace();
+        }
+
+        private static void EmitFieldList(SourceWriter w, EmitContext c, string modifier)
+        {
             for (int l = 1; l <= c.L; l++)
             {
                 w.WriteLine("// Layer " + Count(l) + ": w" + Sup(l) + "ⱼₖ at [" + Count(c.LayerStart(l)) + ".." + Count(c.BiasIndex(l, 0)) + "), b" + Sup(l) + "ⱼ at [" + Count(c.BiasIndex(l, 0)) + ".." + Count(c.LayerEnd(l)) + ")");
@@ -21,22 +51,48 @@ namespace BackpropGen.Generator.Emit
                 {
                     for (int k = 0; k < c.Size(l - 1); k++)
                     {
-                        w.WriteLine("private " + c.T + " " + W(l, j, k) + "; // [" + Count(c.WeightIndex(l, j, k)) + "] w" + Sup(l) + Sub(j, k));
+                        w.WriteLine(modifier + c.T + " " + WName(l, j, k) + "; // [" + Count(c.WeightIndex(l, j, k)) + "] w" + Sup(l) + Sub(j, k));
                     }
                 }
 
                 for (int j = 0; j < c.Size(l); j++)
                 {
-                    w.WriteLine("private " + c.T + " " + B(l, j) + "; // [" + Count(c.BiasIndex(l, j)) + "] b" + Sup(l) + Sub(j));
+                    w.WriteLine(modifier + c.T + " " + BName(l, j) + "; // [" + Count(c.BiasIndex(l, j)) + "] b" + Sup(l) + Sub(j));
                 }
             }
         }
 
-        /// <summary>Writes one statement per parameter: <paramref name="statement"/>(field, index), layer by layer.</summary>
-        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement)
+        /// <summary>
+        /// Writes one statement per parameter: <paramref name="statement"/>(field, index), layer by
+        /// layer, where field is how the code reads the parameter. A split network gets them in
+        /// private methods <paramref name="blockName"/>0, 1, … of <see cref="BlockSize"/> parameters,
+        /// declared with <paramref name="blockParameters"/> and called with <paramref name="blockArguments"/>.
+        /// </summary>
+        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement, string blockName, string blockParameters, string blockArguments)
+        {
+            var parameters = new System.Collections.Generic.List<(string Name, int Index, int Layer)>(c.Parameters());
+            if (!c.IsSplit)
+            {
+                WriteStatements(w, c, parameters, statement);
+                return;
+            }
+
+            for (int start = 0, block = 0; start < parameters.Count; start += BlockSize, block++)
+            {
+                var slice = parameters.GetRange(start, System.Math.Min(BlockSize, parameters.Count - start));
+                string name = blockName + Count(block);
+                w.WriteLine(name + "(" + blockArguments + ");");
+                c.AddMethod(
+                    "// Parameters [" + Count(start) + ".." + Count(start + slice.Count) + ")",
+                    "private void " + name + "(" + blockParameters + ")",
+                    body => WriteStatements(body, c, slice, statement));
+            }
+        }
+
+        private static void WriteStatements(SourceWriter w, EmitContext c, System.Collections.Generic.List<(string Name, int Index, int Layer)> parameters, System.Func<string, int, string> statement)
         {
             int layer = 0;
-            foreach (var (field, index, l) in c.Parameters())
+            foreach (var (name, index, l) in parameters)
             {
                 if (l != layer)
                 {
@@ -44,32 +100,72 @@ namespace BackpropGen.Generator.Emit
                     layer = l;
                 }
 
-                w.WriteLine(statement(field, index));
+                w.WriteLine(statement(c.Field(name), index));
             }
         }
 
         public static void EmitInitializeBody(SourceWriter w, EmitContext c)
         {
             w.WriteLine("global::BackpropGen.ParameterRandom random = new global::BackpropGen.ParameterRandom(seed);");
+            if (c.IsSplit)
+            {
+                // The same draws in the same order as the unsplit form, in blocks that share the generator.
+                for (int l = 1; l <= c.L; l++)
+                {
+                    var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
+                    w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
+                }
+
+                ForEachParameter(
+                    w,
+                    c,
+                    (field, i) => field + " = " + (IsWeight(c, i, out int layer) ? Draw(c, layer) : c.Literal(0)) + ";",
+                    "BpgInitialize",
+                    "ref global::BackpropGen.ParameterRandom random",
+                    "ref random");
+                return;
+            }
+
             for (int l = 1; l <= c.L; l++)
             {
                 var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
                 w.WriteLine();
-                w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + limit.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "; b" + Sup(l) + "ⱼ = 0");
+                w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
                 for (int j = 0; j < c.Size(l); j++)
                 {
                     for (int k = 0; k < c.Size(l - 1); k++)
                     {
-                        string draw = "random.NextUniform(" + limit.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + ")";
-                        w.WriteLine(W(l, j, k) + " = " + (c.IsDouble ? draw : "(float)" + draw) + ";");
+                        w.WriteLine(c.W(l, j, k) + " = " + Draw(c, l) + ";");
                     }
                 }
 
                 for (int j = 0; j < c.Size(l); j++)
                 {
-                    w.WriteLine(B(l, j) + " = " + c.Literal(0) + ";");
+                    w.WriteLine(c.B(l, j) + " = " + c.Literal(0) + ";");
                 }
             }
         }
+
+        private static bool IsWeight(EmitContext c, int index, out int layer)
+        {
+            for (layer = 1; layer <= c.L; layer++)
+            {
+                if (index < c.LayerEnd(layer))
+                {
+                    return index < c.BiasIndex(layer, 0);
+                }
+            }
+
+            throw Unreachable(index);
+        }
+
+        private static string Draw(EmitContext c, int l)
+        {
+            double limit = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l)).Limit;
+            string draw = "random.NextUniform(" + Number(limit) + ")";
+            return c.IsDouble ? draw : "(float)" + draw;
+        }
+
+        private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

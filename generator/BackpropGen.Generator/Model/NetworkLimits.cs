@@ -12,9 +12,21 @@ namespace BackpropGen.Generator.Model
     /// </summary>
     internal static class NetworkLimits
     {
-        public const int MaxParameters = 768;
-        public const int MaxNeurons = 192;
-        public const int MaxInputs = 384;
+        public const int MaxParameters = 16384;
+        public const int MaxNeurons = 512;
+        public const int MaxInputs = 1024;
+        public const int MaxOutputs = 256;
+
+        // The largest network written as one method per member (everything in locals, fastest for
+        // small networks); a larger one is split into private steps (EmitContext.IsSplit).
+        public const int UnsplitMaxParameters = 768;
+        public const int UnsplitMaxNeurons = 192;
+        public const int UnsplitMaxInputs = 384;
+
+        public static bool NeedsSplit(NetworkSpec spec) =>
+            spec.Inputs > UnsplitMaxInputs
+            || spec.ParameterCount > UnsplitMaxParameters
+            || CountNeurons(spec.Layers) > UnsplitMaxNeurons;
 
         public static int CountParameters(int inputs, EquatableArray<LayerSpec> layers)
         {

@@ -370,7 +370,8 @@ namespace BackpropGen.Generator.Parsing
                 var layerValues = new EquatableArray<LayerSpec>(layers.ToArray());
                 int parameters = NetworkLimits.CountParameters(inputs, layerValues);
                 int neurons = NetworkLimits.CountNeurons(layerValues);
-                if (inputs > NetworkLimits.MaxInputs || parameters > NetworkLimits.MaxParameters || neurons > NetworkLimits.MaxNeurons)
+                int outputs = layers[layers.Count - 1].Size;
+                if (inputs > NetworkLimits.MaxInputs || parameters > NetworkLimits.MaxParameters || neurons > NetworkLimits.MaxNeurons || outputs > NetworkLimits.MaxOutputs)
                 {
                     Report(
                         DiagnosticDescriptors.NetworkTooLarge,
@@ -379,9 +380,11 @@ namespace BackpropGen.Generator.Parsing
                         Text(inputs),
                         Text(parameters),
                         Text(neurons),
+                        Text(outputs),
                         Text(NetworkLimits.MaxInputs),
                         Text(NetworkLimits.MaxParameters),
-                        Text(NetworkLimits.MaxNeurons));
+                        Text(NetworkLimits.MaxNeurons),
+                        Text(NetworkLimits.MaxOutputs));
                 }
             }
 

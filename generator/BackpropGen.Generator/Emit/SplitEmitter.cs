@@ -1,0 +1,179 @@
+using System.Collections.Generic;
+using BackpropGen.Generator.Model;
+using static BackpropGen.Generator.Emit.EmitContext;
+
+namespace BackpropGen.Generator.Emit
+{
+    /// <summary>
+    /// The passes of a network too large for one method per member (<see cref="EmitContext.IsSplit"/>):
+    /// the public member keeps the order of the steps and calls one private method per step and block
+    /// of neurons, each small enough for the JIT to optimize. The steps share z, a and δ through a
+    /// <see cref="EmitContext.ScratchType"/> local of the public member (on its stack, so Forward
+    /// stays safe to call from several threads). The statements are the ones the unsplit form writes,
+    /// in the same order, so both give the same numbers.
+    /// </summary>
+    internal static class SplitEmitter
+    {
+        /// <summary>
+        /// The multiply-adds one private method may hold. Each costs about 7 IL instructions and 2 local
+        /// references (an update about 14 and 5), so a method stays far below the JIT's MinOpts
+        /// thresholds (20,000 instructions, 8,000 local references); JitLimitTests checks it.
+        /// </summary>
+        public const int TermsPerMethod = 512;
+
+        private const string ScratchParameter = "ref " + ScratchType + " s";
+        private const string ScratchArgument = "ref s";
+
+        /// <summary>The forward pass as calls: input, then each layer's blocks (and its softmax).</summary>
+        public static void EmitForward(SourceWriter w, EmitContext c)
+        {
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            w.WriteLine(ScratchType + " s = default;");
+            foreach (var (start, end) in Blocks(c.Size(0), 1))
+            {
+                Call(w, c, "BpgInput", start, end, readOnlySpan + " input, " + ScratchParameter, "input, " + ScratchArgument, "a⁰ₖ for k in [{0}..{1})", body => ForwardEmitter.EmitInputs(body, c, start, end));
+            }
+
+            for (int l = 1; l <= c.L; l++)
+            {
+                int layer = l;
+                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l - 1) + 1))
+                {
+                    Call(w, c, "BpgForward" + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "Layer " + Count(l) + ", neurons [{0}..{1}): zˡⱼ and aˡⱼ", body => ForwardEmitter.EmitNeurons(body, c, layer, start, end));
+                }
+
+                if (c.ActivationOf(l) == ActivationKind.Softmax)
+                {
+                    string name = "BpgSoftmax" + Count(l);
+                    w.WriteLine(name + "(" + ScratchArgument + ");");
+                    c.AddMethod("// Layer " + Count(l) + ": softmax", "private void " + name + "(" + ScratchParameter + ")", body => ForwardEmitter.EmitSoftmax(body, c, layer));
+                }
+            }
+        }
+
+        /// <summary>
+        /// ComputeLoss, TrainStep and AccumulateGradient after their argument checks: the forward
+        /// pass, the loss, and for <paramref name="backward"/> the backward pass and the gradients.
+        /// </summary>
+        public static void EmitSampleBody(SourceWriter w, EmitContext c, GradientUse? backward)
+        {
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            string span = "global::System.Span<" + c.T + ">";
+            EmitForward(w, c);
+            if (backward is not { } use)
+            {
+                w.WriteLine(c.T + " " + LossEmitter.LossLocal + " = BpgLoss(target, " + ScratchArgument + ");");
+                c.AddMethod("// The loss C", "private " + c.T + " BpgLoss(" + readOnlySpan + " target, " + ScratchParameter + ")", body =>
+                {
+                    LossEmitter.Emit(body, c);
+                    body.WriteLine("return " + LossEmitter.LossLocal + ";");
+                });
+                w.WriteLine("return " + LossEmitter.LossLocal + ";");
+                return;
+            }
+
+            w.WriteLine(c.T + " " + LossEmitter.LossLocal + " = BpgLossAndOutputDeltas(target, " + ScratchArgument + ");");
+            c.AddMethod("// The loss C and δᴸ", "private " + c.T + " BpgLossAndOutputDeltas(" + readOnlySpan + " target, " + ScratchParameter + ")", body =>
+            {
+                LossEmitter.Emit(body, c);
+                BackwardEmitter.EmitOutputDeltas(body, c);
+                body.WriteLine("return " + LossEmitter.LossLocal + ";");
+            });
+
+            for (int l = c.L - 1; l >= 1; l--)
+            {
+                int layer = l;
+                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l + 1)))
+                {
+                    Call(w, c, "BpgDeltas" + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "δˡⱼ of layer " + Count(l) + ", neurons [{0}..{1})", body => BackwardEmitter.EmitHiddenDeltas(body, c, layer, start, end));
+                }
+            }
+
+            if (use == GradientUse.Store)
+            {
+                w.WriteLine("// The optimizer keeps state, so the step goes through ApplyGradient with g = ∂C/∂θ on the stack.");
+                w.WriteLine(span + " gradient = stackalloc " + c.T + "[ParameterCount];");
+            }
+            else
+            {
+                BackwardEmitter.EmitGuardComment(w, c, use);
+                BackwardEmitter.EmitGuardCheck(w, c, use, "BpgGradientBound(" + ScratchArgument + ")");
+                c.AddMethod("// Σₗ (1 + Σₖ |aˡ⁻¹ₖ|) Σⱼ |δˡⱼ|, a bound on every |∂C/∂θ|", "private " + c.T + " BpgGradientBound(" + ScratchParameter + ")", body =>
+                {
+                    string sum = BackwardEmitter.EmitGuardSums(body, c);
+                    body.WriteLine("return " + sum + ";");
+                });
+            }
+
+            string name = use switch
+            {
+                GradientUse.Descend => "BpgDescend",
+                GradientUse.Accumulate => "BpgAccumulate",
+                _ => "BpgStore",
+            };
+            string parameters = ScratchParameter + (use == GradientUse.Descend ? ", " + c.T + " learningRate" : ", " + span + " gradient");
+            string arguments = ScratchArgument + (use == GradientUse.Descend ? ", learningRate" : ", gradient");
+            for (int l = c.L; l >= 1; l--)
+            {
+                int layer = l;
+                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l - 1) + 1))
+                {
+                    Call(w, c, name + Count(l) + "_", start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body => BackwardEmitter.EmitGradients(body, c, layer, start, end, use));
+                }
+            }
+
+            if (use == GradientUse.Store)
+            {
+                w.WriteLine("if (!ApplyGradient(gradient, learningRate)) return " + c.T + ".NaN;");
+            }
+
+            w.WriteLine("return " + LossEmitter.LossLocal + ";");
+        }
+
+        /// <summary>The fields of the scratch struct: every a (inputs included), z and δ, and m and Σ of a softmax.</summary>
+        public static void EmitScratchType(SourceWriter w, EmitContext c, string generatedCode)
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>The signals of one pass through " + c.Spec.TypeName + " (zˡⱼ, aˡⱼ, δˡⱼ), shared by the private steps; a local of each public member.</summary>");
+            w.WriteLine(generatedCode);
+            w.OpenBlock("private struct " + ScratchType);
+            for (int k = 0; k < c.Size(0); k++)
+            {
+                w.WriteLine("public " + c.T + " " + c.A(0, k).Substring(2) + ";");
+            }
+
+            for (int l = 1; l <= c.L; l++)
+            {
+                for (int j = 0; j < c.Size(l); j++)
+                {
+                    w.WriteLine("public " + c.T + " " + c.Z(l, j).Substring(2) + ", " + c.A(l, j).Substring(2) + ", " + c.Delta(l, j).Substring(2) + ";");
+                }
+
+                if (c.ActivationOf(l) == ActivationKind.Softmax)
+                {
+                    w.WriteLine("public " + c.T + " " + c.SoftmaxMax(l).Substring(2) + ", " + c.SoftmaxSum(l).Substring(2) + ";");
+                }
+            }
+
+            w.CloseBrace();
+        }
+
+        /// <summary>Writes the call of block [start, end) and asks for its method.</summary>
+        private static void Call(SourceWriter w, EmitContext c, string prefix, int start, int end, string parameters, string arguments, string what, System.Action<SourceWriter> body)
+        {
+            string name = prefix + Count(start);
+            w.WriteLine(name + "(" + arguments + ");");
+            c.AddMethod("// " + string.Format(System.Globalization.CultureInfo.InvariantCulture, what, Count(start), Count(end)), "private void " + name + "(" + parameters + ")", body);
+        }
+
+        /// <summary>Consecutive ranges of <paramref name="count"/> units that each hold at most <see cref="TermsPerMethod"/> terms (at least one unit).</summary>
+        private static IEnumerable<(int Start, int End)> Blocks(int count, int termsPerUnit)
+        {
+            int perBlock = System.Math.Max(1, TermsPerMethod / System.Math.Max(1, termsPerUnit));
+            for (int start = 0; start < count; start += perBlock)
+            {
+                yield return (start, System.Math.Min(count, start + perBlock));
+            }
+        }
+    }
+}
