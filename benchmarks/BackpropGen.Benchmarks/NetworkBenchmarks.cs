@@ -15,6 +15,7 @@ namespace BackpropGen.Benchmarks
     [GenericTypeArguments(typeof(Net241))]
     [GenericTypeArguments(typeof(Net483))]
     [GenericTypeArguments(typeof(Net16164))]
+    [GenericTypeArguments(typeof(Net643210))]
     public class NetworkBenchmarks<TNetwork>
         where TNetwork : struct, INetwork<float>
     {

@@ -50,6 +50,18 @@ namespace BackpropGen.Generator.Tests
                 [Network(1, Precision = Precision.Double, Loss = LossFunction.HalfSquaredError)]
                 [Layer(1, Activation.Sigmoid)]
                 public sealed partial class Sealed { }
+
+                // Wide enough for vector steps where the target has Vector256 (scalar steps elsewhere).
+                [Network(17, Loss = LossFunction.CrossEntropy, Optimizer = Optimizer.Adam)]
+                [Layer(9, Activation.ReLU)]
+                [Layer(3, Activation.Softmax)]
+                public partial struct Vectorized { }
+
+                // Past the one-method size: split into private steps on every target.
+                [Network(400, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
+                [Layer(2, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                internal partial class Split { }
             }
             """;
 
@@ -67,7 +79,7 @@ namespace BackpropGen.Generator.Tests
         {
             GeneratorOutcome outcome = GeneratorHarness.Run(Networks, profile, languageVersion);
             GeneratorHarness.AssertClean(outcome);
-            Assert.Equal(4, outcome.GeneratedSources.Count());
+            Assert.Equal(6, outcome.GeneratedSources.Count());
 
             using var stream = new MemoryStream();
             Assert.True(outcome.Output.Emit(stream).Success);
@@ -76,6 +88,8 @@ namespace BackpropGen.Generator.Tests
             bool hasMathF = profile != TargetProfile.NetStandard20;
             Assert.Equal(hasMathF, all.Contains("global::System.MathF.", StringComparison.Ordinal));
             Assert.Equal(languageVersion >= LanguageVersion.CSharp8, all.Contains("#nullable enable", StringComparison.Ordinal));
+            Assert.Equal(profile == TargetProfile.Net10, all.Contains("global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated", StringComparison.Ordinal));
+            Assert.Contains("private struct BpgScratch", all, StringComparison.Ordinal);
         }
 
         [Theory]

@@ -157,29 +157,43 @@ namespace BackpropGen.Generator.Tests
                     Assert.True(outcome.Output.Emit(file).Success);
                 }
 
-                string report = Path.Combine(directory, "jit.txt");
-                ChildProcess.Result run = ChildProcess.Run(
-                    "dotnet",
-                    new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath },
-                    environment: new Dictionary<string, string>
+                // Twice: as this machine runs it (the vector steps where Vector256 is accelerated), and
+                // with AVX off, when wide networks take their scalar steps.
+                foreach (bool disableAvx in new[] { false, true })
+                {
+                    string report = Path.Combine(directory, disableAvx ? "jit-scalar.txt" : "jit.txt");
+                    var environment = new Dictionary<string, string>
                     {
                         ["DOTNET_TieredCompilation"] = "0",
                         ["DOTNET_ReadyToRun"] = "1",
                         ["DOTNET_JitDisasmSummary"] = "1",
                         ["DOTNET_JitStdOutFile"] = report,
-                    });
-                Assert.True(run.ExitCode == 0, run.Output);
-                Assert.Contains("exercised " + NetworkCount + " networks", run.Output, StringComparison.Ordinal);
+                    };
+                    if (disableAvx)
+                    {
+                        environment["DOTNET_EnableAVX"] = "0";
+                    }
 
-                string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
-                foreach (string method in new[] { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" })
-                {
-                    Assert.Equal(NetworkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
+                    ChildProcess.Result run = ChildProcess.Run(
+                        "dotnet",
+                        new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath },
+                        environment: environment);
+                    Assert.True(run.ExitCode == 0, run.Output);
+                    Assert.Contains("exercised " + NetworkCount + " networks", run.Output, StringComparison.Ordinal);
+
+                    string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
+                    foreach (string method in new[] { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" })
+                    {
+                        Assert.Equal(NetworkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
+                    }
+
+                    // The split networks' steps were compiled too, in the form this run takes.
+                    Assert.Contains(generated, l => l.Contains(disableAvx ? ":BpgForward1_0(" : ":BpgForwardVector1_0(", StringComparison.Ordinal));
+
+                    string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
+                    Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
+                    Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
                 }
-
-                string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
-                Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
-                Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
             }
             finally
             {

@@ -162,7 +162,7 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
-        private static string Statement(EmitContext c, GradientUse use, string field, int index, string gradient, string? decay)
+        public static string Statement(EmitContext c, GradientUse use, string field, int index, string gradient, string? decay)
         {
             switch (use)
             {

@@ -22,7 +22,9 @@ namespace BackpropGen.Generator.Emit
             IsDouble = spec.Precision == PrecisionKind.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
-            IsSplit = NetworkLimits.NeedsSplit(spec);
+            Lanes = IsDouble ? 4 : 8;
+            IsVector = features.HasVector256 && !spec.IsBaked && HasWideLayer(spec);
+            IsSplit = IsVector || NetworkLimits.NeedsSplit(spec);
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
 
             // _layerOffsets[l] is the index of w^l_00 in canonical order.
@@ -77,6 +79,32 @@ namespace BackpropGen.Generator.Emit
         /// <see cref="ParameterType"/> struct (so the per-parameter members can be split too).
         /// </summary>
         public bool IsSplit { get; }
+
+        /// <summary>
+        /// The target has Vector256 and some layer is wide enough (a fan-in of 16 or more: two float vectors) for
+        /// vector code to pay: the passes are split (<see cref="IsSplit"/>) and each step also comes as a
+        /// vector method, which the public member calls when Vector256.IsHardwareAccelerated.
+        /// </summary>
+        public bool IsVector { get; }
+
+        /// <summary>Numbers per Vector256: 8 floats or 4 doubles.</summary>
+        public int Lanes { get; }
+
+        /// <summary>The narrowest fan-in that makes a network vector code (measured: at 16-16-4 it pays, at 4-8-3 the unsplit scalar form wins).</summary>
+        public const int VectorFanIn = 16;
+
+        private static bool HasWideLayer(NetworkSpec spec)
+        {
+            for (int l = 1; l <= spec.OutputLayer; l++)
+            {
+                if (spec.SizeOf(l - 1) >= VectorFanIn)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The nested struct that holds θ (and each optimizer state vector) of a split network.</summary>
         public const string ParameterType = "BpgParameters";

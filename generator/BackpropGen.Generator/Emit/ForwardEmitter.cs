@@ -58,6 +58,12 @@ namespace BackpropGen.Generator.Emit
                 ExpressionWriter.WriteSum(w, c.Define(c.Z(l, j)), terms);
             }
 
+            EmitActivations(w, c, l, start, end);
+        }
+
+        /// <summary>aˡⱼ = σ(zˡⱼ) for the neurons j in [<paramref name="start"/>, <paramref name="end"/>) (nothing for a Softmax layer).</summary>
+        public static void EmitActivations(SourceWriter w, EmitContext c, int l, int start, int end)
+        {
             if (c.ActivationOf(l) == ActivationKind.Softmax)
             {
                 return;

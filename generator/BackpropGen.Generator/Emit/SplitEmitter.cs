@@ -34,22 +34,58 @@ namespace BackpropGen.Generator.Emit
                 Call(w, c, "BpgInput", start, end, readOnlySpan + " input, " + ScratchParameter, "input, " + ScratchArgument, "a⁰ₖ for k in [{0}..{1})", body => ForwardEmitter.EmitInputs(body, c, start, end));
             }
 
-            for (int l = 1; l <= c.L; l++)
+            Dispatch(w, c, vector =>
             {
-                int layer = l;
-                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l - 1) + 1))
+                for (int l = 1; l <= c.L; l++)
                 {
-                    Call(w, c, "BpgForward" + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "Layer " + Count(l) + ", neurons [{0}..{1}): zˡⱼ and aˡⱼ", body => ForwardEmitter.EmitNeurons(body, c, layer, start, end));
-                }
+                    int layer = l;
+                    foreach (var (start, end) in Blocks(c.Size(l), Terms(c, vector, c.Size(l - 1)) + 1, vector ? c.Lanes : 1))
+                    {
+                        Call(w, c, "BpgForward" + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "Layer " + Count(l) + ", neurons [{0}..{1}): zˡⱼ and aˡⱼ", body =>
+                        {
+                            if (vector)
+                            {
+                                VectorEmitter.EmitNeurons(body, c, layer, start, end);
+                            }
+                            else
+                            {
+                                ForwardEmitter.EmitNeurons(body, c, layer, start, end);
+                            }
+                        });
+                    }
 
-                if (c.ActivationOf(l) == ActivationKind.Softmax)
-                {
-                    string name = "BpgSoftmax" + Count(l);
-                    w.WriteLine(name + "(" + ScratchArgument + ");");
-                    c.AddMethod("// Layer " + Count(l) + ": softmax", "private void " + name + "(" + ScratchParameter + ")", body => ForwardEmitter.EmitSoftmax(body, c, layer));
+                    if (c.ActivationOf(l) == ActivationKind.Softmax)
+                    {
+                        string name = "BpgSoftmax" + Count(l);
+                        w.WriteLine(name + "(" + ScratchArgument + ");");
+                        c.AddMethod("// Layer " + Count(l) + ": softmax", "private void " + name + "(" + ScratchParameter + ")", body => ForwardEmitter.EmitSoftmax(body, c, layer));
+                    }
                 }
-            }
+            });
         }
+
+        /// <summary>
+        /// A vector network calls the vector steps when the hardware runs Vector256 (a constant to the
+        /// JIT, so only one branch is compiled) and the scalar ones otherwise; a scalar network just the latter.
+        /// </summary>
+        private static void Dispatch(SourceWriter w, EmitContext c, System.Action<bool> calls)
+        {
+            if (!c.IsVector)
+            {
+                calls(false);
+                return;
+            }
+
+            w.OpenBlock("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)");
+            calls(true);
+            w.CloseBrace();
+            w.OpenBlock("else");
+            calls(false);
+            w.CloseBrace();
+        }
+
+        /// <summary>The statements a sum over <paramref name="count"/> products costs: one per vector and one per left-over product.</summary>
+        private static int Terms(EmitContext c, bool vector, int count) => vector ? (count / c.Lanes) + (count % c.Lanes) : count;
 
         /// <summary>
         /// ComputeLoss, TrainStep and AccumulateGradient after their argument checks: the forward
@@ -80,14 +116,28 @@ namespace BackpropGen.Generator.Emit
                 body.WriteLine("return " + LossEmitter.LossLocal + ";");
             });
 
-            for (int l = c.L - 1; l >= 1; l--)
+            Dispatch(w, c, vector =>
             {
-                int layer = l;
-                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l + 1)))
+                for (int l = c.L - 1; l >= 1; l--)
                 {
-                    Call(w, c, "BpgDeltas" + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "δˡⱼ of layer " + Count(l) + ", neurons [{0}..{1})", body => BackwardEmitter.EmitHiddenDeltas(body, c, layer, start, end));
+                    int layer = l;
+                    // A vector computes the δ of eight neurons with one term per neuron above.
+                    foreach (var (start, end) in Blocks(c.Size(l), vector ? System.Math.Max(1, c.Size(l + 1) / c.Lanes) : c.Size(l + 1), vector ? c.Lanes : 1))
+                    {
+                        Call(w, c, "BpgDeltas" + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "δˡⱼ of layer " + Count(l) + ", neurons [{0}..{1})", body =>
+                        {
+                            if (vector)
+                            {
+                                VectorEmitter.EmitHiddenDeltas(body, c, layer, start, end);
+                            }
+                            else
+                            {
+                                BackwardEmitter.EmitHiddenDeltas(body, c, layer, start, end);
+                            }
+                        });
+                    }
                 }
-            }
+            });
 
             if (use == GradientUse.Store)
             {
@@ -113,14 +163,27 @@ namespace BackpropGen.Generator.Emit
             };
             string parameters = ScratchParameter + (use == GradientUse.Descend ? ", " + c.T + " learningRate" : ", " + span + " gradient");
             string arguments = ScratchArgument + (use == GradientUse.Descend ? ", learningRate" : ", gradient");
-            for (int l = c.L; l >= 1; l--)
+            Dispatch(w, c, vector =>
             {
-                int layer = l;
-                foreach (var (start, end) in Blocks(c.Size(l), c.Size(l - 1) + 1))
+                for (int l = c.L; l >= 1; l--)
                 {
-                    Call(w, c, name + Count(l) + "_", start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body => BackwardEmitter.EmitGradients(body, c, layer, start, end, use));
+                    int layer = l;
+                    foreach (var (start, end) in Blocks(c.Size(l), Terms(c, vector, c.Size(l - 1)) + 1, vector ? c.Lanes : 1))
+                    {
+                        Call(w, c, name + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body =>
+                        {
+                            if (vector)
+                            {
+                                VectorEmitter.EmitGradients(body, c, layer, start, end, use);
+                            }
+                            else
+                            {
+                                BackwardEmitter.EmitGradients(body, c, layer, start, end, use);
+                            }
+                        });
+                    }
                 }
-            }
+            });
 
             if (use == GradientUse.Store)
             {
@@ -136,17 +199,28 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             w.WriteLine("/// <summary>The signals of one pass through " + c.Spec.TypeName + " (zˡⱼ, aˡⱼ, δˡⱼ), shared by the private steps; a local of each public member.</summary>");
             w.WriteLine(generatedCode);
+            w.WriteLine("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]");
             w.OpenBlock("private struct " + ScratchType);
+            var inputs = new List<string>(c.Size(0));
             for (int k = 0; k < c.Size(0); k++)
             {
-                w.WriteLine("public " + c.T + " " + c.A(0, k).Substring(2) + ";");
+                inputs.Add(c.A(0, k).Substring(2));
             }
 
+            w.WriteLine("public " + c.T + " " + string.Join(", ", inputs) + ";");
+
+            // Each layer's z, a and δ are contiguous, so a vector step reads eight neighbours with one load.
             for (int l = 1; l <= c.L; l++)
             {
-                for (int j = 0; j < c.Size(l); j++)
+                foreach (System.Func<int, int, string> signal in new System.Func<int, int, string>[] { c.Z, c.A, c.Delta })
                 {
-                    w.WriteLine("public " + c.T + " " + c.Z(l, j).Substring(2) + ", " + c.A(l, j).Substring(2) + ", " + c.Delta(l, j).Substring(2) + ";");
+                    var names = new List<string>(c.Size(l));
+                    for (int j = 0; j < c.Size(l); j++)
+                    {
+                        names.Add(signal(l, j).Substring(2));
+                    }
+
+                    w.WriteLine("public " + c.T + " " + string.Join(", ", names) + ";");
                 }
 
                 if (c.ActivationOf(l) == ActivationKind.Softmax)
@@ -166,10 +240,14 @@ namespace BackpropGen.Generator.Emit
             c.AddMethod("// " + string.Format(System.Globalization.CultureInfo.InvariantCulture, what, Count(start), Count(end)), "private void " + name + "(" + parameters + ")", body);
         }
 
-        /// <summary>Consecutive ranges of <paramref name="count"/> units that each hold at most <see cref="TermsPerMethod"/> terms (at least one unit).</summary>
-        private static IEnumerable<(int Start, int End)> Blocks(int count, int termsPerUnit)
+        /// <summary>
+        /// Consecutive ranges of <paramref name="count"/> units that each hold at most <see cref="TermsPerMethod"/>
+        /// terms (at least one unit), a multiple of <paramref name="multiple"/> units each (whole vectors).
+        /// </summary>
+        private static IEnumerable<(int Start, int End)> Blocks(int count, int termsPerUnit, int multiple = 1)
         {
             int perBlock = System.Math.Max(1, TermsPerMethod / System.Math.Max(1, termsPerUnit));
+            perBlock = System.Math.Max(multiple, perBlock - (perBlock % multiple));
             for (int start = 0; start < count; start += perBlock)
             {
                 yield return (start, System.Math.Min(count, start + perBlock));

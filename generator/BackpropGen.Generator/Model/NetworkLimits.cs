@@ -1,14 +1,18 @@
 namespace BackpropGen.Generator.Model
 {
     /// <summary>
-    /// The largest network the generator accepts. Each generated method is one straight-line block
-    /// (no loops), so its IL grows with the network; past the JIT's thresholds (60,000 bytes of IL,
-    /// 20,000 IL instructions, 2,000 locals, 8,000 local references) a method is compiled in MinOpts
-    /// and runs several times slower. Measured on TrainStep, the largest method: about 7–9 local
-    /// references and 15–20 instructions per weight, about 26 instructions per input-layer weight
-    /// (each input is read from a span), and about 60 instructions per neuron. These limits keep
-    /// every shape under about 85% of the thresholds (measured: 83% of the local references for a 758-parameter four-layer double network, 82% of the instructions for 381 inputs → 2 → 1); JitLimitTests compiles networks at each limit
-    /// and checks with the JIT's own summary that no method fell into MinOpts.
+    /// The largest network the generator accepts, and the largest written as one method per member.
+    /// Each generated method is straight-line code, so its IL grows with what it computes; past the
+    /// JIT's thresholds (60,000 bytes of IL, 20,000 IL instructions, 2,000 locals, 8,000 local
+    /// references) a method is compiled in MinOpts and runs several times slower. Unsplit, TrainStep
+    /// costs about 7–9 local references and 15–20 instructions per weight, about 26 instructions per
+    /// input-layer weight and 60 per neuron, so the Unsplit limits keep it under about 85% of the
+    /// thresholds (measured: 83% of the local references for a 758-parameter four-layer double network,
+    /// 82% of the instructions for 381 → 2 → 1). A larger network is split into private steps of at
+    /// most SplitEmitter.TermsPerMethod multiply-adds; its limits keep generation, compilation and
+    /// first-call JIT time reasonable and bound the steps that cannot be split (the loss and δᴸ of all
+    /// outputs are one method, the gradient bound sums every neuron). JitLimitTests compiles networks
+    /// at each limit and checks with the JIT's own summary that no method fell into MinOpts.
     /// </summary>
     internal static class NetworkLimits
     {

@@ -10,8 +10,13 @@ namespace BackpropGen.Generator.Model
     /// </summary>
     /// <param name="HasMathF">System.MathF exists (netstandard2.1, .NET Core 2.0+); otherwise float math goes through System.Math.</param>
     /// <param name="SupportsNullableDirective">C# 8 or later: the file may say <c>#nullable enable</c>.</param>
-    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective)
+    /// <param name="HasVector256">
+    /// .NET 8 or later: System.Runtime.Intrinsics.Vector256 with LoadUnsafe, Sum and operators, so wide
+    /// layers get vector code (behind Vector256.IsHardwareAccelerated, with the scalar code as fallback).
+    /// </param>
+    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective, bool HasVector256 = false)
     {
+        private static readonly Version s_systemRuntimeWithVector256 = new(8, 0, 0, 0);
         private static readonly Version s_netStandardWithMathF = new(2, 1, 0, 0);
         private static readonly Version s_systemRuntimeWithMathF = new(4, 2, 0, 0);
 
@@ -25,19 +30,26 @@ namespace BackpropGen.Generator.Model
         public static TargetFeatures Of(Compilation compilation)
         {
             bool hasMathF = false;
+            bool hasVector256 = false;
             foreach (AssemblyIdentity reference in compilation.ReferencedAssemblyNames)
             {
                 if ((reference.Name == "netstandard" && reference.Version >= s_netStandardWithMathF) ||
                     (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithMathF))
                 {
                     hasMathF = true;
-                    break;
+                }
+
+                if (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithVector256)
+                {
+                    hasVector256 = true;
                 }
             }
 
             return new TargetFeatures(
                 HasMathF: hasMathF,
-                SupportsNullableDirective: compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp8 });
+                SupportsNullableDirective: compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp8 },
+                // The vector code writes element offsets as int constants converted to nuint (C# 9).
+                HasVector256: hasVector256 && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp9 });
         }
     }
 }

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// A wide network on .NET 8+ comes as vector steps and scalar steps, chosen by
+    /// Vector256.IsHardwareAccelerated. In-process tests run whichever path this machine takes; this
+    /// runs the same networks in two child processes, one with AVX switched off (so Vector256 is not
+    /// accelerated and the scalar fallback runs), and requires the two to agree.
+    /// </summary>
+    public class VectorFallbackTests
+    {
+        // Each has a fan-in of 16 or more; the sizes leave remainders (21 = 2·8 + 5, 19 = 4·4 + 3, 17, 9)
+        // so the scalar tails of the vector steps run too.
+        private const string Source = """
+            using BackpropGen;
+            namespace Vectors
+            {
+                [Network(16)]
+                [Layer(16, Activation.Sigmoid)]
+                [Layer(4, Activation.Sigmoid)]
+                public partial struct Net16164 { }
+
+                [Network(64)]
+                [Layer(32, Activation.Sigmoid)]
+                [Layer(10, Activation.Sigmoid)]
+                public partial class Net643210 { }
+
+                [Network(30, Loss = LossFunction.CrossEntropy, Precision = Precision.Double, Optimizer = Optimizer.Adam, WeightDecay = 1e-3)]
+                [Layer(20, Activation.ReLU)]
+                [Layer(19, Activation.LeakyReLU)]
+                [Layer(5, Activation.Softmax)]
+                public partial class DoubleAdam { }
+
+                [Network(21, Optimizer = Optimizer.Momentum, WeightDecay = 1e-4)]
+                [Layer(17, Activation.Tanh)]
+                [Layer(3, Activation.Linear)]
+                public partial struct Momentum { }
+
+                [Network(18, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+                [Layer(9, Activation.Linear)]
+                [Layer(2, Activation.Sigmoid)]
+                public partial struct Binary { }
+            }
+            """;
+
+        [Fact]
+        public void Wide_networks_get_vector_steps_behind_the_hardware_check()
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run(Source);
+            GeneratorHarness.AssertClean(outcome);
+            Assert.Equal(5, outcome.GeneratedSources.Count());
+            Assert.All(outcome.GeneratedSources, s =>
+            {
+                string text = s.SourceText.ToString();
+                Assert.Contains("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)", text, StringComparison.Ordinal);
+                Assert.Contains("BpgForwardVector1_0(ref s);", text, StringComparison.Ordinal);
+                Assert.Contains("BpgForward1_0(ref s);", text, StringComparison.Ordinal);
+            });
+        }
+
+        [Fact]
+        public void The_scalar_fallback_gives_what_the_vector_steps_give()
+        {
+            string directory = Path.Combine(Path.GetTempPath(), "backpropgen-vector-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            try
+            {
+                GeneratorOutcome outcome = GeneratorHarness.Run(Source);
+                GeneratorHarness.AssertClean(outcome);
+                string assemblyPath = Path.Combine(directory, "Vectors.dll");
+                using (FileStream file = File.Create(assemblyPath))
+                {
+                    Assert.True(outcome.Output.Emit(file).Success);
+                }
+
+                Dictionary<string, double[]> vector = Probe(assemblyPath, disableAvx: false, out bool accelerated);
+                Dictionary<string, double[]> scalar = Probe(assemblyPath, disableAvx: true, out bool fallbackAccelerated);
+                Assert.False(fallbackAccelerated, "With AVX off, Vector256 should not be accelerated.");
+                Assert.Equal(5 * 4, vector.Count);
+                Assert.Equal(vector.Keys.OrderBy(k => k, StringComparer.Ordinal), scalar.Keys.OrderBy(k => k, StringComparer.Ordinal));
+                foreach (var (label, expected) in scalar)
+                {
+                    double[] actual = vector[label];
+                    Assert.Equal(expected.Length, actual.Length);
+                    Assert.Contains(expected, x => x != 0);
+                    bool isDouble = label.StartsWith("Vectors.Double", StringComparison.Ordinal) || label.StartsWith("Vectors.Binary", StringComparison.Ordinal);
+                    double tolerance = isDouble ? 1e-10 : 2e-4;
+                    for (int i = 0; i < expected.Length; i++)
+                    {
+                        double error = Math.Abs(actual[i] - expected[i]) / Math.Max(1e-2, Math.Max(Math.Abs(actual[i]), Math.Abs(expected[i])));
+                        Assert.True(error < tolerance, $"{label}[{i}]: vector {actual[i]:R}, scalar {expected[i]:R} (accelerated: {accelerated})");
+                    }
+                }
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        private static Dictionary<string, double[]> Probe(string assemblyPath, bool disableAvx, out bool accelerated)
+        {
+            var environment = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" };
+            if (disableAvx)
+            {
+                environment["DOTNET_EnableAVX"] = "0";
+            }
+
+            ChildProcess.Result run = ChildProcess.Run(
+                "dotnet",
+                new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath, "--dump" },
+                environment: environment);
+            Assert.True(run.ExitCode == 0, run.Output);
+            string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            accelerated = lines.Contains("Vector256.IsHardwareAccelerated=True");
+            return lines
+                .Where(l => l.StartsWith("Vectors.", StringComparison.Ordinal))
+                .Select(l => l.Split(": ", 2))
+                .ToDictionary(p => p[0], p => p[1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+        }
+    }
+}
