@@ -21,9 +21,16 @@ namespace BackpropGen.Benchmarks
             var network = new Net643210();
             network.InitializeParameters(1);
 
+            TimeSpan jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+            long ilBefore = System.Runtime.JitInfo.GetCompiledILBytes();
+            long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
             long start = Stopwatch.GetTimestamp();
             network.TrainStep(input, target, 0.01f);
             double trainStep = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (Environment.GetEnvironmentVariable("BACKPROPGEN_JIT_DETAIL") == "1")
+            {
+                Console.Error.WriteLine(FormattableString.Invariant($"jit {(System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalMilliseconds:F2} ms, {System.Runtime.JitInfo.GetCompiledILBytes() - ilBefore} IL bytes, {System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore} methods"));
+            }
 
             start = Stopwatch.GetTimestamp();
             network.Forward(input, output);
@@ -39,7 +46,14 @@ namespace BackpropGen.Benchmarks
             var forwards = new double[count];
             for (int i = 0; i < count; i++)
             {
-                var info = new ProcessStartInfo(self, "--first-call") { RedirectStandardOutput = true };
+                // Under `dotnet BackpropGen.Benchmarks.dll` the process is dotnet itself: pass it the assembly.
+                var info = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+                if (System.IO.Path.GetFileNameWithoutExtension(self) == "dotnet")
+                {
+                    info.ArgumentList.Add(typeof(FirstCall).Assembly.Location);
+                }
+
+                info.ArgumentList.Add("--first-call");
                 using Process process = Process.Start(info)!;
                 string[] fields = process.StandardOutput.ReadToEnd().Trim().Split(' ');
                 process.WaitForExit();

@@ -88,7 +88,7 @@ namespace BackpropGen.Generator.Tests
             bool hasMathF = profile != TargetProfile.NetStandard20;
             Assert.Equal(hasMathF, all.Contains("global::System.MathF.", StringComparison.Ordinal));
             Assert.Equal(languageVersion >= LanguageVersion.CSharp8, all.Contains("#nullable enable", StringComparison.Ordinal));
-            Assert.Equal(profile == TargetProfile.Net10, all.Contains("global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated", StringComparison.Ordinal));
+            Assert.Equal(profile == TargetProfile.Net10, all.Contains("BpgVector256.IsHardwareAccelerated", StringComparison.Ordinal));
             Assert.Contains("private struct BpgScratch", all, StringComparison.Ordinal);
         }
 

@@ -81,6 +81,24 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Wide_input_layer_gets_vector_steps_and_a_scalar_fallback()
+        {
+            // A fan-in of 17 on .NET 10: split into private steps, each also as a Vector256 step (two
+            // vectors of eight and a scalar tail of one), chosen by Vector256.IsHardwareAccelerated.
+            Verify("""
+                using BackpropGen;
+
+                namespace Sensors
+                {
+                    [Network(17)]
+                    [Layer(3, Activation.Tanh)]
+                    [Layer(1, Activation.Sigmoid)]
+                    public partial class Radar { }
+                }
+                """);
+        }
+
+        [Fact]
         public void Softmax_with_cross_entropy_is_fused()
         {
             Verify("""

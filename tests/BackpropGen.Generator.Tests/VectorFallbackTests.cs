@@ -59,7 +59,8 @@ namespace BackpropGen.Generator.Tests
             Assert.All(outcome.GeneratedSources, s =>
             {
                 string text = s.SourceText.ToString();
-                Assert.Contains("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)", text, StringComparison.Ordinal);
+                Assert.Contains("if (BpgVector256.IsHardwareAccelerated)", text, StringComparison.Ordinal);
+                Assert.Contains("using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;", text, StringComparison.Ordinal);
                 Assert.Contains("BpgForwardVector1_0(ref s);", text, StringComparison.Ordinal);
                 Assert.Contains("BpgForward1_0(ref s);", text, StringComparison.Ordinal);
             });

@@ -30,6 +30,12 @@ namespace BackpropGen.Generator.Emit
             }
 
             w.WriteLine();
+            if (c.IsVector)
+            {
+                w.WriteLine(VectorEmitter.AliasDirective);
+                w.WriteLine();
+            }
+
             if (spec.Namespace is not null)
             {
                 w.OpenBlock("namespace " + spec.Namespace);

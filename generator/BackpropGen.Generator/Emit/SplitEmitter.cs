@@ -76,7 +76,7 @@ namespace BackpropGen.Generator.Emit
                 return;
             }
 
-            w.OpenBlock("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)");
+            w.OpenBlock("if (" + VectorEmitter.Alias + ".IsHardwareAccelerated)");
             calls(true);
             w.CloseBrace();
             w.OpenBlock("else");

@@ -16,7 +16,15 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal static class VectorEmitter
     {
-        private const string V = "global::System.Runtime.Intrinsics.Vector256";
+        /// <summary>
+        /// The alias the file declares for System.Runtime.Intrinsics.Vector256 (the Bpg prefix is reserved,
+        /// so no member of the network type can hide it), which keeps the vector statements readable.
+        /// </summary>
+        public const string Alias = "BpgVector256";
+
+        public const string AliasDirective = "using " + Alias + " = global::System.Runtime.Intrinsics.Vector256;";
+
+        private const string V = Alias;
 
         /// <summary>zˡⱼ as dot products of weight rows with aˡ⁻¹, then aˡⱼ = σ(zˡⱼ) as in the scalar form.</summary>
         public static void EmitNeurons(SourceWriter w, EmitContext c, int l, int start, int end)
@@ -58,7 +66,7 @@ namespace BackpropGen.Generator.Emit
         public static void EmitHiddenDeltas(SourceWriter w, EmitContext c, int l, int start, int end)
         {
             int vectorEnd = start + ((end - start) - ((end - start) % c.Lanes));
-            string vectorType = V + "<" + c.T + ">";
+            string vectorType = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">";
             w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)) + "; " + Count(c.Lanes) + " neurons j at a time");
             for (int j = start; j < vectorEnd; j += c.Lanes)
             {
@@ -90,7 +98,7 @@ namespace BackpropGen.Generator.Emit
         {
             int fanIn = c.Size(l - 1);
             int vectorEnd = fanIn - (fanIn % c.Lanes);
-            string vectorType = V + "<" + c.T + ">";
+            string vectorType = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">";
             string up = Sup(l);
             w.WriteLine("// Layer " + Count(l) + (use == GradientUse.Descend ? " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ" : " gradient: ∂C/∂w" + up + "ⱼₖ = a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ")
                 + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w: weight decay)" : string.Empty) + ", " + Count(c.Lanes) + " k at a time; ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
@@ -165,7 +173,7 @@ namespace BackpropGen.Generator.Emit
         private static string? Derivative(EmitContext c, ActivationKind activation, string z, string a)
         {
             string one = V + ".Create(" + c.Literal(1) + ")";
-            string zero = V + "<" + c.T + ">.Zero";
+            string zero = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">.Zero";
             return activation switch
             {
                 ActivationKind.Sigmoid => a + " * (" + one + " - " + a + ")",
