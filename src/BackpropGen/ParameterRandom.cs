@@ -34,5 +34,26 @@ namespace BackpropGen
 
         /// <summary>A double uniformly distributed in [−<paramref name="limit"/>, <paramref name="limit"/>).</summary>
         public double NextUniform(double limit) => (2.0 * NextDouble() - 1.0) * limit;
+
+        /// <summary>
+        /// Fills <paramref name="destination"/> in order with <c>(float)NextUniform(limit)</c>: the same draws
+        /// as that many calls (what a large generated network's InitializeParameters uses per layer).
+        /// </summary>
+        public void FillUniform(System.Span<float> destination, double limit)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = (float)NextUniform(limit);
+            }
+        }
+
+        /// <summary>Fills <paramref name="destination"/> in order with <c>NextUniform(limit)</c>.</summary>
+        public void FillUniform(System.Span<double> destination, double limit)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = NextUniform(limit);
+            }
+        }
     }
 }

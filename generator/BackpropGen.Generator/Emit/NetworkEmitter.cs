@@ -143,7 +143,16 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void CopyParametersTo(" + span + " destination)");
             CheckLength(w, "destination", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";", "BpgCopy", span + " destination", "destination");
+            if (ParameterEmitter.MovesAsSpan(c))
+            {
+                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
+                w.WriteLine(ParameterEmitter.Span(c, c.W(1, 0, 0), "ParameterCount", readOnly: true) + ".CopyTo(destination);");
+            }
+            else
+            {
+                ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";", "BpgCopy", span + " destination", "destination");
+            }
+
             w.CloseBrace();
 
             if (!c.Spec.IsBaked)
@@ -310,7 +319,16 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
             CheckLength(w, "source", "ParameterCount");
-            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];", "BpgLoad", readOnlySpan + " source", "source");
+            if (ParameterEmitter.MovesAsSpan(c))
+            {
+                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
+                w.WriteLine("source.CopyTo(" + ParameterEmitter.Span(c, c.W(1, 0, 0), "ParameterCount", readOnly: false) + ");");
+            }
+            else
+            {
+                ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];", "BpgLoad", readOnlySpan + " source", "source");
+            }
+
             w.CloseBrace();
 
             // InitializeParameters

@@ -104,9 +104,34 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// A split network's θ is one sequential struct in canonical order; where the target has
+        /// MemoryMarshal.CreateSpan it is moved as a span (one statement instead of one per parameter,
+        /// which is most of a large network's code).
+        /// </summary>
+        public static bool MovesAsSpan(EmitContext c) => c.IsSplit && !c.Spec.IsBaked && c.Features.HasCreateSpan;
+
+        /// <summary>The span of <paramref name="count"/> parameters from <paramref name="field"/> on.</summary>
+        public static string Span(EmitContext c, string field, string count, bool readOnly) =>
+            "global::System.Runtime.InteropServices.MemoryMarshal.Create" + (readOnly ? "ReadOnly" : string.Empty) + "Span(ref " + field + ", " + count + ")";
+
         public static void EmitInitializeBody(SourceWriter w, EmitContext c)
         {
             w.WriteLine("global::BackpropGen.ParameterRandom random = new global::BackpropGen.ParameterRandom(seed);");
+            if (MovesAsSpan(c))
+            {
+                // The same draws in the same order as one statement per parameter.
+                for (int l = 1; l <= c.L; l++)
+                {
+                    var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
+                    w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
+                    w.WriteLine("random.FillUniform(" + Span(c, c.W(l, 0, 0), Count(c.Size(l) * c.Size(l - 1)), readOnly: false) + ", " + Number(limit) + ");");
+                    w.WriteLine(Span(c, c.B(l, 0), Count(c.Size(l)), readOnly: false) + ".Clear();");
+                }
+
+                return;
+            }
+
             if (c.IsSplit)
             {
                 // The same draws in the same order as the unsplit form, in blocks that share the generator.

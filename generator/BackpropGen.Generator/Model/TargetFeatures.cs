@@ -14,8 +14,13 @@ namespace BackpropGen.Generator.Model
     /// .NET 8 or later: System.Runtime.Intrinsics.Vector256 with LoadUnsafe, Sum and operators, so wide
     /// layers get vector code (behind Vector256.IsHardwareAccelerated, with the scalar code as fallback).
     /// </param>
-    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective, bool HasVector256 = false)
+    /// <param name="HasCreateSpan">
+    /// MemoryMarshal.CreateSpan exists (netstandard2.1, .NET Core 2.1+), so a split network moves θ (one
+    /// sequential struct) as a span instead of one statement per parameter.
+    /// </param>
+    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective, bool HasVector256 = false, bool HasCreateSpan = false)
     {
+        private static readonly Version s_systemRuntimeWithCreateSpan = new(4, 2, 1, 0);
         private static readonly Version s_systemRuntimeWithVector256 = new(8, 0, 0, 0);
         private static readonly Version s_netStandardWithMathF = new(2, 1, 0, 0);
         private static readonly Version s_systemRuntimeWithMathF = new(4, 2, 0, 0);
@@ -31,12 +36,19 @@ namespace BackpropGen.Generator.Model
         {
             bool hasMathF = false;
             bool hasVector256 = false;
+            bool hasCreateSpan = false;
             foreach (AssemblyIdentity reference in compilation.ReferencedAssemblyNames)
             {
                 if ((reference.Name == "netstandard" && reference.Version >= s_netStandardWithMathF) ||
                     (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithMathF))
                 {
                     hasMathF = true;
+                }
+
+                if ((reference.Name == "netstandard" && reference.Version >= s_netStandardWithMathF) ||
+                    (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithCreateSpan))
+                {
+                    hasCreateSpan = true;
                 }
 
                 if (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithVector256)
@@ -49,7 +61,8 @@ namespace BackpropGen.Generator.Model
                 HasMathF: hasMathF,
                 SupportsNullableDirective: compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp8 },
                 // The vector code writes element offsets as int constants converted to nuint (C# 9).
-                HasVector256: hasVector256 && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp9 });
+                HasVector256: hasVector256 && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp9 },
+                HasCreateSpan: hasCreateSpan);
         }
     }
 }

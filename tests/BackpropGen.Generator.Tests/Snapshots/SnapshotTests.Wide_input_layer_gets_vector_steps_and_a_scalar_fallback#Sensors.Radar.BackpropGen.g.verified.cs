@@ -282,7 +282,8 @@ namespace Sensors
         public void CopyParametersTo(global::System.Span<float> destination)
         {
             if (destination.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(destination), ParameterCount, destination.Length);
-            BpgCopy0(destination);
+            // θ is one sequential struct in canonical order: one block copy.
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref _bpgParameters._w1_0_0, ParameterCount).CopyTo(destination);
         }
 
         /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
@@ -292,7 +293,8 @@ namespace Sensors
         public void LoadParameters(global::System.ReadOnlySpan<float> source)
         {
             if (source.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(source), ParameterCount, source.Length);
-            BpgLoad0(source);
+            // θ is one sequential struct in canonical order: one block copy.
+            source.CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._w1_0_0, ParameterCount));
         }
 
         /// <summary>
@@ -307,8 +309,11 @@ namespace Sensors
         {
             global::BackpropGen.ParameterRandom random = new global::BackpropGen.ParameterRandom(seed);
             // Layer 1 (Tanh): Xavier/Glorot uniform, w¹ⱼₖ ~ U(−r, r), r = √(6 / (nˡ⁻¹ + nˡ)) = 0.5477225575051661; b¹ⱼ = 0
+            random.FillUniform(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._w1_0_0, 51), 0.5477225575051661);
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._b1_0, 3).Clear();
             // Layer 2 (Sigmoid): Xavier/Glorot uniform, w²ⱼₖ ~ U(−r, r), r = √(6 / (nˡ⁻¹ + nˡ)) = 1.224744871391589; b²ⱼ = 0
-            BpgInitialize0(ref random);
+            random.FillUniform(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._w2_0_0, 3), 1.224744871391589);
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._b2_0, 1).Clear();
         }
 
         // a⁰ₖ for k in [0..17)
@@ -683,204 +688,6 @@ namespace Sensors
             gradient[51] += s.d1_0;
             gradient[52] += s.d1_1;
             gradient[53] += s.d1_2;
-        }
-
-        // Parameters [0..58)
-        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgCopy0(global::System.Span<float> destination)
-        {
-            // Layer 1
-            destination[0] = _bpgParameters._w1_0_0;
-            destination[1] = _bpgParameters._w1_0_1;
-            destination[2] = _bpgParameters._w1_0_2;
-            destination[3] = _bpgParameters._w1_0_3;
-            destination[4] = _bpgParameters._w1_0_4;
-            destination[5] = _bpgParameters._w1_0_5;
-            destination[6] = _bpgParameters._w1_0_6;
-            destination[7] = _bpgParameters._w1_0_7;
-            destination[8] = _bpgParameters._w1_0_8;
-            destination[9] = _bpgParameters._w1_0_9;
-            destination[10] = _bpgParameters._w1_0_10;
-            destination[11] = _bpgParameters._w1_0_11;
-            destination[12] = _bpgParameters._w1_0_12;
-            destination[13] = _bpgParameters._w1_0_13;
-            destination[14] = _bpgParameters._w1_0_14;
-            destination[15] = _bpgParameters._w1_0_15;
-            destination[16] = _bpgParameters._w1_0_16;
-            destination[17] = _bpgParameters._w1_1_0;
-            destination[18] = _bpgParameters._w1_1_1;
-            destination[19] = _bpgParameters._w1_1_2;
-            destination[20] = _bpgParameters._w1_1_3;
-            destination[21] = _bpgParameters._w1_1_4;
-            destination[22] = _bpgParameters._w1_1_5;
-            destination[23] = _bpgParameters._w1_1_6;
-            destination[24] = _bpgParameters._w1_1_7;
-            destination[25] = _bpgParameters._w1_1_8;
-            destination[26] = _bpgParameters._w1_1_9;
-            destination[27] = _bpgParameters._w1_1_10;
-            destination[28] = _bpgParameters._w1_1_11;
-            destination[29] = _bpgParameters._w1_1_12;
-            destination[30] = _bpgParameters._w1_1_13;
-            destination[31] = _bpgParameters._w1_1_14;
-            destination[32] = _bpgParameters._w1_1_15;
-            destination[33] = _bpgParameters._w1_1_16;
-            destination[34] = _bpgParameters._w1_2_0;
-            destination[35] = _bpgParameters._w1_2_1;
-            destination[36] = _bpgParameters._w1_2_2;
-            destination[37] = _bpgParameters._w1_2_3;
-            destination[38] = _bpgParameters._w1_2_4;
-            destination[39] = _bpgParameters._w1_2_5;
-            destination[40] = _bpgParameters._w1_2_6;
-            destination[41] = _bpgParameters._w1_2_7;
-            destination[42] = _bpgParameters._w1_2_8;
-            destination[43] = _bpgParameters._w1_2_9;
-            destination[44] = _bpgParameters._w1_2_10;
-            destination[45] = _bpgParameters._w1_2_11;
-            destination[46] = _bpgParameters._w1_2_12;
-            destination[47] = _bpgParameters._w1_2_13;
-            destination[48] = _bpgParameters._w1_2_14;
-            destination[49] = _bpgParameters._w1_2_15;
-            destination[50] = _bpgParameters._w1_2_16;
-            destination[51] = _bpgParameters._b1_0;
-            destination[52] = _bpgParameters._b1_1;
-            destination[53] = _bpgParameters._b1_2;
-            // Layer 2
-            destination[54] = _bpgParameters._w2_0_0;
-            destination[55] = _bpgParameters._w2_0_1;
-            destination[56] = _bpgParameters._w2_0_2;
-            destination[57] = _bpgParameters._b2_0;
-        }
-
-        // Parameters [0..58)
-        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgLoad0(global::System.ReadOnlySpan<float> source)
-        {
-            // Layer 1
-            _bpgParameters._w1_0_0 = source[0];
-            _bpgParameters._w1_0_1 = source[1];
-            _bpgParameters._w1_0_2 = source[2];
-            _bpgParameters._w1_0_3 = source[3];
-            _bpgParameters._w1_0_4 = source[4];
-            _bpgParameters._w1_0_5 = source[5];
-            _bpgParameters._w1_0_6 = source[6];
-            _bpgParameters._w1_0_7 = source[7];
-            _bpgParameters._w1_0_8 = source[8];
-            _bpgParameters._w1_0_9 = source[9];
-            _bpgParameters._w1_0_10 = source[10];
-            _bpgParameters._w1_0_11 = source[11];
-            _bpgParameters._w1_0_12 = source[12];
-            _bpgParameters._w1_0_13 = source[13];
-            _bpgParameters._w1_0_14 = source[14];
-            _bpgParameters._w1_0_15 = source[15];
-            _bpgParameters._w1_0_16 = source[16];
-            _bpgParameters._w1_1_0 = source[17];
-            _bpgParameters._w1_1_1 = source[18];
-            _bpgParameters._w1_1_2 = source[19];
-            _bpgParameters._w1_1_3 = source[20];
-            _bpgParameters._w1_1_4 = source[21];
-            _bpgParameters._w1_1_5 = source[22];
-            _bpgParameters._w1_1_6 = source[23];
-            _bpgParameters._w1_1_7 = source[24];
-            _bpgParameters._w1_1_8 = source[25];
-            _bpgParameters._w1_1_9 = source[26];
-            _bpgParameters._w1_1_10 = source[27];
-            _bpgParameters._w1_1_11 = source[28];
-            _bpgParameters._w1_1_12 = source[29];
-            _bpgParameters._w1_1_13 = source[30];
-            _bpgParameters._w1_1_14 = source[31];
-            _bpgParameters._w1_1_15 = source[32];
-            _bpgParameters._w1_1_16 = source[33];
-            _bpgParameters._w1_2_0 = source[34];
-            _bpgParameters._w1_2_1 = source[35];
-            _bpgParameters._w1_2_2 = source[36];
-            _bpgParameters._w1_2_3 = source[37];
-            _bpgParameters._w1_2_4 = source[38];
-            _bpgParameters._w1_2_5 = source[39];
-            _bpgParameters._w1_2_6 = source[40];
-            _bpgParameters._w1_2_7 = source[41];
-            _bpgParameters._w1_2_8 = source[42];
-            _bpgParameters._w1_2_9 = source[43];
-            _bpgParameters._w1_2_10 = source[44];
-            _bpgParameters._w1_2_11 = source[45];
-            _bpgParameters._w1_2_12 = source[46];
-            _bpgParameters._w1_2_13 = source[47];
-            _bpgParameters._w1_2_14 = source[48];
-            _bpgParameters._w1_2_15 = source[49];
-            _bpgParameters._w1_2_16 = source[50];
-            _bpgParameters._b1_0 = source[51];
-            _bpgParameters._b1_1 = source[52];
-            _bpgParameters._b1_2 = source[53];
-            // Layer 2
-            _bpgParameters._w2_0_0 = source[54];
-            _bpgParameters._w2_0_1 = source[55];
-            _bpgParameters._w2_0_2 = source[56];
-            _bpgParameters._b2_0 = source[57];
-        }
-
-        // Parameters [0..58)
-        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgInitialize0(ref global::BackpropGen.ParameterRandom random)
-        {
-            // Layer 1
-            _bpgParameters._w1_0_0 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_1 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_2 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_3 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_4 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_5 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_6 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_7 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_8 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_9 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_10 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_11 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_12 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_13 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_14 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_15 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_0_16 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_0 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_1 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_2 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_3 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_4 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_5 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_6 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_7 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_8 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_9 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_10 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_11 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_12 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_13 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_14 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_15 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_1_16 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_0 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_1 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_2 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_3 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_4 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_5 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_6 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_7 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_8 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_9 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_10 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_11 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_12 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_13 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_14 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_15 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._w1_2_16 = (float)random.NextUniform(0.5477225575051661);
-            _bpgParameters._b1_0 = 0f;
-            _bpgParameters._b1_1 = 0f;
-            _bpgParameters._b1_2 = 0f;
-            // Layer 2
-            _bpgParameters._w2_0_0 = (float)random.NextUniform(1.224744871391589);
-            _bpgParameters._w2_0_1 = (float)random.NextUniform(1.224744871391589);
-            _bpgParameters._w2_0_2 = (float)random.NextUniform(1.224744871391589);
-            _bpgParameters._b2_0 = 0f;
         }
 
         /// <summary>The signals of one pass through Radar (zˡⱼ, aˡⱼ, δˡⱼ), shared by the private steps; a local of each public member.</summary>
