@@ -27,6 +27,12 @@ namespace BackpropGen.Generator.Tests
                 [Layer(2, Activation.Linear)]
                 public partial struct StructNet { }
 
+                // Split into private steps with vector steps, Adam (a stack gradient inside TrainStep).
+                [Network(64, Optimizer = Optimizer.Adam)]
+                [Layer(32, Activation.Sigmoid)]
+                [Layer(10, Activation.Sigmoid)]
+                public partial class WideNet { }
+
                 public static class Loop
                 {
                     // Called through a generic constraint, as a game would, so the struct is never boxed.
@@ -54,13 +60,15 @@ namespace BackpropGen.Generator.Tests
 
         private static readonly Lazy<Assembly> s_assembly = new(() => GeneratorHarness.CompileAndLoad(Source));
 
-        [Fact]
-        public void Training_a_class_network_allocates_nothing()
+        [Theory]
+        [InlineData("Runtime.ClassNet")]
+        [InlineData("Runtime.WideNet")]
+        public void Training_a_class_network_allocates_nothing(string typeName)
         {
-            INetwork<float> network = Networks.Create<float>(s_assembly.Value, "Runtime.ClassNet");
+            INetwork<float> network = Networks.Create<float>(s_assembly.Value, typeName);
             network.InitializeParameters(3);
-            float[] x = { 1f, 0f };
-            float[] y = { 1f };
+            float[] x = Enumerable.Range(0, network.InputCount).Select(i => i % 2 == 0 ? 1f : 0f).ToArray();
+            float[] y = Enumerable.Range(0, network.OutputCount).Select(_ => 1f).ToArray();
             var gradient = new float[network.ParameterCount];
             var output = new float[network.OutputCount];
             for (int i = 0; i < 1000; i++)
