@@ -9,10 +9,11 @@ using Xunit;
 namespace BackpropGen.Generator.Tests
 {
     /// <summary>
-    /// A wide network on .NET 8+ comes as vector steps and scalar steps, chosen by
+    /// A wide network on .NET 8+ comes as Vector256 steps and Vector128 steps, chosen by
     /// Vector256.IsHardwareAccelerated. In-process tests run whichever path this machine takes; this
-    /// runs the same networks in two child processes, one with AVX switched off (so Vector256 is not
-    /// accelerated and the scalar fallback runs), and requires the two to agree.
+    /// runs the same networks in child processes: as the machine runs them, with AVX off (Vector256
+    /// not accelerated: the Vector128 steps, as on ARM64), and with hardware intrinsics off altogether
+    /// (Vector128 emulated in software, as on a platform without SIMD), and requires all to agree.
     /// </summary>
     public class VectorFallbackTests
     {
@@ -61,13 +62,14 @@ namespace BackpropGen.Generator.Tests
                 string text = s.SourceText.ToString();
                 Assert.Contains("if (BpgVector256.IsHardwareAccelerated)", text, StringComparison.Ordinal);
                 Assert.Contains("using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;", text, StringComparison.Ordinal);
-                Assert.Contains("BpgForwardVector1_0(ref s);", text, StringComparison.Ordinal);
-                Assert.Contains("BpgForward1_0(ref s);", text, StringComparison.Ordinal);
+                Assert.Contains("BpgForwardV256_1_0(ref s);", text, StringComparison.Ordinal);
+                Assert.Contains("BpgForwardV128_1_0(ref s);", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("BpgForward1_0(ref s);", text, StringComparison.Ordinal);
             });
         }
 
         [Fact]
-        public void The_scalar_fallback_gives_what_the_vector_steps_give()
+        public void The_Vector128_steps_and_the_software_fallback_give_what_the_Vector256_steps_give()
         {
             string directory = Path.Combine(Path.GetTempPath(), "backpropgen-vector-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
@@ -81,24 +83,14 @@ namespace BackpropGen.Generator.Tests
                     Assert.True(outcome.Output.Emit(file).Success);
                 }
 
-                Dictionary<string, double[]> vector = Probe(assemblyPath, disableAvx: false, out bool accelerated);
-                Dictionary<string, double[]> scalar = Probe(assemblyPath, disableAvx: true, out bool fallbackAccelerated);
-                Assert.False(fallbackAccelerated, "With AVX off, Vector256 should not be accelerated.");
+                Dictionary<string, double[]> vector = Probe(assemblyPath, "DOTNET_EnableHWIntrinsic", "1", out bool accelerated);
+                Dictionary<string, double[]> narrow = Probe(assemblyPath, "DOTNET_EnableAVX", "0", out bool narrowAccelerated);
+                Dictionary<string, double[]> software = Probe(assemblyPath, "DOTNET_EnableHWIntrinsic", "0", out bool softwareAccelerated);
+                Assert.False(narrowAccelerated, "With AVX off, Vector256 should not be accelerated.");
+                Assert.False(softwareAccelerated, "With hardware intrinsics off, Vector256 should not be accelerated.");
                 Assert.Equal(5 * 4, vector.Count);
-                Assert.Equal(vector.Keys.OrderBy(k => k, StringComparer.Ordinal), scalar.Keys.OrderBy(k => k, StringComparer.Ordinal));
-                foreach (var (label, expected) in scalar)
-                {
-                    double[] actual = vector[label];
-                    Assert.Equal(expected.Length, actual.Length);
-                    Assert.Contains(expected, x => x != 0);
-                    bool isDouble = label.StartsWith("Vectors.Double", StringComparison.Ordinal) || label.StartsWith("Vectors.Binary", StringComparison.Ordinal);
-                    double tolerance = isDouble ? 1e-10 : 2e-4;
-                    for (int i = 0; i < expected.Length; i++)
-                    {
-                        double error = Math.Abs(actual[i] - expected[i]) / Math.Max(1e-2, Math.Max(Math.Abs(actual[i]), Math.Abs(expected[i])));
-                        Assert.True(error < tolerance, $"{label}[{i}]: vector {actual[i]:R}, scalar {expected[i]:R} (accelerated: {accelerated})");
-                    }
-                }
+                Compare(vector, narrow, accelerated);
+                Compare(vector, software, accelerated);
             }
             finally
             {
@@ -106,13 +98,27 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
-        private static Dictionary<string, double[]> Probe(string assemblyPath, bool disableAvx, out bool accelerated)
+        private static void Compare(Dictionary<string, double[]> vector, Dictionary<string, double[]> other, bool accelerated)
         {
-            var environment = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" };
-            if (disableAvx)
+            Assert.Equal(vector.Keys.OrderBy(k => k, StringComparer.Ordinal), other.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            foreach (var (label, expected) in other)
             {
-                environment["DOTNET_EnableAVX"] = "0";
+                double[] actual = vector[label];
+                Assert.Equal(expected.Length, actual.Length);
+                Assert.Contains(expected, x => x != 0);
+                bool isDouble = label.StartsWith("Vectors.Double", StringComparison.Ordinal) || label.StartsWith("Vectors.Binary", StringComparison.Ordinal);
+                double tolerance = isDouble ? 1e-10 : 2e-4;
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    double error = Math.Abs(actual[i] - expected[i]) / Math.Max(1e-2, Math.Max(Math.Abs(actual[i]), Math.Abs(expected[i])));
+                    Assert.True(error < tolerance, $"{label}[{i}]: as this machine runs it {actual[i]:R}, other path {expected[i]:R} (Vector256 accelerated here: {accelerated})");
+                }
             }
+        }
+
+        private static Dictionary<string, double[]> Probe(string assemblyPath, string variable, string value, out bool accelerated)
+        {
+            var environment = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0", [variable] = value };
 
             ChildProcess.Result run = ChildProcess.Run(
                 "dotnet",

@@ -22,7 +22,6 @@ namespace BackpropGen.Generator.Emit
             IsDouble = spec.Precision == PrecisionKind.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
-            Lanes = IsDouble ? 4 : 8;
             IsVector = features.HasVector256 && !spec.IsBaked && HasWideLayer(spec);
             IsSplit = IsVector || NetworkLimits.NeedsSplit(spec);
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
@@ -83,12 +82,10 @@ namespace BackpropGen.Generator.Emit
         /// <summary>
         /// The target has Vector256 and some layer is wide enough (a fan-in of 16 or more: two float vectors) for
         /// vector code to pay: the passes are split (<see cref="IsSplit"/>) and each step also comes as a
-        /// vector method, which the public member calls when Vector256.IsHardwareAccelerated.
+        /// Vector256 step and a Vector128 step; the public member calls the Vector256 steps when
+        /// Vector256.IsHardwareAccelerated and the Vector128 steps otherwise. No scalar steps are written.
         /// </summary>
         public bool IsVector { get; }
-
-        /// <summary>Numbers per Vector256: 8 floats or 4 doubles.</summary>
-        public int Lanes { get; }
 
         /// <summary>The narrowest fan-in that makes a network vector code (measured: at 16-16-4 it pays, at 4-8-3 the unsplit scalar form wins).</summary>
         public const int VectorFanIn = 16;

@@ -32,7 +32,11 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             if (c.IsVector)
             {
-                w.WriteLine(VectorEmitter.AliasDirective);
+                foreach (string directive in VectorEmitter.AliasDirectives)
+                {
+                    w.WriteLine(directive);
+                }
+
                 w.WriteLine();
             }
 

@@ -97,6 +97,12 @@ namespace BackpropGen.Generator.Emit
 
             var parameters = c.Parameters().ToList();
             int blockSize = BlockSize(optimizer.Kind);
+            if (c.IsVector)
+            {
+                EmitVectorBlocks(w, c, parameters, arguments);
+                return;
+            }
+
             if (parameters.Count <= blockSize)
             {
                 EmitUpdates(w, c, parameters);
@@ -109,6 +115,97 @@ namespace BackpropGen.Generator.Emit
                 string name = "ApplyGradient" + Count(block);
                 w.WriteLine(name + "(" + arguments + ");");
                 blockMethods.Add(name);
+            }
+        }
+
+        /// <summary>
+        /// A vector network's θ and state are sequential structs in canonical order, so ApplyGradient
+        /// updates whole vectors of parameters regardless of layer: per lane the scalar statements
+        /// (same bits), in Vector256 or Vector128 blocks as the hardware runs them.
+        /// </summary>
+        private static void EmitVectorBlocks(SourceWriter w, EmitContext c, List<(string Name, int Index, int Layer)> parameters, string arguments)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            string signature = optimizer.Kind == OptimizerKind.Adam
+                ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
+                : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
+            VectorShape wide = VectorShape.Wide(c);
+            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
+            Calls(wide);
+            w.CloseBrace();
+            w.OpenBlock("else");
+            Calls(VectorShape.Narrow(c));
+            w.CloseBrace();
+
+            void Calls(VectorShape v)
+            {
+                int perBlock = BlockSize(optimizer.Kind) * v.Lanes / 2;
+                for (int start = 0; start < parameters.Count; start += perBlock)
+                {
+                    var slice = parameters.GetRange(start, System.Math.Min(perBlock, parameters.Count - start));
+                    string name = "BpgApply" + v.Suffix + "_" + Count(start);
+                    w.WriteLine(name + "(" + arguments + ");");
+                    c.AddMethod("// ApplyGradient for parameters [" + Count(start) + ".." + Count(start + slice.Count) + "), " + Count(v.Lanes) + " at a time", "private void " + name + signature, body => EmitVectorUpdates(body, c, v, slice));
+                }
+            }
+        }
+
+        private static void EmitVectorUpdates(SourceWriter w, EmitContext c, VectorShape v, List<(string Name, int Index, int Layer)> parameters)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            bool decay = optimizer.WeightDecay > 0;
+            string Constant(double value) => v.Alias + ".Create(" + c.Literal(value) + ")";
+            w.WriteLine("ref " + c.T + " gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
+            switch (optimizer.Kind)
+            {
+                case OptimizerKind.Sgd:
+                    w.WriteLine("// θ ← θ − α g" + (decay ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]") + "; " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate);");
+                    break;
+                case OptimizerKind.Momentum:
+                    w.WriteLine("// v ← μ v + g; θ ← θ − α v" + (decay ? ", with weight decay g = gradient[i] + λ θ" : string.Empty) + "; " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate), m;");
+                    break;
+                case OptimizerKind.Adam:
+                    w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε); " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine(v.Type + " step = " + v.Alias + ".Create(" + StepSize + "), scale = " + v.Alias + ".Create(" + SecondMomentScale + "), gv, m;");
+                    break;
+            }
+
+            int vectorCount = parameters.Count - (parameters.Count % v.Lanes);
+            for (int i = 0; i < vectorCount; i += v.Lanes)
+            {
+                var (name, index, _) = parameters[i];
+                string theta = c.Field(name);
+                string load = v.Load(theta);
+                string gradient = v.Alias + ".LoadUnsafe(ref gradientStart, " + Count(index) + ")" + (decay ? " + " + Constant(optimizer.WeightDecay) + " * " + load : string.Empty);
+                switch (optimizer.Kind)
+                {
+                    case OptimizerKind.Sgd:
+                        w.WriteLine(v.Store(load + " - rate * " + (decay ? "(" + gradient + ")" : gradient), theta) + ";");
+                        break;
+                    case OptimizerKind.Momentum:
+                        string velocity = FirstMoment(c, name);
+                        w.WriteLine("m = " + Constant(optimizer.Momentum) + " * " + v.Load(velocity) + " + " + gradient + ";");
+                        w.WriteLine(v.Store("m", velocity) + ";");
+                        w.WriteLine(v.Store(load + " - rate * m", theta) + ";");
+                        break;
+                    case OptimizerKind.Adam:
+                        string first = FirstMoment(c, name);
+                        string second = SecondMoment(c, name);
+                        w.WriteLine("gv = " + gradient + ";");
+                        w.WriteLine("m = " + Constant(optimizer.Beta1) + " * " + v.Load(first) + " + " + Constant(1 - optimizer.Beta1) + " * gv;");
+                        w.WriteLine(v.Store("m", first) + ";");
+                        w.WriteLine(v.Store(Constant(optimizer.Beta2) + " * " + v.Load(second) + " + " + Constant(1 - optimizer.Beta2) + " * gv * gv", second) + ";");
+                        w.WriteLine(v.Store(load + " - step * m / (" + v.Alias + ".Sqrt(" + v.Load(second) + " * scale) + " + Constant(optimizer.Epsilon) + ")", theta) + ";");
+                        break;
+                }
+            }
+
+            if (vectorCount < parameters.Count)
+            {
+                EmitUpdates(w, c, parameters.GetRange(vectorCount, parameters.Count - vectorCount));
             }
         }
 

@@ -39,13 +39,13 @@ namespace BackpropGen.Generator.Emit
                 for (int l = 1; l <= c.L; l++)
                 {
                     int layer = l;
-                    foreach (var (start, end) in Blocks(c.Size(l), Terms(c, vector, c.Size(l - 1)) + 1, vector ? c.Lanes : 1))
+                    foreach (var (start, end) in Blocks(c.Size(l), Terms(vector, c.Size(l - 1)) + 1, vector?.Lanes ?? 1))
                     {
-                        Call(w, c, "BpgForward" + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "Layer " + Count(l) + ", neurons [{0}..{1}): zˡⱼ and aˡⱼ", body =>
+                        Call(w, c, Name("BpgForward", vector, l), start, end, ScratchParameter, ScratchArgument, "Layer " + Count(l) + ", neurons [{0}..{1}): zˡⱼ and aˡⱼ", body =>
                         {
-                            if (vector)
+                            if (vector is not null)
                             {
-                                VectorEmitter.EmitNeurons(body, c, layer, start, end);
+                                VectorEmitter.EmitNeurons(body, c, vector, layer, start, end);
                             }
                             else
                             {
@@ -65,27 +65,32 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>
-        /// A vector network calls the vector steps when the hardware runs Vector256 (a constant to the
-        /// JIT, so only one branch is compiled) and the scalar ones otherwise; a scalar network just the latter.
+        /// A vector network calls its Vector256 steps when the hardware runs Vector256 (x64 with AVX2;
+        /// a constant to the JIT, so only one branch is compiled) and its Vector128 steps otherwise
+        /// (ARM64, SSE-only x64); a scalar network calls its scalar steps (a null shape).
         /// </summary>
-        private static void Dispatch(SourceWriter w, EmitContext c, System.Action<bool> calls)
+        private static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape?> calls)
         {
             if (!c.IsVector)
             {
-                calls(false);
+                calls(null);
                 return;
             }
 
-            w.OpenBlock("if (" + VectorEmitter.Alias + ".IsHardwareAccelerated)");
-            calls(true);
+            VectorShape wide = VectorShape.Wide(c);
+            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
+            calls(wide);
             w.CloseBrace();
             w.OpenBlock("else");
-            calls(false);
+            calls(VectorShape.Narrow(c));
             w.CloseBrace();
         }
 
         /// <summary>The statements a sum over <paramref name="count"/> products costs: one per vector and one per left-over product.</summary>
-        private static int Terms(EmitContext c, bool vector, int count) => vector ? (count / c.Lanes) + (count % c.Lanes) : count;
+        private static int Terms(VectorShape? vector, int count) => vector is null ? count : (count / vector.Lanes) + (count % vector.Lanes);
+
+        /// <summary>A step's name before its first neuron: BpgForward1_ (scalar) or BpgForwardV256_1_.</summary>
+        private static string Name(string step, VectorShape? vector, int l) => step + (vector is null ? string.Empty : vector.Suffix + "_") + Count(l) + "_";
 
         /// <summary>
         /// ComputeLoss, TrainStep and AccumulateGradient after their argument checks: the forward
@@ -122,13 +127,13 @@ namespace BackpropGen.Generator.Emit
                 {
                     int layer = l;
                     // A vector computes the δ of eight neurons with one term per neuron above.
-                    foreach (var (start, end) in Blocks(c.Size(l), vector ? System.Math.Max(1, c.Size(l + 1) / c.Lanes) : c.Size(l + 1), vector ? c.Lanes : 1))
+                    foreach (var (start, end) in Blocks(c.Size(l), vector is null ? c.Size(l + 1) : System.Math.Max(1, c.Size(l + 1) / vector.Lanes), vector?.Lanes ?? 1))
                     {
-                        Call(w, c, "BpgDeltas" + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, ScratchParameter, ScratchArgument, "δˡⱼ of layer " + Count(l) + ", neurons [{0}..{1})", body =>
+                        Call(w, c, Name("BpgDeltas", vector, l), start, end, ScratchParameter, ScratchArgument, "δˡⱼ of layer " + Count(l) + ", neurons [{0}..{1})", body =>
                         {
-                            if (vector)
+                            if (vector is not null)
                             {
-                                VectorEmitter.EmitHiddenDeltas(body, c, layer, start, end);
+                                VectorEmitter.EmitHiddenDeltas(body, c, vector, layer, start, end);
                             }
                             else
                             {
@@ -168,13 +173,13 @@ namespace BackpropGen.Generator.Emit
                 for (int l = c.L; l >= 1; l--)
                 {
                     int layer = l;
-                    foreach (var (start, end) in Blocks(c.Size(l), Terms(c, vector, c.Size(l - 1)) + 1, vector ? c.Lanes : 1))
+                    foreach (var (start, end) in Blocks(c.Size(l), Terms(vector, c.Size(l - 1)) + 1, vector?.Lanes ?? 1))
                     {
-                        Call(w, c, name + (vector ? "Vector" : string.Empty) + Count(l) + "_", start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body =>
+                        Call(w, c, Name(name, vector, l), start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body =>
                         {
-                            if (vector)
+                            if (vector is not null)
                             {
-                                VectorEmitter.EmitGradients(body, c, layer, start, end, use);
+                                VectorEmitter.EmitGradients(body, c, vector, layer, start, end, use);
                             }
                             else
                             {

@@ -17,34 +17,35 @@ namespace BackpropGen.Generator.Emit
     internal static class VectorEmitter
     {
         /// <summary>
-        /// The alias the file declares for System.Runtime.Intrinsics.Vector256 (the Bpg prefix is reserved,
-        /// so no member of the network type can hide it), which keeps the vector statements readable.
+        /// The aliases the file declares for System.Runtime.Intrinsics.Vector256 and Vector128 (the Bpg
+        /// prefix is reserved, so no member of the network type can hide them), which keep the vector
+        /// statements readable.
         /// </summary>
-        public const string Alias = "BpgVector256";
-
-        public const string AliasDirective = "using " + Alias + " = global::System.Runtime.Intrinsics.Vector256;";
-
-        private const string V = Alias;
+        public static readonly string[] AliasDirectives =
+        {
+            "using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;",
+            "using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;",
+        };
 
         /// <summary>zˡⱼ as dot products of weight rows with aˡ⁻¹, then aˡⱼ = σ(zˡⱼ) as in the scalar form.</summary>
-        public static void EmitNeurons(SourceWriter w, EmitContext c, int l, int start, int end)
+        public static void EmitNeurons(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end)
         {
             int fanIn = c.Size(l - 1);
-            int vectorEnd = fanIn - (fanIn % c.Lanes);
+            int vectorEnd = fanIn - (fanIn % v.Lanes);
             w.WriteLine("// Layer " + Count(l) + (l == c.L ? " (output)" : string.Empty) + ": " + Pluralize(c.Size(l), "neuron") + ", " + c.ActivationOf(l) + "; neurons " + Count(start) + ".." + Count(end - 1) + " here");
-            w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ, " + Count(c.Lanes) + " products at a time: Sum(w" + Sup(l) + "ⱼ,ₖ..ₖ₊" + Count(c.Lanes - 1) + " ⊙ a" + Sup(l - 1) + "ₖ..ₖ₊" + Count(c.Lanes - 1) + ")");
+            w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ, " + Count(v.Lanes) + " products at a time: Sum(w" + Sup(l) + "ⱼ,ₖ..ₖ₊" + Count(v.Lanes - 1) + " ⊙ a" + Sup(l - 1) + "ₖ..ₖ₊" + Count(v.Lanes - 1) + ")");
             for (int j = start; j < end; j++)
             {
                 var products = new List<string>();
-                for (int k = 0; k < vectorEnd; k += c.Lanes)
+                for (int k = 0; k < vectorEnd; k += v.Lanes)
                 {
-                    products.Add(Load(c.W(l, j, k)) + " * " + Load(c.A(l - 1, k)));
+                    products.Add(v.Load(c.W(l, j, k)) + " * " + v.Load(c.A(l - 1, k)));
                 }
 
                 var terms = new List<string>();
                 if (products.Count > 0)
                 {
-                    terms.Add(V + ".Sum(" + PairwiseSum(products) + ")");
+                    terms.Add(v.Alias + ".Sum(" + PairwiseSum(products) + ")");
                 }
 
                 for (int k = vectorEnd; k < fanIn; k++)
@@ -63,28 +64,28 @@ namespace BackpropGen.Generator.Emit
         /// δˡⱼ for j in [<paramref name="start"/>, <paramref name="end"/>): Σₘ δˡ⁺¹ₘ · (row m of wˡ⁺¹ at
         /// columns j..j+7), times σ' of eight neurons at once; the columns left over, scalar.
         /// </summary>
-        public static void EmitHiddenDeltas(SourceWriter w, EmitContext c, int l, int start, int end)
+        public static void EmitHiddenDeltas(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end)
         {
-            int vectorEnd = start + ((end - start) - ((end - start) % c.Lanes));
-            string vectorType = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">";
-            w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)) + "; " + Count(c.Lanes) + " neurons j at a time");
-            for (int j = start; j < vectorEnd; j += c.Lanes)
+            int vectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
+            string vectorType = v.Type;
+            w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)) + "; " + Count(v.Lanes) + " neurons j at a time");
+            for (int j = start; j < vectorEnd; j += v.Lanes)
             {
                 var terms = new List<string>(c.Size(l + 1));
                 for (int m = 0; m < c.Size(l + 1); m++)
                 {
-                    terms.Add(V + ".Create(" + c.Delta(l + 1, m) + ") * " + Load(c.W(l + 1, m, j)));
+                    terms.Add(v.Alias + ".Create(" + c.Delta(l + 1, m) + ") * " + v.Load(c.W(l + 1, m, j)));
                 }
 
-                string? sigmaPrime = Derivative(c, c.ActivationOf(l), Load(c.Z(l, j)), "a");
+                string? sigmaPrime = Derivative(c, v, c.ActivationOf(l), v.Load(c.Z(l, j)), "a");
                 if (sigmaPrime is not null && c.ActivationOf(l) is ActivationKind.Sigmoid or ActivationKind.Tanh)
                 {
-                    w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + Load(c.A(l, j)) + ";");
+                    w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Load(c.A(l, j)) + ";");
                 }
 
                 // Left to right as the scalar sum, so each lane is bit for bit the scalar δ.
                 ExpressionWriter.WriteSum(w, (j == start ? vectorType + " " : string.Empty) + "delta", terms, sigmaPrime);
-                w.WriteLine(Store("delta", c.Delta(l, j)) + ";");
+                w.WriteLine(v.Store("delta", c.Delta(l, j)) + ";");
             }
 
             if (vectorEnd < end)
@@ -94,20 +95,20 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>The gradient (or update) of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>, eight weights of a row at a time.</summary>
-        public static void EmitGradients(SourceWriter w, EmitContext c, int l, int start, int end, GradientUse use)
+        public static void EmitGradients(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end, GradientUse use)
         {
             int fanIn = c.Size(l - 1);
-            int vectorEnd = fanIn - (fanIn % c.Lanes);
-            string vectorType = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">";
+            int vectorEnd = fanIn - (fanIn % v.Lanes);
+            string vectorType = v.Type;
             string up = Sup(l);
             w.WriteLine("// Layer " + Count(l) + (use == GradientUse.Descend ? " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ" : " gradient: ∂C/∂w" + up + "ⱼₖ = a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ")
-                + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w: weight decay)" : string.Empty) + ", " + Count(c.Lanes) + " k at a time; ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
+                + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w: weight decay)" : string.Empty) + ", " + Count(v.Lanes) + " k at a time; ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
             bool decay = c.Spec.Optimizer.WeightDecay > 0;
             string? decayScalar = decay ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
             switch (use)
             {
                 case GradientUse.Descend:
-                    w.WriteLine(vectorType + " rate = " + V + ".Create(learningRate);");
+                    w.WriteLine(vectorType + " rate = " + v.Alias + ".Create(learningRate);");
                     break;
                 default:
                     w.WriteLine("ref " + c.T + " g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
@@ -116,20 +117,20 @@ namespace BackpropGen.Generator.Emit
 
             if (decay && use == GradientUse.Descend)
             {
-                w.WriteLine(vectorType + " lambda = " + V + ".Create(" + c.Literal(c.Spec.Optimizer.WeightDecay) + ");");
+                w.WriteLine(vectorType + " lambda = " + v.Alias + ".Create(" + c.Literal(c.Spec.Optimizer.WeightDecay) + ");");
             }
 
             for (int j = start; j < end; j++)
             {
                 if (vectorEnd > 0)
                 {
-                    w.WriteLine((j == start ? vectorType + " " : string.Empty) + "d = " + V + ".Create(" + c.Delta(l, j) + ");");
+                    w.WriteLine((j == start ? vectorType + " " : string.Empty) + "d = " + v.Alias + ".Create(" + c.Delta(l, j) + ");");
                 }
 
-                for (int k = 0; k < vectorEnd; k += c.Lanes)
+                for (int k = 0; k < vectorEnd; k += v.Lanes)
                 {
-                    string gradient = Load(c.A(l - 1, k)) + " * d";
-                    w.WriteLine(VectorStatement(c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay) + ";");
+                    string gradient = v.Load(c.A(l - 1, k)) + " * d";
+                    w.WriteLine(VectorStatement(v, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay) + ";");
                 }
 
                 for (int k = vectorEnd; k < fanIn; k++)
@@ -138,10 +139,10 @@ namespace BackpropGen.Generator.Emit
                 }
             }
 
-            int biasVectorEnd = start + ((end - start) - ((end - start) % c.Lanes));
-            for (int j = start; j < biasVectorEnd; j += c.Lanes)
+            int biasVectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
+            for (int j = start; j < biasVectorEnd; j += v.Lanes)
             {
-                w.WriteLine(VectorStatement(c, use, c.B(l, j), c.BiasIndex(l, j), Load(c.Delta(l, j)), decay) + ";");
+                w.WriteLine(VectorStatement(v, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)), decay) + ";");
             }
 
             for (int j = biasVectorEnd; j < end; j++)
@@ -151,35 +152,35 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>The scalar statement of <see cref="BackwardEmitter.Statement"/> for <see cref="EmitContext.Lanes"/> parameters from <paramref name="field"/> on.</summary>
-        private static string VectorStatement(EmitContext c, GradientUse use, string field, int index, string gradient, bool decay)
+        private static string VectorStatement(VectorShape v, GradientUse use, string field, int index, string gradient, bool decay)
         {
             string slot = "ref g, " + Count(index);
             switch (use)
             {
                 case GradientUse.Descend:
                     return decay
-                        ? Store(Load(field) + " - rate * (" + gradient + " + lambda * " + Load(field) + ")", field)
-                        : Store(Load(field) + " - rate * (" + gradient + ")", field);
+                        ? v.Store(v.Load(field) + " - rate * (" + gradient + " + lambda * " + v.Load(field) + ")", field)
+                        : v.Store(v.Load(field) + " - rate * (" + gradient + ")", field);
                 case GradientUse.Accumulate:
-                    return V + ".StoreUnsafe(" + V + ".LoadUnsafe(" + slot + ") + " + gradient + ", " + slot + ")";
+                    return v.Alias + ".StoreUnsafe(" + v.Alias + ".LoadUnsafe(" + slot + ") + " + gradient + ", " + slot + ")";
                 case GradientUse.Store:
-                    return V + ".StoreUnsafe(" + gradient + ", " + slot + ")";
+                    return v.Alias + ".StoreUnsafe(" + gradient + ", " + slot + ")";
                 default:
                     throw Unreachable(use);
             }
         }
 
         /// <summary>σ' of eight neurons, as the scalar <see cref="ActivationMath.Derivative"/> per lane; <paramref name="a"/> names their activations.</summary>
-        private static string? Derivative(EmitContext c, ActivationKind activation, string z, string a)
+        private static string? Derivative(EmitContext c, VectorShape v, ActivationKind activation, string z, string a)
         {
-            string one = V + ".Create(" + c.Literal(1) + ")";
-            string zero = "global::System.Runtime.Intrinsics.Vector256<" + c.T + ">.Zero";
+            string one = v.Alias + ".Create(" + c.Literal(1) + ")";
+            string zero = v.Type + ".Zero";
             return activation switch
             {
                 ActivationKind.Sigmoid => a + " * (" + one + " - " + a + ")",
                 ActivationKind.Tanh => one + " - " + a + " * " + a,
-                ActivationKind.ReLU => V + ".ConditionalSelect(" + V + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + zero + ")",
-                ActivationKind.LeakyReLU => V + ".ConditionalSelect(" + V + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + V + ".Create(" + c.Literal(0.01) + "))",
+                ActivationKind.ReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + zero + ")",
+                ActivationKind.LeakyReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + v.Alias + ".Create(" + c.Literal(0.01) + "))",
                 ActivationKind.Linear => null,
                 _ => throw Unreachable(activation),
             };
@@ -196,9 +197,37 @@ namespace BackpropGen.Generator.Emit
 
             return string.Join(" + ", pairs);
         }
+    }
 
-        private static string Load(string field) => V + ".LoadUnsafe(ref " + field + ")";
+    /// <summary>One vector width the steps are written for: Vector256 (8 floats, 4 doubles) or Vector128 (4, 2).</summary>
+    internal sealed class VectorShape
+    {
+        private VectorShape(EmitContext c, int bits)
+        {
+            Alias = "BpgVector" + EmitContext.Count(bits);
+            Type = "global::System.Runtime.Intrinsics.Vector" + EmitContext.Count(bits) + "<" + c.T + ">";
+            Lanes = bits / (c.IsDouble ? 64 : 32);
+            Suffix = "V" + EmitContext.Count(bits);
+        }
 
-        private static string Store(string value, string field) => V + ".StoreUnsafe(" + value + ", ref " + field + ")";
+        public static VectorShape Wide(EmitContext c) => new(c, 256);
+
+        public static VectorShape Narrow(EmitContext c) => new(c, 128);
+
+        /// <summary>The file's alias of the static class: BpgVector256 or BpgVector128.</summary>
+        public string Alias { get; }
+
+        /// <summary>The vector type, e.g. Vector256&lt;float&gt;.</summary>
+        public string Type { get; }
+
+        /// <summary>Numbers per vector.</summary>
+        public int Lanes { get; }
+
+        /// <summary>What the step methods of this width are called by: V256 or V128.</summary>
+        public string Suffix { get; }
+
+        public string Load(string field) => Alias + ".LoadUnsafe(ref " + field + ")";
+
+        public string Store(string value, string field) => Alias + ".StoreUnsafe(" + value + ", ref " + field + ")";
     }
 }

@@ -5,6 +5,7 @@
 #nullable enable
 
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
+using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 
 namespace Sensors
 {
@@ -48,13 +49,13 @@ namespace Sensors
             BpgInput0(input, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgForwardVector1_0(ref s);
-                BpgForwardVector2_0(ref s);
+                BpgForwardV256_1_0(ref s);
+                BpgForwardV256_2_0(ref s);
             }
             else
             {
-                BpgForward1_0(ref s);
-                BpgForward2_0(ref s);
+                BpgForwardV128_1_0(ref s);
+                BpgForwardV128_2_0(ref s);
             }
 
             // ŷ = a²
@@ -75,13 +76,13 @@ namespace Sensors
             BpgInput0(input, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgForwardVector1_0(ref s);
-                BpgForwardVector2_0(ref s);
+                BpgForwardV256_1_0(ref s);
+                BpgForwardV256_2_0(ref s);
             }
             else
             {
-                BpgForward1_0(ref s);
-                BpgForward2_0(ref s);
+                BpgForwardV128_1_0(ref s);
+                BpgForwardV128_2_0(ref s);
             }
             float loss = BpgLoss(target, ref s);
             return loss;
@@ -106,22 +107,22 @@ namespace Sensors
             BpgInput0(input, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgForwardVector1_0(ref s);
-                BpgForwardVector2_0(ref s);
+                BpgForwardV256_1_0(ref s);
+                BpgForwardV256_2_0(ref s);
             }
             else
             {
-                BpgForward1_0(ref s);
-                BpgForward2_0(ref s);
+                BpgForwardV128_1_0(ref s);
+                BpgForwardV128_2_0(ref s);
             }
             float loss = BpgLossAndOutputDeltas(target, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgDeltasVector1_0(ref s);
+                BpgDeltasV256_1_0(ref s);
             }
             else
             {
-                BpgDeltas1_0(ref s);
+                BpgDeltasV128_1_0(ref s);
             }
             // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
             // this bound on |α ∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -129,13 +130,13 @@ namespace Sensors
             if (!(bound <= float.MaxValue)) return float.NaN;
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgDescendVector2_0(ref s, learningRate);
-                BpgDescendVector1_0(ref s, learningRate);
+                BpgDescendV256_2_0(ref s, learningRate);
+                BpgDescendV256_1_0(ref s, learningRate);
             }
             else
             {
-                BpgDescend2_0(ref s, learningRate);
-                BpgDescend1_0(ref s, learningRate);
+                BpgDescendV128_2_0(ref s, learningRate);
+                BpgDescendV128_1_0(ref s, learningRate);
             }
             return loss;
         }
@@ -156,22 +157,22 @@ namespace Sensors
             BpgInput0(input, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgForwardVector1_0(ref s);
-                BpgForwardVector2_0(ref s);
+                BpgForwardV256_1_0(ref s);
+                BpgForwardV256_2_0(ref s);
             }
             else
             {
-                BpgForward1_0(ref s);
-                BpgForward2_0(ref s);
+                BpgForwardV128_1_0(ref s);
+                BpgForwardV128_2_0(ref s);
             }
             float loss = BpgLossAndOutputDeltas(target, ref s);
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgDeltasVector1_0(ref s);
+                BpgDeltasV256_1_0(ref s);
             }
             else
             {
-                BpgDeltas1_0(ref s);
+                BpgDeltasV128_1_0(ref s);
             }
             // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
             // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -179,13 +180,13 @@ namespace Sensors
             if (!(bound <= float.MaxValue)) return float.NaN;
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgAccumulateVector2_0(ref s, gradient);
-                BpgAccumulateVector1_0(ref s, gradient);
+                BpgAccumulateV256_2_0(ref s, gradient);
+                BpgAccumulateV256_1_0(ref s, gradient);
             }
             else
             {
-                BpgAccumulate2_0(ref s, gradient);
-                BpgAccumulate1_0(ref s, gradient);
+                BpgAccumulateV128_2_0(ref s, gradient);
+                BpgAccumulateV128_1_0(ref s, gradient);
             }
             return loss;
         }
@@ -203,67 +204,14 @@ namespace Sensors
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
             if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
-            // θ ← θ − α g, g = gradient[i]
-            // Layer 1
-            _bpgParameters._w1_0_0 -= learningRate * (gradient[0]);
-            _bpgParameters._w1_0_1 -= learningRate * (gradient[1]);
-            _bpgParameters._w1_0_2 -= learningRate * (gradient[2]);
-            _bpgParameters._w1_0_3 -= learningRate * (gradient[3]);
-            _bpgParameters._w1_0_4 -= learningRate * (gradient[4]);
-            _bpgParameters._w1_0_5 -= learningRate * (gradient[5]);
-            _bpgParameters._w1_0_6 -= learningRate * (gradient[6]);
-            _bpgParameters._w1_0_7 -= learningRate * (gradient[7]);
-            _bpgParameters._w1_0_8 -= learningRate * (gradient[8]);
-            _bpgParameters._w1_0_9 -= learningRate * (gradient[9]);
-            _bpgParameters._w1_0_10 -= learningRate * (gradient[10]);
-            _bpgParameters._w1_0_11 -= learningRate * (gradient[11]);
-            _bpgParameters._w1_0_12 -= learningRate * (gradient[12]);
-            _bpgParameters._w1_0_13 -= learningRate * (gradient[13]);
-            _bpgParameters._w1_0_14 -= learningRate * (gradient[14]);
-            _bpgParameters._w1_0_15 -= learningRate * (gradient[15]);
-            _bpgParameters._w1_0_16 -= learningRate * (gradient[16]);
-            _bpgParameters._w1_1_0 -= learningRate * (gradient[17]);
-            _bpgParameters._w1_1_1 -= learningRate * (gradient[18]);
-            _bpgParameters._w1_1_2 -= learningRate * (gradient[19]);
-            _bpgParameters._w1_1_3 -= learningRate * (gradient[20]);
-            _bpgParameters._w1_1_4 -= learningRate * (gradient[21]);
-            _bpgParameters._w1_1_5 -= learningRate * (gradient[22]);
-            _bpgParameters._w1_1_6 -= learningRate * (gradient[23]);
-            _bpgParameters._w1_1_7 -= learningRate * (gradient[24]);
-            _bpgParameters._w1_1_8 -= learningRate * (gradient[25]);
-            _bpgParameters._w1_1_9 -= learningRate * (gradient[26]);
-            _bpgParameters._w1_1_10 -= learningRate * (gradient[27]);
-            _bpgParameters._w1_1_11 -= learningRate * (gradient[28]);
-            _bpgParameters._w1_1_12 -= learningRate * (gradient[29]);
-            _bpgParameters._w1_1_13 -= learningRate * (gradient[30]);
-            _bpgParameters._w1_1_14 -= learningRate * (gradient[31]);
-            _bpgParameters._w1_1_15 -= learningRate * (gradient[32]);
-            _bpgParameters._w1_1_16 -= learningRate * (gradient[33]);
-            _bpgParameters._w1_2_0 -= learningRate * (gradient[34]);
-            _bpgParameters._w1_2_1 -= learningRate * (gradient[35]);
-            _bpgParameters._w1_2_2 -= learningRate * (gradient[36]);
-            _bpgParameters._w1_2_3 -= learningRate * (gradient[37]);
-            _bpgParameters._w1_2_4 -= learningRate * (gradient[38]);
-            _bpgParameters._w1_2_5 -= learningRate * (gradient[39]);
-            _bpgParameters._w1_2_6 -= learningRate * (gradient[40]);
-            _bpgParameters._w1_2_7 -= learningRate * (gradient[41]);
-            _bpgParameters._w1_2_8 -= learningRate * (gradient[42]);
-            _bpgParameters._w1_2_9 -= learningRate * (gradient[43]);
-            _bpgParameters._w1_2_10 -= learningRate * (gradient[44]);
-            _bpgParameters._w1_2_11 -= learningRate * (gradient[45]);
-            _bpgParameters._w1_2_12 -= learningRate * (gradient[46]);
-            _bpgParameters._w1_2_13 -= learningRate * (gradient[47]);
-            _bpgParameters._w1_2_14 -= learningRate * (gradient[48]);
-            _bpgParameters._w1_2_15 -= learningRate * (gradient[49]);
-            _bpgParameters._w1_2_16 -= learningRate * (gradient[50]);
-            _bpgParameters._b1_0 -= learningRate * (gradient[51]);
-            _bpgParameters._b1_1 -= learningRate * (gradient[52]);
-            _bpgParameters._b1_2 -= learningRate * (gradient[53]);
-            // Layer 2
-            _bpgParameters._w2_0_0 -= learningRate * (gradient[54]);
-            _bpgParameters._w2_0_1 -= learningRate * (gradient[55]);
-            _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
-            _bpgParameters._b2_0 -= learningRate * (gradient[57]);
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                BpgApplyV256_0(gradient, learningRate);
+            }
+            else
+            {
+                BpgApplyV128_0(gradient, learningRate);
+            }
             return true;
         }
 
@@ -342,7 +290,7 @@ namespace Sensors
 
         // Layer 1, neurons [0..3): zˡⱼ and aˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgForwardVector1_0(ref BpgScratch s)
+        private void BpgForwardV256_1_0(ref BpgScratch s)
         {
             // Layer 1: 3 neurons, Tanh; neurons 0..2 here
             // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ, 8 products at a time: Sum(w¹ⱼ,ₖ..ₖ₊7 ⊙ a⁰ₖ..ₖ₊7)
@@ -357,7 +305,7 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): zˡⱼ and aˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgForwardVector2_0(ref BpgScratch s)
+        private void BpgForwardV256_2_0(ref BpgScratch s)
         {
             // Layer 2 (output): 1 neuron, Sigmoid; neurons 0..0 here
             // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ, 8 products at a time: Sum(w²ⱼ,ₖ..ₖ₊7 ⊙ a¹ₖ..ₖ₊7)
@@ -368,19 +316,13 @@ namespace Sensors
 
         // Layer 1, neurons [0..3): zˡⱼ and aˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgForward1_0(ref BpgScratch s)
+        private void BpgForwardV128_1_0(ref BpgScratch s)
         {
-            // Layer 1: 3 neurons, Tanh
-            // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-            s.z1_0 = _bpgParameters._w1_0_0 * s.a0_0 + _bpgParameters._w1_0_1 * s.a0_1 + _bpgParameters._w1_0_2 * s.a0_2 + _bpgParameters._w1_0_3 * s.a0_3 + _bpgParameters._w1_0_4 * s.a0_4 + _bpgParameters._w1_0_5 * s.a0_5 + _bpgParameters._w1_0_6 * s.a0_6 + _bpgParameters._w1_0_7 * s.a0_7
-                + _bpgParameters._w1_0_8 * s.a0_8 + _bpgParameters._w1_0_9 * s.a0_9 + _bpgParameters._w1_0_10 * s.a0_10 + _bpgParameters._w1_0_11 * s.a0_11 + _bpgParameters._w1_0_12 * s.a0_12 + _bpgParameters._w1_0_13 * s.a0_13 + _bpgParameters._w1_0_14 * s.a0_14 + _bpgParameters._w1_0_15 * s.a0_15
-                + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
-            s.z1_1 = _bpgParameters._w1_1_0 * s.a0_0 + _bpgParameters._w1_1_1 * s.a0_1 + _bpgParameters._w1_1_2 * s.a0_2 + _bpgParameters._w1_1_3 * s.a0_3 + _bpgParameters._w1_1_4 * s.a0_4 + _bpgParameters._w1_1_5 * s.a0_5 + _bpgParameters._w1_1_6 * s.a0_6 + _bpgParameters._w1_1_7 * s.a0_7
-                + _bpgParameters._w1_1_8 * s.a0_8 + _bpgParameters._w1_1_9 * s.a0_9 + _bpgParameters._w1_1_10 * s.a0_10 + _bpgParameters._w1_1_11 * s.a0_11 + _bpgParameters._w1_1_12 * s.a0_12 + _bpgParameters._w1_1_13 * s.a0_13 + _bpgParameters._w1_1_14 * s.a0_14 + _bpgParameters._w1_1_15 * s.a0_15
-                + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
-            s.z1_2 = _bpgParameters._w1_2_0 * s.a0_0 + _bpgParameters._w1_2_1 * s.a0_1 + _bpgParameters._w1_2_2 * s.a0_2 + _bpgParameters._w1_2_3 * s.a0_3 + _bpgParameters._w1_2_4 * s.a0_4 + _bpgParameters._w1_2_5 * s.a0_5 + _bpgParameters._w1_2_6 * s.a0_6 + _bpgParameters._w1_2_7 * s.a0_7
-                + _bpgParameters._w1_2_8 * s.a0_8 + _bpgParameters._w1_2_9 * s.a0_9 + _bpgParameters._w1_2_10 * s.a0_10 + _bpgParameters._w1_2_11 * s.a0_11 + _bpgParameters._w1_2_12 * s.a0_12 + _bpgParameters._w1_2_13 * s.a0_13 + _bpgParameters._w1_2_14 * s.a0_14 + _bpgParameters._w1_2_15 * s.a0_15
-                + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
+            // Layer 1: 3 neurons, Tanh; neurons 0..2 here
+            // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ, 4 products at a time: Sum(w¹ⱼ,ₖ..ₖ₊3 ⊙ a⁰ₖ..ₖ₊3)
+            s.z1_0 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
+            s.z1_1 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
+            s.z1_2 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
             // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
             s.a1_0 = global::System.MathF.Tanh(s.z1_0);
             s.a1_1 = global::System.MathF.Tanh(s.z1_1);
@@ -389,10 +331,10 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): zˡⱼ and aˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgForward2_0(ref BpgScratch s)
+        private void BpgForwardV128_2_0(ref BpgScratch s)
         {
-            // Layer 2 (output): 1 neuron, Sigmoid
-            // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+            // Layer 2 (output): 1 neuron, Sigmoid; neurons 0..0 here
+            // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ, 4 products at a time: Sum(w²ⱼ,ₖ..ₖ₊3 ⊙ a¹ₖ..ₖ₊3)
             s.z2_0 = _bpgParameters._w2_0_0 * s.a1_0 + _bpgParameters._w2_0_1 * s.a1_1 + _bpgParameters._w2_0_2 * s.a1_2 + _bpgParameters._b2_0;
             // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
             s.a2_0 = 1f / (1f + global::System.MathF.Exp(-s.z2_0));
@@ -434,7 +376,7 @@ namespace Sensors
 
         // δˡⱼ of layer 1, neurons [0..3)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDeltasVector1_0(ref BpgScratch s)
+        private void BpgDeltasV256_1_0(ref BpgScratch s)
         {
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²; 8 neurons j at a time
 
@@ -446,8 +388,9 @@ namespace Sensors
 
         // δˡⱼ of layer 1, neurons [0..3)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDeltas1_0(ref BpgScratch s)
+        private void BpgDeltasV128_1_0(ref BpgScratch s)
         {
+            // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²; 4 neurons j at a time
 
             // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
             s.d1_0 = (_bpgParameters._w2_0_0 * s.d2_0) * (1f - s.a1_0 * s.a1_0);
@@ -470,7 +413,7 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDescendVector2_0(ref BpgScratch s, float learningRate)
+        private void BpgDescendV256_2_0(ref BpgScratch s, float learningRate)
         {
             // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α a¹ₖ δ²ⱼ, 8 k at a time; ∂C/∂b²ⱼ = δ²ⱼ
             global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
@@ -482,7 +425,7 @@ namespace Sensors
 
         // Layer 1, neurons [0..3): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDescendVector1_0(ref BpgScratch s, float learningRate)
+        private void BpgDescendV256_1_0(ref BpgScratch s, float learningRate)
         {
             // Layer 1 update: w¹ⱼₖ ← w¹ⱼₖ − α a⁰ₖ δ¹ⱼ, 8 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
@@ -505,75 +448,40 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDescend2_0(ref BpgScratch s, float learningRate)
+        private void BpgDescendV128_2_0(ref BpgScratch s, float learningRate)
         {
-
-            // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α ∂C/∂w²ⱼₖ, with ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+            // Layer 2 update: w²ⱼₖ ← w²ⱼₖ − α a¹ₖ δ²ⱼ, 4 k at a time; ∂C/∂b²ⱼ = δ²ⱼ
+            global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
             _bpgParameters._w2_0_0 -= learningRate * (s.a1_0 * s.d2_0);
             _bpgParameters._w2_0_1 -= learningRate * (s.a1_1 * s.d2_0);
             _bpgParameters._w2_0_2 -= learningRate * (s.a1_2 * s.d2_0);
-            // b²ⱼ ← b²ⱼ − α ∂C/∂b²ⱼ, with ∂C/∂b²ⱼ = δ²ⱼ
             _bpgParameters._b2_0 -= learningRate * s.d2_0;
         }
 
         // Layer 1, neurons [0..3): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgDescend1_0(ref BpgScratch s, float learningRate)
+        private void BpgDescendV128_1_0(ref BpgScratch s, float learningRate)
         {
-
-            // Layer 1 update: w¹ⱼₖ ← w¹ⱼₖ − α ∂C/∂w¹ⱼₖ, with ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-            _bpgParameters._w1_0_0 -= learningRate * (s.a0_0 * s.d1_0);
-            _bpgParameters._w1_0_1 -= learningRate * (s.a0_1 * s.d1_0);
-            _bpgParameters._w1_0_2 -= learningRate * (s.a0_2 * s.d1_0);
-            _bpgParameters._w1_0_3 -= learningRate * (s.a0_3 * s.d1_0);
-            _bpgParameters._w1_0_4 -= learningRate * (s.a0_4 * s.d1_0);
-            _bpgParameters._w1_0_5 -= learningRate * (s.a0_5 * s.d1_0);
-            _bpgParameters._w1_0_6 -= learningRate * (s.a0_6 * s.d1_0);
-            _bpgParameters._w1_0_7 -= learningRate * (s.a0_7 * s.d1_0);
-            _bpgParameters._w1_0_8 -= learningRate * (s.a0_8 * s.d1_0);
-            _bpgParameters._w1_0_9 -= learningRate * (s.a0_9 * s.d1_0);
-            _bpgParameters._w1_0_10 -= learningRate * (s.a0_10 * s.d1_0);
-            _bpgParameters._w1_0_11 -= learningRate * (s.a0_11 * s.d1_0);
-            _bpgParameters._w1_0_12 -= learningRate * (s.a0_12 * s.d1_0);
-            _bpgParameters._w1_0_13 -= learningRate * (s.a0_13 * s.d1_0);
-            _bpgParameters._w1_0_14 -= learningRate * (s.a0_14 * s.d1_0);
-            _bpgParameters._w1_0_15 -= learningRate * (s.a0_15 * s.d1_0);
+            // Layer 1 update: w¹ⱼₖ ← w¹ⱼₖ − α a⁰ₖ δ¹ⱼ, 4 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
+            global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
+            global::System.Runtime.Intrinsics.Vector128<float> d = BpgVector128.Create(s.d1_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_0_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_0_4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_0_8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_0_12);
             _bpgParameters._w1_0_16 -= learningRate * (s.a0_16 * s.d1_0);
-            _bpgParameters._w1_1_0 -= learningRate * (s.a0_0 * s.d1_1);
-            _bpgParameters._w1_1_1 -= learningRate * (s.a0_1 * s.d1_1);
-            _bpgParameters._w1_1_2 -= learningRate * (s.a0_2 * s.d1_1);
-            _bpgParameters._w1_1_3 -= learningRate * (s.a0_3 * s.d1_1);
-            _bpgParameters._w1_1_4 -= learningRate * (s.a0_4 * s.d1_1);
-            _bpgParameters._w1_1_5 -= learningRate * (s.a0_5 * s.d1_1);
-            _bpgParameters._w1_1_6 -= learningRate * (s.a0_6 * s.d1_1);
-            _bpgParameters._w1_1_7 -= learningRate * (s.a0_7 * s.d1_1);
-            _bpgParameters._w1_1_8 -= learningRate * (s.a0_8 * s.d1_1);
-            _bpgParameters._w1_1_9 -= learningRate * (s.a0_9 * s.d1_1);
-            _bpgParameters._w1_1_10 -= learningRate * (s.a0_10 * s.d1_1);
-            _bpgParameters._w1_1_11 -= learningRate * (s.a0_11 * s.d1_1);
-            _bpgParameters._w1_1_12 -= learningRate * (s.a0_12 * s.d1_1);
-            _bpgParameters._w1_1_13 -= learningRate * (s.a0_13 * s.d1_1);
-            _bpgParameters._w1_1_14 -= learningRate * (s.a0_14 * s.d1_1);
-            _bpgParameters._w1_1_15 -= learningRate * (s.a0_15 * s.d1_1);
+            d = BpgVector128.Create(s.d1_1);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_1_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_1_4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_1_8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_1_12);
             _bpgParameters._w1_1_16 -= learningRate * (s.a0_16 * s.d1_1);
-            _bpgParameters._w1_2_0 -= learningRate * (s.a0_0 * s.d1_2);
-            _bpgParameters._w1_2_1 -= learningRate * (s.a0_1 * s.d1_2);
-            _bpgParameters._w1_2_2 -= learningRate * (s.a0_2 * s.d1_2);
-            _bpgParameters._w1_2_3 -= learningRate * (s.a0_3 * s.d1_2);
-            _bpgParameters._w1_2_4 -= learningRate * (s.a0_4 * s.d1_2);
-            _bpgParameters._w1_2_5 -= learningRate * (s.a0_5 * s.d1_2);
-            _bpgParameters._w1_2_6 -= learningRate * (s.a0_6 * s.d1_2);
-            _bpgParameters._w1_2_7 -= learningRate * (s.a0_7 * s.d1_2);
-            _bpgParameters._w1_2_8 -= learningRate * (s.a0_8 * s.d1_2);
-            _bpgParameters._w1_2_9 -= learningRate * (s.a0_9 * s.d1_2);
-            _bpgParameters._w1_2_10 -= learningRate * (s.a0_10 * s.d1_2);
-            _bpgParameters._w1_2_11 -= learningRate * (s.a0_11 * s.d1_2);
-            _bpgParameters._w1_2_12 -= learningRate * (s.a0_12 * s.d1_2);
-            _bpgParameters._w1_2_13 -= learningRate * (s.a0_13 * s.d1_2);
-            _bpgParameters._w1_2_14 -= learningRate * (s.a0_14 * s.d1_2);
-            _bpgParameters._w1_2_15 -= learningRate * (s.a0_15 * s.d1_2);
+            d = BpgVector128.Create(s.d1_2);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_2_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_2_4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_2_8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_2_12);
             _bpgParameters._w1_2_16 -= learningRate * (s.a0_16 * s.d1_2);
-            // b¹ⱼ ← b¹ⱼ − α ∂C/∂b¹ⱼ, with ∂C/∂b¹ⱼ = δ¹ⱼ
             _bpgParameters._b1_0 -= learningRate * s.d1_0;
             _bpgParameters._b1_1 -= learningRate * s.d1_1;
             _bpgParameters._b1_2 -= learningRate * s.d1_2;
@@ -581,7 +489,7 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgAccumulateVector2_0(ref BpgScratch s, global::System.Span<float> gradient)
+        private void BpgAccumulateV256_2_0(ref BpgScratch s, global::System.Span<float> gradient)
         {
             // Layer 2 gradient: ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ, 8 k at a time; ∂C/∂b²ⱼ = δ²ⱼ
             ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
@@ -593,7 +501,7 @@ namespace Sensors
 
         // Layer 1, neurons [0..3): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgAccumulateVector1_0(ref BpgScratch s, global::System.Span<float> gradient)
+        private void BpgAccumulateV256_1_0(ref BpgScratch s, global::System.Span<float> gradient)
         {
             // Layer 1 gradient: ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ, 8 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
@@ -616,78 +524,90 @@ namespace Sensors
 
         // Layer 2, neurons [0..1): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgAccumulate2_0(ref BpgScratch s, global::System.Span<float> gradient)
+        private void BpgAccumulateV128_2_0(ref BpgScratch s, global::System.Span<float> gradient)
         {
-
-            // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+            // Layer 2 gradient: ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ, 4 k at a time; ∂C/∂b²ⱼ = δ²ⱼ
+            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
             gradient[54] += s.a1_0 * s.d2_0;
             gradient[55] += s.a1_1 * s.d2_0;
             gradient[56] += s.a1_2 * s.d2_0;
-            // ∂C/∂b²ⱼ = δ²ⱼ
             gradient[57] += s.d2_0;
         }
 
         // Layer 1, neurons [0..3): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgAccumulate1_0(ref BpgScratch s, global::System.Span<float> gradient)
+        private void BpgAccumulateV128_1_0(ref BpgScratch s, global::System.Span<float> gradient)
         {
-
-            // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-            gradient[0] += s.a0_0 * s.d1_0;
-            gradient[1] += s.a0_1 * s.d1_0;
-            gradient[2] += s.a0_2 * s.d1_0;
-            gradient[3] += s.a0_3 * s.d1_0;
-            gradient[4] += s.a0_4 * s.d1_0;
-            gradient[5] += s.a0_5 * s.d1_0;
-            gradient[6] += s.a0_6 * s.d1_0;
-            gradient[7] += s.a0_7 * s.d1_0;
-            gradient[8] += s.a0_8 * s.d1_0;
-            gradient[9] += s.a0_9 * s.d1_0;
-            gradient[10] += s.a0_10 * s.d1_0;
-            gradient[11] += s.a0_11 * s.d1_0;
-            gradient[12] += s.a0_12 * s.d1_0;
-            gradient[13] += s.a0_13 * s.d1_0;
-            gradient[14] += s.a0_14 * s.d1_0;
-            gradient[15] += s.a0_15 * s.d1_0;
+            // Layer 1 gradient: ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ, 4 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
+            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            global::System.Runtime.Intrinsics.Vector128<float> d = BpgVector128.Create(s.d1_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 0) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 4) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 8) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 12) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 12);
             gradient[16] += s.a0_16 * s.d1_0;
-            gradient[17] += s.a0_0 * s.d1_1;
-            gradient[18] += s.a0_1 * s.d1_1;
-            gradient[19] += s.a0_2 * s.d1_1;
-            gradient[20] += s.a0_3 * s.d1_1;
-            gradient[21] += s.a0_4 * s.d1_1;
-            gradient[22] += s.a0_5 * s.d1_1;
-            gradient[23] += s.a0_6 * s.d1_1;
-            gradient[24] += s.a0_7 * s.d1_1;
-            gradient[25] += s.a0_8 * s.d1_1;
-            gradient[26] += s.a0_9 * s.d1_1;
-            gradient[27] += s.a0_10 * s.d1_1;
-            gradient[28] += s.a0_11 * s.d1_1;
-            gradient[29] += s.a0_12 * s.d1_1;
-            gradient[30] += s.a0_13 * s.d1_1;
-            gradient[31] += s.a0_14 * s.d1_1;
-            gradient[32] += s.a0_15 * s.d1_1;
+            d = BpgVector128.Create(s.d1_1);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 17) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 17);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 21) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 21);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 25) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 25);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 29) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 29);
             gradient[33] += s.a0_16 * s.d1_1;
-            gradient[34] += s.a0_0 * s.d1_2;
-            gradient[35] += s.a0_1 * s.d1_2;
-            gradient[36] += s.a0_2 * s.d1_2;
-            gradient[37] += s.a0_3 * s.d1_2;
-            gradient[38] += s.a0_4 * s.d1_2;
-            gradient[39] += s.a0_5 * s.d1_2;
-            gradient[40] += s.a0_6 * s.d1_2;
-            gradient[41] += s.a0_7 * s.d1_2;
-            gradient[42] += s.a0_8 * s.d1_2;
-            gradient[43] += s.a0_9 * s.d1_2;
-            gradient[44] += s.a0_10 * s.d1_2;
-            gradient[45] += s.a0_11 * s.d1_2;
-            gradient[46] += s.a0_12 * s.d1_2;
-            gradient[47] += s.a0_13 * s.d1_2;
-            gradient[48] += s.a0_14 * s.d1_2;
-            gradient[49] += s.a0_15 * s.d1_2;
+            d = BpgVector128.Create(s.d1_2);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 34) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 34);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 38) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 38);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 42) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 42);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 46) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 46);
             gradient[50] += s.a0_16 * s.d1_2;
-            // ∂C/∂b¹ⱼ = δ¹ⱼ
             gradient[51] += s.d1_0;
             gradient[52] += s.d1_1;
             gradient[53] += s.d1_2;
+        }
+
+        // ApplyGradient for parameters [0..58), 8 at a time
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private void BpgApplyV256_0(global::System.ReadOnlySpan<float> gradient, float learningRate)
+        {
+            ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            // θ ← θ − α g, g = gradient[i]; 8 parameters at a time
+            global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 0), ref _bpgParameters._w1_0_0);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 8), ref _bpgParameters._w1_0_8);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 16), ref _bpgParameters._w1_0_16);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 24), ref _bpgParameters._w1_1_7);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 32), ref _bpgParameters._w1_1_15);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 40), ref _bpgParameters._w1_2_6);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 48), ref _bpgParameters._w1_2_14);
+            // θ ← θ − α g, g = gradient[i]
+            // Layer 2
+            _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
+            _bpgParameters._b2_0 -= learningRate * (gradient[57]);
+        }
+
+        // ApplyGradient for parameters [0..58), 4 at a time
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private void BpgApplyV128_0(global::System.ReadOnlySpan<float> gradient, float learningRate)
+        {
+            ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            // θ ← θ − α g, g = gradient[i]; 4 parameters at a time
+            global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 0), ref _bpgParameters._w1_0_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 4), ref _bpgParameters._w1_0_4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 8), ref _bpgParameters._w1_0_8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 12), ref _bpgParameters._w1_0_12);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 16), ref _bpgParameters._w1_0_16);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_3) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 20), ref _bpgParameters._w1_1_3);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 24), ref _bpgParameters._w1_1_7);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_11) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 28), ref _bpgParameters._w1_1_11);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 32), ref _bpgParameters._w1_1_15);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_2) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 36), ref _bpgParameters._w1_2_2);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 40), ref _bpgParameters._w1_2_6);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_10) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 44), ref _bpgParameters._w1_2_10);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 48), ref _bpgParameters._w1_2_14);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._b1_1) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 52), ref _bpgParameters._b1_1);
+            // θ ← θ − α g, g = gradient[i]
+            // Layer 2
+            _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
+            _bpgParameters._b2_0 -= learningRate * (gradient[57]);
         }
 
         /// <summary>The signals of one pass through Radar (zˡⱼ, aˡⱼ, δˡⱼ), shared by the private steps; a local of each public member.</summary>
