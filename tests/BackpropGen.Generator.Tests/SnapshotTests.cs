@@ -81,10 +81,10 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
-        public void Wide_input_layer_gets_vector_steps_and_a_scalar_fallback()
+        public void Wide_input_layer_gets_Vector256_and_Vector128_steps()
         {
-            // A fan-in of 17 on .NET 10: split into private steps, each also as a Vector256 step (two
-            // vectors of eight and a scalar tail of one), chosen by Vector256.IsHardwareAccelerated.
+            // A fan-in of 17 on .NET 10: split into private steps, each as a Vector256 step (two
+            // vectors of eight and a scalar tail of one) and a Vector128 step, chosen by Vector256.IsHardwareAccelerated.
             Verify("""
                 using BackpropGen;
 
