@@ -64,6 +64,21 @@ namespace BackpropGen
         public bool Trainable { get; set; } = true;
 
         /// <summary>
+        /// True makes <see cref="Activation.Sigmoid"/> and <see cref="Activation.Tanh"/> layers call
+        /// <see cref="FastActivation"/> instead of <c>Exp</c> and <c>Tanh</c>: a few nanoseconds less
+        /// per neuron, and an absolute error of at most <see cref="FastActivation.SigmoidMaxError"/>
+        /// (3e-5) for σ and <see cref="FastActivation.TanhMaxError"/> (6e-5) for tanh, with float and
+        /// with double networks. Default false: every activation is computed exactly.
+        /// </summary>
+        /// <remarks>
+        /// Only those two activations change. Softmax and every loss (binary cross-entropy is computed
+        /// from the logits) stay exact, and the derivatives are still written with a = σ(z), as
+        /// a (1 − a) and 1 − a², so a gradient differs from the exact derivative of the approximate
+        /// forward pass by at most 0.33 % per such layer. A baked network honours it the same way.
+        /// </remarks>
+        public bool FastMath { get; set; }
+
+        /// <summary>
         /// Names of the inputs, as C# identifiers, one per input. When given, the generator adds a
         /// <c>Forward</c> overload that takes them as separate arguments.
         /// </summary>
