@@ -42,7 +42,7 @@ namespace BackpropGen.Generator.Emit
                     continue;
                 }
 
-                w.WriteLine("// a" + Sup(l) + "ⱼ = σ(z" + Sup(l) + "ⱼ), " + ActivationMath.Formula(c.ActivationOf(l)));
+                w.WriteLine("// a" + Sup(l) + "ⱼ = σ(z" + Sup(l) + "ⱼ), " + ActivationMath.Formula(c, c.ActivationOf(l)));
                 for (int j = 0; j < c.Size(l); j++)
                 {
                     w.WriteLine(c.T + " " + A(l, j) + " = " + ActivationMath.Apply(c, c.ActivationOf(l), Z(l, j)) + ";");
