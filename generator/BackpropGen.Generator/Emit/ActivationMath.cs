@@ -1,3 +1,4 @@
+using System.Globalization;
 using BackpropGen.Generator.Model;
 
 namespace BackpropGen.Generator.Emit
@@ -8,6 +9,24 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal static class ActivationMath
     {
+        /// <summary>BackpropGen.FastActivation.SigmoidMaxError (the generator does not reference the runtime; a test keeps them equal).</summary>
+        public const double FastSigmoidMaxError = 3e-5;
+
+        /// <summary>BackpropGen.FastActivation.TanhMaxError.</summary>
+        public const double FastTanhMaxError = 6e-5;
+
+        private const string FastActivation = "global::BackpropGen.FastActivation.";
+
+        /// <summary>FastMath replaces σ of these layers with an approximation; every other activation stays exact.</summary>
+        public static bool IsApproximated(EmitContext c, ActivationKind activation) =>
+            c.Spec.FastMath && activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
+
+        /// <summary>The comment's formula for σ, saying so when FastMath approximates it and by how much.</summary>
+        public static string Formula(EmitContext c, ActivationKind activation) => IsApproximated(c, activation)
+            ? Formula(activation).Replace(" = ", " ≈ ") + " (FastMath: FastActivation." + activation + ", |error| ≤ " +
+                (activation == ActivationKind.Sigmoid ? FastSigmoidMaxError : FastTanhMaxError).ToString("0.##e-0", CultureInfo.InvariantCulture) + ")"
+            : Formula(activation);
+
         public static string Formula(ActivationKind activation) => activation switch
         {
             ActivationKind.Sigmoid => "σ(z) = 1 / (1 + e⁻ᶻ)",
@@ -28,8 +47,12 @@ namespace BackpropGen.Generator.Emit
             _ => throw EmitContext.Unreachable(activation),
         };
 
-        /// <summary>The expression for σ(<paramref name="z"/>).</summary>
-        public static string Apply(EmitContext c, ActivationKind activation, string z) => activation switch
+        /// <summary>The expression for σ(<paramref name="z"/>): FastActivation's approximation under FastMath, else exact.</summary>
+        public static string Apply(EmitContext c, ActivationKind activation, string z) => IsApproximated(c, activation)
+            ? FastActivation + activation + "(" + z + ")"
+            : ApplyExact(c, activation, z);
+
+        private static string ApplyExact(EmitContext c, ActivationKind activation, string z) => activation switch
         {
             ActivationKind.Sigmoid => c.Literal(1) + " / (" + c.Literal(1) + " + " + c.Exp("-" + z) + ")",
             ActivationKind.Tanh => c.Tanh(z),

@@ -69,7 +69,7 @@ namespace BackpropGen.Generator.Emit
                 return;
             }
 
-            w.WriteLine("// a" + Sup(l) + "ⱼ = σ(z" + Sup(l) + "ⱼ), " + ActivationMath.Formula(c.ActivationOf(l)));
+            w.WriteLine("// a" + Sup(l) + "ⱼ = σ(z" + Sup(l) + "ⱼ), " + ActivationMath.Formula(c, c.ActivationOf(l)));
             for (int j = start; j < end; j++)
             {
                 w.WriteLine(c.Define(c.A(l, j)) + " = " + ActivationMath.Apply(c, c.ActivationOf(l), c.Z(l, j)) + ";");

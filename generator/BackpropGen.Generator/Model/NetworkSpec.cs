@@ -3,6 +3,8 @@ namespace BackpropGen.Generator.Model
     /// <summary>
     /// Everything the emitter needs to write one network, as plain values: no symbols or syntax,
     /// so the incremental pipeline can compare two runs and skip the emitter when nothing changed.
+    /// <c>FastMath</c> (last, with a default, so it stays an optional argument) makes Sigmoid and Tanh
+    /// layers call BackpropGen.FastActivation.
     /// </summary>
     internal sealed record NetworkSpec(
         string? Namespace,
@@ -18,7 +20,8 @@ namespace BackpropGen.Generator.Model
         bool Trainable,
         EquatableArray<string> InputNames,
         EquatableArray<string> OutputNames,
-        EquatableArray<double> BakedParameters)
+        EquatableArray<double> BakedParameters,
+        bool FastMath = false)
     {
         /// <summary>Parameters are literals in the code (from a [BakedParameters] file), not fields.</summary>
         public bool IsBaked => BakedParameters.Count > 0;

@@ -152,6 +152,7 @@ namespace BackpropGen.Generator.Parsing
                 PrecisionKind precision = PrecisionKind.Single;
                 OptimizerSpec optimizer = OptimizerSpec.Default;
                 bool trainable = true;
+                bool fastMath = false;
                 string[] inputNames = System.Array.Empty<string>();
                 string[] outputNames = System.Array.Empty<string>();
                 Location inputNamesLocation = networkLocation;
@@ -181,6 +182,9 @@ namespace BackpropGen.Generator.Parsing
                                 break;
                             case "Trainable":
                                 trainable = named.Value.Value is true;
+                                break;
+                            case "FastMath":
+                                fastMath = named.Value.Value is true;
                                 break;
                             case "InputNames":
                                 inputNames = ReadNames(named.Value);
@@ -244,7 +248,8 @@ namespace BackpropGen.Generator.Parsing
                     Trainable: trainable && _baked is null,
                     InputNames: new EquatableArray<string>(inputNames),
                     OutputNames: new EquatableArray<string>(outputNames),
-                    BakedParameters: EquatableArray<double>.Empty);
+                    BakedParameters: EquatableArray<double>.Empty,
+                    FastMath: fastMath);
             }
 
             /// <summary>Reports the [Network] attributes past the first; returns false when this declaration holds none of the first.</summary>
