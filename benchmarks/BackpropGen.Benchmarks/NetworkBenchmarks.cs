@@ -9,6 +9,7 @@ namespace BackpropGen.Benchmarks
     /// The generated network against a loop-based float[] implementation and a hand-written
     /// Vector256 one, for Forward and TrainStep (forward, backward, SGD update, one sample).
     /// The generated network is a struct called through its generic constraint: direct calls.
+    /// The …Fast networks are the same with FastMath = true; the baselines stay exact.
     /// </summary>
     [MemoryDiagnoser]
     [GenericTypeArguments(typeof(Net222))]
@@ -16,6 +17,9 @@ namespace BackpropGen.Benchmarks
     [GenericTypeArguments(typeof(Net483))]
     [GenericTypeArguments(typeof(Net16164))]
     [GenericTypeArguments(typeof(Net643210))]
+    [GenericTypeArguments(typeof(Net222Fast))]
+    [GenericTypeArguments(typeof(Net241Fast))]
+    [GenericTypeArguments(typeof(Net483Fast))]
     public class NetworkBenchmarks<TNetwork>
         where TNetwork : struct, INetwork<float>
     {

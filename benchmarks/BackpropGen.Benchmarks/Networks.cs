@@ -30,4 +30,20 @@ namespace BackpropGen.Benchmarks
     [Layer(32, Activation.Sigmoid)]
     [Layer(10, Activation.Sigmoid)]
     public partial struct Net643210 { }
+
+    // The small networks again with FastMath = true (FastActivation's σ instead of MathF.Exp).
+    [Network(2, FastMath = true)]
+    [Layer(2, Activation.Sigmoid)]
+    [Layer(2, Activation.Sigmoid)]
+    public partial struct Net222Fast { }
+
+    [Network(2, FastMath = true)]
+    [Layer(4, Activation.Sigmoid)]
+    [Layer(1, Activation.Sigmoid)]
+    public partial struct Net241Fast { }
+
+    [Network(4, FastMath = true)]
+    [Layer(8, Activation.Sigmoid)]
+    [Layer(3, Activation.Sigmoid)]
+    public partial struct Net483Fast { }
 }

@@ -187,8 +187,8 @@ namespace BackpropGen.Generator.Tests
                         Assert.Equal(NetworkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
                     }
 
-                    // The split networks' steps were compiled too, in the form this run takes.
-                    Assert.Contains(generated, l => l.Contains(":BpgForward1_0(", StringComparison.Ordinal));
+                    // The split networks' steps were compiled too, in the width this run takes (small
+                    // steps, such as those of a chain of one-neuron layers, are inlined into their caller).
                     Assert.Contains(generated, l => l.Contains(disableAvx ? ":BpgForwardV128_1_0(" : ":BpgForwardV256_1_0(", StringComparison.Ordinal));
 
                     string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();

@@ -164,6 +164,33 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Forward_of_a_split_vector_network_is_safe_from_several_threads_at_once()
+        {
+            // Its steps share z, a and δ through a scratch struct on the caller's stack, not in fields.
+            INetwork<float> network = Networks.Create<float>(s_assembly.Value, "Runtime.WideNet");
+            network.InitializeParameters(8);
+            var random = new ParameterRandom(4);
+            float[][] inputs = Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, 64).Select(_ => (float)random.NextUniform(1)).ToArray()).ToArray();
+            float[][] expected = inputs.Select(x =>
+            {
+                var y = new float[10];
+                network.Forward(x, y);
+                return y;
+            }).ToArray();
+
+            System.Threading.Tasks.Parallel.For(0, 4, _ =>
+            {
+                var output = new float[10];
+                for (int round = 0; round < 2000; round++)
+                {
+                    int i = round % inputs.Length;
+                    network.Forward(inputs[i], output);
+                    Assert.Equal(expected[i], output);
+                }
+            });
+        }
+
+        [Fact]
         public void Constants_and_interface_counts_agree()
         {
             Type type = s_assembly.Value.GetType("Runtime.StructNet", throwOnError: true)!;
