@@ -391,6 +391,7 @@ namespace BackpropGen.Generator.Emit
             text.Append("; loss ").Append(c.Spec.Loss)
                 .Append(c.Spec.HasTraining ? "; optimizer " + c.Spec.Optimizer.Kind : c.Spec.IsBaked ? "; baked parameters (inference only)" : "; frozen (inference only)")
                 .Append("; ").Append(c.T)
+                .Append(c.Spec.FastMath ? "; FastMath σ and tanh" : string.Empty)
                 .Append("; ").Append(Pluralize(c.Spec.ParameterCount, "parameter"))
                 .Append(".</remarks>");
             return text.ToString();

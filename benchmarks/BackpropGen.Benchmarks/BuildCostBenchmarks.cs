@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Linq;
+using BackpropGen.Generator;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace BackpropGen.Benchmarks
+{
+    /// <summary>
+    /// What a network adds to a build: generating its file and compiling the project (binding and
+    /// emitting IL, Release), warm, as the compiler server does it, against the same project without
+    /// the network. The difference between a row and "none" is the network's cost.
+    /// <c>dotnet run -c Release --project benchmarks/BackpropGen.Benchmarks -- --filter '*BuildCost*'</c>
+    /// </summary>
+    [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 8)]
+    public class BuildCostBenchmarks
+    {
+        private CSharpCompilation _compilation = null!;
+        private CSharpParseOptions _parseOptions = null!;
+
+        [Params("none", "16-16-4", "64-32-10")]
+        public string Network { get; set; } = "none";
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            _parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+            int[] sizes = Network == "none" ? Array.Empty<int>() : Network.Split('-').Select(int.Parse).ToArray();
+            string declaration = sizes.Length == 0
+                ? string.Empty
+                : "[Network(" + sizes[0] + ")]\n" + string.Concat(sizes.Skip(1).Select(n => "[Layer(" + n + ", Activation.Sigmoid)]\n")) + "public partial class Brain { }\n";
+            string source = "using BackpropGen;\nnamespace Game\n{\n    public class Player { public int Score; public void Hit() => Score++; }\n" + declaration + "}\n";
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+                .Append(typeof(INetwork<>).Assembly.Location)
+                .Select(p => MetadataReference.CreateFromFile(p));
+            _compilation = CSharpCompilation.Create(
+                "Game",
+                new[] { CSharpSyntaxTree.ParseText(source, _parseOptions) },
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release));
+        }
+
+        [Benchmark(Description = "generate and compile")]
+        public bool GenerateAndCompile()
+        {
+            CSharpGeneratorDriver.Create(new[] { new NetworkGenerator().AsSourceGenerator() }, parseOptions: _parseOptions)
+                .RunGeneratorsAndUpdateCompilation(_compilation, out Compilation output, out _);
+            return output.Emit(Stream.Null).Success;
+        }
+    }
+}
