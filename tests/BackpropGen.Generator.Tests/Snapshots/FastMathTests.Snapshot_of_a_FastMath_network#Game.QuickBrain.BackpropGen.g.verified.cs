@@ -59,7 +59,7 @@ namespace Game
         /// <summary>Runs the network on <paramref name="input"/> and writes its output aᴸ into <paramref name="output"/>.</summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="output">Receives aᴸ; of length <see cref="OutputCount"/>.</param>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -101,7 +101,7 @@ namespace Game
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <returns>C = ½ Σⱼ (yⱼ − aᴸⱼ)².</returns>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
@@ -154,7 +154,7 @@ namespace Game
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
         /// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float TrainStep(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -257,7 +257,7 @@ namespace Game
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
         /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>; this sample's gradient is added to it.</param>
         /// <returns>The sample's loss C; NaN when the sample held NaN or ±∞ or its gradient was not finite, in which case <paramref name="gradient"/> is left unchanged.</returns>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public float AccumulateGradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
@@ -361,7 +361,7 @@ namespace Game
         /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
         /// <param name="learningRate">The step size α.</param>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         /// <returns>True when the step was applied; false when the gradient or the learning rate held NaN or ±∞, in which case nothing changed.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public bool ApplyGradient(global::System.ReadOnlySpan<float> gradient, float learningRate)
@@ -397,7 +397,7 @@ namespace Game
         }
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count) so training starts afresh; nothing for SGD.</summary>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void ResetOptimizerState()
         {
@@ -406,7 +406,7 @@ namespace Game
 
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void CopyParametersTo(global::System.Span<float> destination)
         {
@@ -438,7 +438,7 @@ namespace Game
 
         /// <summary>Sets every weight and bias from <paramref name="source"/> in canonical order; the optimizer's state is left as it is (see ResetOptimizerState).</summary>
         /// <param name="source">The parameters; of length <see cref="ParameterCount"/>.</param>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void LoadParameters(global::System.ReadOnlySpan<float> source)
         {
@@ -474,7 +474,7 @@ namespace Game
         /// The same seed gives the same parameters on every platform.
         /// </summary>
         /// <param name="seed">Any number; equal seeds give equal parameters.</param>
-        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 20 parameters.</remarks>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         public void InitializeParameters(int seed)
         {
