@@ -130,16 +130,9 @@ namespace BackpropGen.Generator.Emit
             string signature = optimizer.Kind == OptimizerKind.Adam
                 ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
                 : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
-            VectorShape wide = VectorShape.Wide(c);
-            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
-            Calls(wide);
-            w.CloseBrace();
-            w.OpenBlock("else");
-            Calls(VectorShape.Narrow(c));
-            w.CloseBrace();
-
-            void Calls(VectorShape v)
+            SplitEmitter.Dispatch(w, c, shape =>
             {
+                VectorShape v = shape ?? throw Unreachable("no vector shape");
                 int perBlock = BlockSize(optimizer.Kind) * v.Lanes / 2;
                 for (int start = 0; start < parameters.Count; start += perBlock)
                 {
@@ -148,7 +141,7 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine(name + "(" + arguments + ");");
                     c.AddMethod("// ApplyGradient for parameters [" + Count(start) + ".." + Count(start + slice.Count) + "), " + Count(v.Lanes) + " at a time", "private void " + name + signature, body => EmitVectorUpdates(body, c, v, slice));
                 }
-            }
+            });
         }
 
         private static void EmitVectorUpdates(SourceWriter w, EmitContext c, VectorShape v, List<(string Name, int Index, int Layer)> parameters)

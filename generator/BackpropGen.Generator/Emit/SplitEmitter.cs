@@ -69,7 +69,7 @@ namespace BackpropGen.Generator.Emit
         /// a constant to the JIT, so only one branch is compiled) and its Vector128 steps otherwise
         /// (ARM64, SSE-only x64); a scalar network calls its scalar steps (a null shape).
         /// </summary>
-        private static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape?> calls)
+        public static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape?> calls)
         {
             if (!c.IsVector)
             {
