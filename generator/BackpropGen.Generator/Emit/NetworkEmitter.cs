@@ -147,15 +147,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void CopyParametersTo(" + span + " destination)");
             CheckLength(w, "destination", "ParameterCount");
-            if (ParameterEmitter.MovesAsSpan(c))
-            {
-                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
-                w.WriteLine(ParameterEmitter.Span(c, c.W(1, 0, 0), "ParameterCount", readOnly: true) + ".CopyTo(destination);");
-            }
-            else
-            {
-                ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";", "BpgCopy", span + " destination", "destination");
-            }
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => "destination[" + Count(i) + "] = " + (c.Spec.IsBaked ? c.BakedLiteral(i) : field) + ";", "BpgCopy", span + " destination", "destination", theta => theta(true) + ".CopyTo(destination);");
 
             w.CloseBrace();
 
@@ -323,15 +315,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(remarks);
             OpenMethod(w, "public void LoadParameters(" + readOnlySpan + " source)");
             CheckLength(w, "source", "ParameterCount");
-            if (ParameterEmitter.MovesAsSpan(c))
-            {
-                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
-                w.WriteLine("source.CopyTo(" + ParameterEmitter.Span(c, c.W(1, 0, 0), "ParameterCount", readOnly: false) + ");");
-            }
-            else
-            {
-                ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];", "BpgLoad", readOnlySpan + " source", "source");
-            }
+            ParameterEmitter.ForEachParameter(w, c, (field, i) => field + " = source[" + Count(i) + "];", "BpgLoad", readOnlySpan + " source", "source", theta => "source.CopyTo(" + theta(false) + ");");
 
             w.CloseBrace();
 

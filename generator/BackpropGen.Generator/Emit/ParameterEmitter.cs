@@ -66,10 +66,19 @@ namespace BackpropGen.Generator.Emit
         /// Writes one statement per parameter: <paramref name="statement"/>(field, index), layer by
         /// layer, where field is how the code reads the parameter. A split network gets them in
         /// private methods <paramref name="blockName"/>0, 1, … of <see cref="BlockSize"/> parameters,
-        /// declared with <paramref name="blockParameters"/> and called with <paramref name="blockArguments"/>.
+        /// declared with <paramref name="blockParameters"/> and called with <paramref name="blockArguments"/>;
+        /// where θ moves as a span (<see cref="MovesAsSpan"/>), <paramref name="spanStatement"/>(θ as a span)
+        /// replaces them all, when given.
         /// </summary>
-        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement, string blockName, string blockParameters, string blockArguments)
+        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement, string blockName, string blockParameters, string blockArguments, System.Func<System.Func<bool, string>, string>? spanStatement = null)
         {
+            if (spanStatement is not null && MovesAsSpan(c))
+            {
+                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
+                w.WriteLine(spanStatement(readOnly => Span(c, c.W(1, 0, 0), "ParameterCount", readOnly)));
+                return;
+            }
+
             var parameters = new System.Collections.Generic.List<(string Name, int Index, int Layer)>(c.Parameters());
             if (!c.IsSplit)
             {
@@ -123,9 +132,8 @@ namespace BackpropGen.Generator.Emit
                 // The same draws in the same order as one statement per parameter.
                 for (int l = 1; l <= c.L; l++)
                 {
-                    var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
-                    w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
-                    w.WriteLine("random.FillUniform(" + Span(c, c.W(l, 0, 0), Count(c.Size(l) * c.Size(l - 1)), readOnly: false) + ", " + Number(limit) + ");");
+                    w.WriteLine(InitializationComment(c, l));
+                    w.WriteLine("random.FillUniform(" + Span(c, c.W(l, 0, 0), Count(c.Size(l) * c.Size(l - 1)), readOnly: false) + ", " + Number(Limit(c, l)) + ");");
                     w.WriteLine(Span(c, c.B(l, 0), Count(c.Size(l)), readOnly: false) + ".Clear();");
                 }
 
@@ -137,8 +145,7 @@ namespace BackpropGen.Generator.Emit
                 // The same draws in the same order as the unsplit form, in blocks that share the generator.
                 for (int l = 1; l <= c.L; l++)
                 {
-                    var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
-                    w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
+                    w.WriteLine(InitializationComment(c, l));
                 }
 
                 ForEachParameter(
@@ -153,9 +160,8 @@ namespace BackpropGen.Generator.Emit
 
             for (int l = 1; l <= c.L; l++)
             {
-                var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
                 w.WriteLine();
-                w.WriteLine("// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0");
+                w.WriteLine(InitializationComment(c, l));
                 for (int j = 0; j < c.Size(l); j++)
                 {
                     for (int k = 0; k < c.Size(l - 1); k++)
@@ -170,6 +176,15 @@ namespace BackpropGen.Generator.Emit
                 }
             }
         }
+
+        /// <summary>The comment above layer <paramref name="l"/>'s initialization: the scheme and its r.</summary>
+        private static string InitializationComment(EmitContext c, int l)
+        {
+            var (name, formula, limit) = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l));
+            return "// Layer " + Count(l) + " (" + c.ActivationOf(l) + "): " + name + ", w" + Sup(l) + "ⱼₖ ~ U(−r, r), " + formula + " = " + Number(limit) + "; b" + Sup(l) + "ⱼ = 0";
+        }
+
+        private static double Limit(EmitContext c, int l) => ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l)).Limit;
 
         private static bool IsWeight(EmitContext c, int index, out int layer)
         {
@@ -186,8 +201,7 @@ namespace BackpropGen.Generator.Emit
 
         private static string Draw(EmitContext c, int l)
         {
-            double limit = ActivationMath.Initialization(c.ActivationOf(l), c.Size(l - 1), c.Size(l)).Limit;
-            string draw = "random.NextUniform(" + Number(limit) + ")";
+            string draw = "random.NextUniform(" + Number(Limit(c, l)) + ")";
             return c.IsDouble ? draw : "(float)" + draw;
         }
 
