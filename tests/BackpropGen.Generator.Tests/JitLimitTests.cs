@@ -145,23 +145,13 @@ namespace BackpropGen.Generator.Tests
         [Fact]
         public void No_generated_method_of_a_network_at_the_limits_runs_in_MinOpts()
         {
-            string directory = Path.Combine(Path.GetTempPath(), "backpropgen-jit-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            try
+            using (JitProbe probe = JitProbe.Compile(NetworksAtTheLimits, "Limits"))
             {
-                GeneratorOutcome outcome = GeneratorHarness.Run(NetworksAtTheLimits);
-                GeneratorHarness.AssertClean(outcome);
-                string assemblyPath = Path.Combine(directory, "Limits.dll");
-                using (FileStream file = File.Create(assemblyPath))
-                {
-                    Assert.True(outcome.Output.Emit(file).Success);
-                }
-
                 // Twice: as this machine runs it (the Vector256 steps where Vector256 is accelerated), and
                 // with AVX off, when wide networks take their Vector128 steps (as on ARM64).
                 foreach (bool disableAvx in new[] { false, true })
                 {
-                    string report = Path.Combine(directory, disableAvx ? "jit-vector128.txt" : "jit.txt");
+                    string report = Path.Combine(probe.Directory, disableAvx ? "jit-vector128.txt" : "jit.txt");
                     var environment = new Dictionary<string, string>
                     {
                         ["DOTNET_TieredCompilation"] = "0",
@@ -174,11 +164,7 @@ namespace BackpropGen.Generator.Tests
                         environment["DOTNET_EnableAVX"] = "0";
                     }
 
-                    ChildProcess.Result run = ChildProcess.Run(
-                        "dotnet",
-                        new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath },
-                        environment: environment);
-                    Assert.True(run.ExitCode == 0, run.Output);
+                    ChildProcess.Result run = probe.Run(environment);
                     Assert.Contains("exercised " + NetworkCount + " networks", run.Output, StringComparison.Ordinal);
 
                     string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
@@ -195,10 +181,6 @@ namespace BackpropGen.Generator.Tests
                     Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
                     Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
                 }
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
             }
         }
     }

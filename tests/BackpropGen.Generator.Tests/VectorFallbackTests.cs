@@ -71,30 +71,16 @@ namespace BackpropGen.Generator.Tests
         [Fact]
         public void The_Vector128_steps_and_the_software_fallback_give_what_the_Vector256_steps_give()
         {
-            string directory = Path.Combine(Path.GetTempPath(), "backpropgen-vector-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(directory);
-            try
+            using (JitProbe probe = JitProbe.Compile(Source, "Vectors"))
             {
-                GeneratorOutcome outcome = GeneratorHarness.Run(Source);
-                GeneratorHarness.AssertClean(outcome);
-                string assemblyPath = Path.Combine(directory, "Vectors.dll");
-                using (FileStream file = File.Create(assemblyPath))
-                {
-                    Assert.True(outcome.Output.Emit(file).Success);
-                }
-
-                Dictionary<string, double[]> vector = Probe(assemblyPath, "DOTNET_EnableHWIntrinsic", "1", out bool accelerated);
-                Dictionary<string, double[]> narrow = Probe(assemblyPath, "DOTNET_EnableAVX", "0", out bool narrowAccelerated);
-                Dictionary<string, double[]> software = Probe(assemblyPath, "DOTNET_EnableHWIntrinsic", "0", out bool softwareAccelerated);
+                Dictionary<string, double[]> vector = Probe(probe, "DOTNET_EnableHWIntrinsic", "1", out bool accelerated);
+                Dictionary<string, double[]> narrow = Probe(probe, "DOTNET_EnableAVX", "0", out bool narrowAccelerated);
+                Dictionary<string, double[]> software = Probe(probe, "DOTNET_EnableHWIntrinsic", "0", out bool softwareAccelerated);
                 Assert.False(narrowAccelerated, "With AVX off, Vector256 should not be accelerated.");
                 Assert.False(softwareAccelerated, "With hardware intrinsics off, Vector256 should not be accelerated.");
                 Assert.Equal(5 * 4, vector.Count);
                 Compare(vector, narrow, accelerated);
                 Compare(vector, software, accelerated);
-            }
-            finally
-            {
-                Directory.Delete(directory, recursive: true);
             }
         }
 
@@ -116,15 +102,9 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
-        private static Dictionary<string, double[]> Probe(string assemblyPath, string variable, string value, out bool accelerated)
+        private static Dictionary<string, double[]> Probe(JitProbe probe, string variable, string value, out bool accelerated)
         {
-            var environment = new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0", [variable] = value };
-
-            ChildProcess.Result run = ChildProcess.Run(
-                "dotnet",
-                new[] { ChildProcess.BuiltAssembly(Path.Combine("tests", "BackpropGen.JitProbe"), "BackpropGen.JitProbe"), assemblyPath, "--dump" },
-                environment: environment);
-            Assert.True(run.ExitCode == 0, run.Output);
+            ChildProcess.Result run = probe.Run(new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0", [variable] = value }, dump: true);
             string[] lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             accelerated = lines.Contains("Vector256.IsHardwareAccelerated=True");
             return lines
