@@ -33,14 +33,10 @@ namespace BackpropGen.Benchmarks
                 ? string.Empty
                 : "[Network(" + sizes[0] + ")]\n" + string.Concat(sizes.Skip(1).Select(n => "[Layer(" + n + ", Activation.Sigmoid)]\n")) + "public partial class Brain { }\n";
             string source = "using BackpropGen;\nnamespace Game\n{\n    public class Player { public int Score; public void Hit() => Score++; }\n" + declaration + "}\n";
-            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-                .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
-                .Append(typeof(INetwork<>).Assembly.Location)
-                .Select(p => MetadataReference.CreateFromFile(p));
             _compilation = CSharpCompilation.Create(
                 "Game",
                 new[] { CSharpSyntaxTree.ParseText(source, _parseOptions) },
-                references,
+                BenchmarkCompilation.References(),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release));
         }
 

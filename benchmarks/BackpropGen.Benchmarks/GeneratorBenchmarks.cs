@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using BackpropGen.Generator;
 using BenchmarkDotNet.Attributes;
@@ -35,14 +34,10 @@ namespace BackpropGen.Benchmarks
                     public partial class Net{{i}} { }
                 }
                 """).Append("namespace Many { public class Game { public int Score; } }");
-            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-                .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
-                .Append(typeof(INetwork<>).Assembly.Location)
-                .Select(p => MetadataReference.CreateFromFile(p));
             _compilation = CSharpCompilation.Create(
                 "Bench",
                 sources.Select(s => CSharpSyntaxTree.ParseText(s, _parseOptions)),
-                references,
+                BenchmarkCompilation.References(),
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
             SyntaxTree unrelated = _compilation.SyntaxTrees.Last();
             _edited = _compilation.ReplaceSyntaxTree(unrelated, unrelated.WithChangedText(SourceText.From(unrelated.ToString().Replace("Score", "Points", StringComparison.Ordinal))));
