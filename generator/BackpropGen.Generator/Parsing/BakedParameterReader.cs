@@ -86,7 +86,7 @@ namespace BackpropGen.Generator.Parsing
                     Counts.Of(spec.ParameterCount, "parameter"));
             }
 
-            bool single = spec.Precision == PrecisionKind.Single;
+            bool single = spec.Precision == Precision.Single;
             var values = new double[parameters.Count];
             for (int i = 0; i < values.Length; i++)
             {
