@@ -19,7 +19,7 @@ namespace BackpropGen.Generator.Emit
         {
             Spec = spec;
             Features = features;
-            IsDouble = spec.Precision == PrecisionKind.Double;
+            IsDouble = spec.Precision == Precision.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
             IsVector = features.HasVector256 && !spec.IsBaked && HasWideLayer(spec);
@@ -69,7 +69,7 @@ namespace BackpropGen.Generator.Emit
 
         public int Size(int l) => Spec.SizeOf(l);
 
-        public ActivationKind ActivationOf(int l) => Spec.Layers[l - 1].Activation;
+        public Activation ActivationOf(int l) => Spec.Layers[l - 1].Activation;
 
         /// <summary>
         /// True when the network is too large for one method per member: the passes are split into

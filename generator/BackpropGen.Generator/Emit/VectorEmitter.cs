@@ -78,7 +78,7 @@ namespace BackpropGen.Generator.Emit
                 }
 
                 string? sigmaPrime = Derivative(c, v, c.ActivationOf(l), v.Load(c.Z(l, j)), "a");
-                if (sigmaPrime is not null && c.ActivationOf(l) is ActivationKind.Sigmoid or ActivationKind.Tanh)
+                if (sigmaPrime is not null && c.ActivationOf(l) is Activation.Sigmoid or Activation.Tanh)
                 {
                     w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Load(c.A(l, j)) + ";");
                 }
@@ -171,17 +171,17 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>σ' of eight neurons, as the scalar <see cref="ActivationMath.Derivative"/> per lane; <paramref name="a"/> names their activations.</summary>
-        private static string? Derivative(EmitContext c, VectorShape v, ActivationKind activation, string z, string a)
+        private static string? Derivative(EmitContext c, VectorShape v, Activation activation, string z, string a)
         {
             string one = v.Alias + ".Create(" + c.Literal(1) + ")";
             string zero = v.Type + ".Zero";
             return activation switch
             {
-                ActivationKind.Sigmoid => a + " * (" + one + " - " + a + ")",
-                ActivationKind.Tanh => one + " - " + a + " * " + a,
-                ActivationKind.ReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + zero + ")",
-                ActivationKind.LeakyReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + v.Alias + ".Create(" + c.Literal(0.01) + "))",
-                ActivationKind.Linear => null,
+                Activation.Sigmoid => a + " * (" + one + " - " + a + ")",
+                Activation.Tanh => one + " - " + a + " * " + a,
+                Activation.ReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + zero + ")",
+                Activation.LeakyReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + v.Alias + ".Create(" + c.Literal(0.01) + "))",
+                Activation.Linear => null,
                 _ => throw Unreachable(activation),
             };
         }

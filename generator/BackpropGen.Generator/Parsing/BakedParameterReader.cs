@@ -92,7 +92,7 @@ namespace BackpropGen.Generator.Parsing
                     Text(spec.ParameterCount));
             }
 
-            bool single = spec.Precision == PrecisionKind.Single;
+            bool single = spec.Precision == Precision.Single;
             var values = new double[parameters.Count];
             for (int i = 0; i < values.Length; i++)
             {

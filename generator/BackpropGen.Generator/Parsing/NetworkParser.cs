@@ -148,8 +148,8 @@ namespace BackpropGen.Generator.Parsing
                 List<ContainingTypeSpec> containingTypes = ParseContainingTypes(declaration, type);
 
                 int inputs = 0;
-                LossKind loss = LossKind.HalfSquaredError;
-                PrecisionKind precision = PrecisionKind.Single;
+                LossFunction loss = LossFunction.HalfSquaredError;
+                Precision precision = Precision.Single;
                 OptimizerSpec optimizer = OptimizerSpec.Default;
                 bool trainable = true;
                 bool fastMath = false;
@@ -175,10 +175,10 @@ namespace BackpropGen.Generator.Parsing
                         switch (named.Key)
                         {
                             case "Loss":
-                                loss = ReadEnum<LossKind>(named.Value, "LossFunction", "Loss", location);
+                                loss = ReadEnum<LossFunction>(named.Value, "LossFunction", "Loss", location);
                                 break;
                             case "Precision":
-                                precision = ReadEnum<PrecisionKind>(named.Value, "Precision", "Precision", location);
+                                precision = ReadEnum<Precision>(named.Value, "Precision", "Precision", location);
                                 break;
                             case "Trainable":
                                 trainable = named.Value.Value is true;
@@ -195,7 +195,7 @@ namespace BackpropGen.Generator.Parsing
                                 outputNamesLocation = location;
                                 break;
                             case "Optimizer":
-                                optimizer = optimizer with { Kind = ReadEnum<OptimizerKind>(named.Value, "Optimizer", "Optimizer", location) };
+                                optimizer = optimizer with { Kind = ReadEnum<Optimizer>(named.Value, "Optimizer", "Optimizer", location) };
                                 break;
                             case "Momentum":
                                 optimizer = optimizer with { Momentum = ReadHyperparameter(named, location, 0, 1, "μ must be in [0, 1), for example 0.9") };
@@ -346,7 +346,7 @@ namespace BackpropGen.Generator.Parsing
                             size.ToString(CultureInfo.InvariantCulture));
                     }
 
-                    ActivationKind activation = ReadEnum<ActivationKind>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
+                    Activation activation = ReadEnum<Activation>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
                     layers.Add(new LayerSpec(size, activation));
                 }
 
@@ -357,14 +357,14 @@ namespace BackpropGen.Generator.Parsing
                 INamedTypeSymbol type,
                 int inputs,
                 List<LayerSpec> layers,
-                LossKind loss,
+                LossFunction loss,
                 AttributeData networkAttribute,
                 Location networkLocation,
                 List<Location> activationLocations)
             {
                 for (int i = 0; i < layers.Count - 1; i++)
                 {
-                    if (layers[i].Activation == ActivationKind.Softmax)
+                    if (layers[i].Activation == Activation.Softmax)
                     {
                         Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], Text(i + 1));
                     }
@@ -397,10 +397,10 @@ namespace BackpropGen.Generator.Parsing
             /// The cross-entropy losses come fused with their output activation (δᴸ = aᴸ − y), so each
             /// needs its own; Softmax has no squared-error form here (that would need its Jacobian).
             /// </summary>
-            private void ValidateLossAndOutput(ActivationKind output, LossKind loss, AttributeData networkAttribute, Location networkLocation, Location outputLocation)
+            private void ValidateLossAndOutput(Activation output, LossFunction loss, AttributeData networkAttribute, Location networkLocation, Location outputLocation)
             {
                 Location lossLocation = AttributeArguments.Named(networkAttribute, "Loss", _cancellationToken, networkLocation);
-                if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
+                if (loss == LossFunction.CrossEntropy && output != Activation.Softmax)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -408,7 +408,7 @@ namespace BackpropGen.Generator.Parsing
                         "LossFunction.CrossEntropy needs a Softmax output layer, but the output layer is " + output,
                         "make the last [Layer] Activation.Softmax, or use BinaryCrossEntropy (Sigmoid output) or a squared-error loss");
                 }
-                else if (loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
+                else if (loss == LossFunction.BinaryCrossEntropy && output != Activation.Sigmoid)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -416,7 +416,7 @@ namespace BackpropGen.Generator.Parsing
                         "LossFunction.BinaryCrossEntropy needs a Sigmoid output layer, but the output layer is " + output,
                         "make the last [Layer] Activation.Sigmoid, or use CrossEntropy (Softmax output) or a squared-error loss");
                 }
-                else if (output == ActivationKind.Softmax && loss != LossKind.CrossEntropy)
+                else if (output == Activation.Softmax && loss != LossFunction.CrossEntropy)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -445,7 +445,7 @@ namespace BackpropGen.Generator.Parsing
             /// rounds to 1 (and Adam divides by 1 − β₂ᵗ = 0), ε = 1e-50 to 0, λ = 1e39 to ∞.
             /// Also warns about hyperparameters the chosen optimizer never reads.
             /// </summary>
-            private void ValidateHyperparametersFor(AttributeData networkAttribute, Location networkLocation, OptimizerSpec optimizer, PrecisionKind precision)
+            private void ValidateHyperparametersFor(AttributeData networkAttribute, Location networkLocation, OptimizerSpec optimizer, Precision precision)
             {
                 foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
                 {
@@ -457,8 +457,8 @@ namespace BackpropGen.Generator.Parsing
                     Location location = AttributeArguments.Named(networkAttribute, named.Key, _cancellationToken, networkLocation);
                     string? used = named.Key switch
                     {
-                        "Momentum" => optimizer.Kind == OptimizerKind.Momentum ? null : "Optimizer.Momentum",
-                        "Beta1" or "Beta2" or "Epsilon" => optimizer.Kind == OptimizerKind.Adam ? null : "Optimizer.Adam",
+                        "Momentum" => optimizer.Kind == Optimizer.Momentum ? null : "Optimizer.Momentum",
+                        "Beta1" or "Beta2" or "Epsilon" => optimizer.Kind == Optimizer.Adam ? null : "Optimizer.Adam",
                         _ => null,
                     };
                     if (used is not null)
@@ -466,7 +466,7 @@ namespace BackpropGen.Generator.Parsing
                         Report(DiagnosticDescriptors.HyperparameterUnused, location, named.Key, optimizer.Kind.ToString(), used);
                     }
 
-                    if (precision != PrecisionKind.Single)
+                    if (precision != Precision.Single)
                     {
                         continue;
                     }
