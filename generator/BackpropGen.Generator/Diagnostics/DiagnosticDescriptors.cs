@@ -51,7 +51,22 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Error(
             "BPG0008",
             "Softmax on a hidden layer",
-            "Softmax can only be the activation of the output layer; choose Sigmoid, Tanh, ReLU, LeakyReLU or Linear for hidden layer {0}");
+            "Softmax can only be the activation of the output layer; choose " + HiddenActivations() + " for hidden layer {0}");
+
+        /// <summary>Every activation but Softmax, from the enum itself: "Sigmoid, Tanh, ReLU, LeakyReLU or Linear".</summary>
+        private static string HiddenActivations()
+        {
+            var names = new System.Collections.Generic.List<string>();
+            foreach (Model.Activation activation in (Model.Activation[])System.Enum.GetValues(typeof(Model.Activation)))
+            {
+                if (activation != Model.Activation.Softmax)
+                {
+                    names.Add(activation.ToString());
+                }
+            }
+
+            return string.Join(", ", names.GetRange(0, names.Count - 1)) + " or " + names[names.Count - 1];
+        }
 
         // BPG0009 ("not supported yet", for Softmax and the cross-entropy losses) was retired when they
         // arrived; its ID is not reused.
