@@ -122,7 +122,7 @@ namespace BackpropGen.Generator.Emit
                     terms.Add(c.W(l + 1, m, j) + " * " + c.Delta(l + 1, m));
                 }
 
-                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
+                string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
                 ExpressionWriter.WriteSum(w, c.Define(c.Delta(l, j)), terms, sigmaPrime);
             }
         }

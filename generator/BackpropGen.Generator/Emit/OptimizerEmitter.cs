@@ -27,11 +27,11 @@ namespace BackpropGen.Generator.Emit
         public static string SecondMoment(EmitContext c, string name) => c.IsSplit ? SecondMomentField + "." + name : "_v" + name;
 
         /// <summary>Parameters per ApplyGradient method, from the IL each update costs (JitLimitTests checks it).</summary>
-        public static int BlockSize(OptimizerKind kind) => kind switch
+        public static int BlockSize(Optimizer kind) => kind switch
         {
-            OptimizerKind.Sgd => 512,
-            OptimizerKind.Momentum => 256,
-            OptimizerKind.Adam => 128,
+            Optimizer.Sgd => 512,
+            Optimizer.Momentum => 256,
+            Optimizer.Adam => 128,
             _ => throw Unreachable(kind),
         };
 
@@ -44,14 +44,14 @@ namespace BackpropGen.Generator.Emit
             }
 
             w.WriteLine();
-            w.WriteLine(optimizer.Kind == OptimizerKind.Adam
+            w.WriteLine(optimizer.Kind == Optimizer.Adam
                 ? "// Adam's state: the moments m (_m…) and v (_v…) of every parameter, the step t and β₁ᵗ, β₂ᵗ."
                 : "// Momentum's state: the velocity v (_m…) of every parameter.");
             if (c.IsSplit)
             {
                 // One BpgParameters per state vector: the same fields as θ, so m and v sit beside θ's shape.
                 w.WriteLine("private " + ParameterType + " " + FirstMomentField + ";");
-                if (optimizer.Kind == OptimizerKind.Adam)
+                if (optimizer.Kind == Optimizer.Adam)
                 {
                     w.WriteLine("private " + ParameterType + " " + SecondMomentField + ";");
                 }
@@ -61,14 +61,14 @@ namespace BackpropGen.Generator.Emit
                 foreach (var (name, _, _) in c.Parameters())
                 {
                     w.WriteLine("private " + c.T + " " + FirstMoment(c, name) + ";");
-                    if (optimizer.Kind == OptimizerKind.Adam)
+                    if (optimizer.Kind == Optimizer.Adam)
                     {
                         w.WriteLine("private " + c.T + " " + SecondMoment(c, name) + ";");
                     }
                 }
             }
 
-            if (optimizer.Kind == OptimizerKind.Adam)
+            if (optimizer.Kind == Optimizer.Adam)
             {
                 w.WriteLine("private long _adamStep;");
                 w.WriteLine("private " + c.T + " _adamBeta1Power;");
@@ -81,7 +81,7 @@ namespace BackpropGen.Generator.Emit
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
             string arguments = "gradient, learningRate";
-            if (optimizer.Kind == OptimizerKind.Adam)
+            if (optimizer.Kind == Optimizer.Adam)
             {
                 string beta1 = c.Literal(optimizer.Beta1);
                 string beta2 = c.Literal(optimizer.Beta2);
@@ -127,7 +127,7 @@ namespace BackpropGen.Generator.Emit
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
             string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
-            string signature = optimizer.Kind == OptimizerKind.Adam
+            string signature = optimizer.Kind == Optimizer.Adam
                 ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
                 : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
             SplitEmitter.Dispatch(w, c, shape =>
@@ -152,15 +152,15 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("ref " + c.T + " gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
             switch (optimizer.Kind)
             {
-                case OptimizerKind.Sgd:
+                case Optimizer.Sgd:
                     w.WriteLine("// θ ← θ − α g" + (decay ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]") + "; " + Count(v.Lanes) + " parameters at a time");
                     w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate);");
                     break;
-                case OptimizerKind.Momentum:
+                case Optimizer.Momentum:
                     w.WriteLine("// v ← μ v + g; θ ← θ − α v" + (decay ? ", with weight decay g = gradient[i] + λ θ" : string.Empty) + "; " + Count(v.Lanes) + " parameters at a time");
                     w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate), m;");
                     break;
-                case OptimizerKind.Adam:
+                case Optimizer.Adam:
                     w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε); " + Count(v.Lanes) + " parameters at a time");
                     w.WriteLine(v.Type + " step = " + v.Alias + ".Create(" + StepSize + "), scale = " + v.Alias + ".Create(" + SecondMomentScale + "), gv, m;");
                     break;
@@ -175,16 +175,16 @@ namespace BackpropGen.Generator.Emit
                 string gradient = v.Alias + ".LoadUnsafe(ref gradientStart, " + Count(index) + ")" + (decay ? " + " + Constant(optimizer.WeightDecay) + " * " + load : string.Empty);
                 switch (optimizer.Kind)
                 {
-                    case OptimizerKind.Sgd:
+                    case Optimizer.Sgd:
                         w.WriteLine(v.Store(load + " - rate * " + (decay ? "(" + gradient + ")" : gradient), theta) + ";");
                         break;
-                    case OptimizerKind.Momentum:
+                    case Optimizer.Momentum:
                         string velocity = FirstMoment(c, name);
                         w.WriteLine("m = " + Constant(optimizer.Momentum) + " * " + v.Load(velocity) + " + " + gradient + ";");
                         w.WriteLine(v.Store("m", velocity) + ";");
                         w.WriteLine(v.Store(load + " - rate * m", theta) + ";");
                         break;
-                    case OptimizerKind.Adam:
+                    case Optimizer.Adam:
                         string first = FirstMoment(c, name);
                         string second = SecondMoment(c, name);
                         w.WriteLine("gv = " + gradient + ";");
@@ -208,7 +208,7 @@ namespace BackpropGen.Generator.Emit
             var parameters = c.Parameters().ToList();
             int blockSize = BlockSize(c.Spec.Optimizer.Kind);
             string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
-            string signature = c.Spec.Optimizer.Kind == OptimizerKind.Adam
+            string signature = c.Spec.Optimizer.Kind == Optimizer.Adam
                 ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
                 : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
             for (int block = 0; block < blockMethods.Count; block++)
@@ -236,7 +236,7 @@ namespace BackpropGen.Generator.Emit
             if (c.IsSplit)
             {
                 w.WriteLine(FirstMomentField + " = default;");
-                if (optimizer.Kind == OptimizerKind.Adam)
+                if (optimizer.Kind == Optimizer.Adam)
                 {
                     w.WriteLine(SecondMomentField + " = default;");
                 }
@@ -246,14 +246,14 @@ namespace BackpropGen.Generator.Emit
                 foreach (var (name, _, _) in c.Parameters())
                 {
                     w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(0) + ";");
-                    if (optimizer.Kind == OptimizerKind.Adam)
+                    if (optimizer.Kind == Optimizer.Adam)
                     {
                         w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(0) + ";");
                     }
                 }
             }
 
-            if (optimizer.Kind == OptimizerKind.Adam)
+            if (optimizer.Kind == Optimizer.Adam)
             {
                 w.WriteLine("_adamStep = 0;");
                 w.WriteLine("_adamBeta1Power = " + c.Literal(0) + ";");
@@ -268,13 +268,13 @@ namespace BackpropGen.Generator.Emit
             string decayNote = optimizer.WeightDecay > 0 ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]";
             switch (optimizer.Kind)
             {
-                case OptimizerKind.Sgd:
+                case Optimizer.Sgd:
                     w.WriteLine("// θ ← θ − α g" + decayNote);
                     break;
-                case OptimizerKind.Momentum:
+                case Optimizer.Momentum:
                     w.WriteLine("// v ← μ v + g; θ ← θ − α v (μ = " + Number(optimizer.Momentum) + ")" + decayNote);
                     break;
-                case OptimizerKind.Adam:
+                case Optimizer.Adam:
                     w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε)");
                     w.WriteLine("// (β₁ = " + Number(optimizer.Beta1) + ", β₂ = " + Number(optimizer.Beta2) + ", ε = " + Number(optimizer.Epsilon) + ")" + decayNote);
                     w.WriteLine(c.T + " " + GradientLocal + ";");
@@ -294,14 +294,14 @@ namespace BackpropGen.Generator.Emit
                 string gradient = "gradient[" + Count(index) + "]" + (decay.Length > 0 ? decay + field : string.Empty);
                 switch (optimizer.Kind)
                 {
-                    case OptimizerKind.Sgd:
+                    case Optimizer.Sgd:
                         w.WriteLine(field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";");
                         break;
-                    case OptimizerKind.Momentum:
+                    case Optimizer.Momentum:
                         w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Momentum) + " * " + FirstMoment(c, name) + " + " + gradient + ";");
                         w.WriteLine(field + " -= learningRate * " + FirstMoment(c, name) + ";");
                         break;
-                    case OptimizerKind.Adam:
+                    case Optimizer.Adam:
                         w.WriteLine(GradientLocal + " = " + gradient + ";");
                         w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Beta1) + " * " + FirstMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta1) + " * " + GradientLocal + ";");
                         w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(optimizer.Beta2) + " * " + SecondMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta2) + " * " + GradientLocal + " * " + GradientLocal + ";");

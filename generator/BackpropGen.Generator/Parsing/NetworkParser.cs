@@ -82,6 +82,7 @@ namespace BackpropGen.Generator.Parsing
             private readonly CancellationToken _cancellationToken;
             private readonly List<DiagnosticInfo> _diagnostics = new();
             private BakedRequest? _baked;
+            private SourceSpan? _bakedWhere;
 
             public Parser(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
             {
@@ -92,11 +93,11 @@ namespace BackpropGen.Generator.Parsing
             public ParseResult Run()
             {
                 NetworkSpec? spec = ParseNetwork();
-                return new ParseResult(HasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()), HasErrors ? null : _baked);
+                return new ParseResult(HasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(_diagnostics.ToArray()), HasErrors ? null : _baked, HasErrors ? null : _bakedWhere);
             }
 
             /// <summary>Errors stop generation; warnings (BPG0019) do not.</summary>
-            private bool HasErrors => _diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
+            private bool HasErrors => _diagnostics.Any(d => d.IsError);
 
             private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
                 _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, args));
@@ -148,8 +149,8 @@ namespace BackpropGen.Generator.Parsing
                 List<ContainingTypeSpec> containingTypes = ParseContainingTypes(declaration, type);
 
                 int inputs = 0;
-                LossKind loss = LossKind.HalfSquaredError;
-                PrecisionKind precision = PrecisionKind.Single;
+                LossFunction loss = LossFunction.HalfSquaredError;
+                Precision precision = Precision.Single;
                 OptimizerSpec optimizer = OptimizerSpec.Default;
                 bool trainable = true;
                 bool fastMath = false;
@@ -175,10 +176,10 @@ namespace BackpropGen.Generator.Parsing
                         switch (named.Key)
                         {
                             case "Loss":
-                                loss = ReadEnum<LossKind>(named.Value, "LossFunction", "Loss", location);
+                                loss = ReadEnum<LossFunction>(named.Value, "LossFunction", "Loss", location);
                                 break;
                             case "Precision":
-                                precision = ReadEnum<PrecisionKind>(named.Value, "Precision", "Precision", location);
+                                precision = ReadEnum<Precision>(named.Value, "Precision", "Precision", location);
                                 break;
                             case "Trainable":
                                 trainable = named.Value.Value is true;
@@ -195,7 +196,7 @@ namespace BackpropGen.Generator.Parsing
                                 outputNamesLocation = location;
                                 break;
                             case "Optimizer":
-                                optimizer = optimizer with { Kind = ReadEnum<OptimizerKind>(named.Value, "Optimizer", "Optimizer", location) };
+                                optimizer = optimizer with { Kind = ReadEnum<Optimizer>(named.Value, "Optimizer", "Optimizer", location) };
                                 break;
                             case "Momentum":
                                 optimizer = optimizer with { Momentum = ReadHyperparameter(named, location, 0, 1, "μ must be in [0, 1), for example 0.9") };
@@ -226,8 +227,8 @@ namespace BackpropGen.Generator.Parsing
                 }
 
                 ValidateTopology(type, inputs, layers, loss, networkAttribute, networkLocation, activationLocations);
-                ValidateNames(inputNames, inputs, "InputNames", "inputs", inputNamesLocation, System.Array.Empty<string>());
-                ValidateNames(outputNames, layers.Count > 0 ? layers[layers.Count - 1].Size : 0, "OutputNames", "outputs", outputNamesLocation, inputNames);
+                ValidateNames(inputNames, inputs, "InputNames", "input", inputNamesLocation, System.Array.Empty<string>());
+                ValidateNames(outputNames, layers.Count > 0 ? layers[layers.Count - 1].Size : 0, "OutputNames", "output", outputNamesLocation, inputNames);
                 _baked = ReadBakedRequest(type, networkLocation);
                 if (HasErrors)
                 {
@@ -346,7 +347,7 @@ namespace BackpropGen.Generator.Parsing
                             size.ToString(CultureInfo.InvariantCulture));
                     }
 
-                    ActivationKind activation = ReadEnum<ActivationKind>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
+                    Activation activation = ReadEnum<Activation>(attribute.ConstructorArguments[1], "Activation", "activation", activationLocation);
                     layers.Add(new LayerSpec(size, activation));
                 }
 
@@ -357,14 +358,14 @@ namespace BackpropGen.Generator.Parsing
                 INamedTypeSymbol type,
                 int inputs,
                 List<LayerSpec> layers,
-                LossKind loss,
+                LossFunction loss,
                 AttributeData networkAttribute,
                 Location networkLocation,
                 List<Location> activationLocations)
             {
                 for (int i = 0; i < layers.Count - 1; i++)
                 {
-                    if (layers[i].Activation == ActivationKind.Softmax)
+                    if (layers[i].Activation == Activation.Softmax)
                     {
                         Report(DiagnosticDescriptors.SoftmaxOnHiddenLayer, activationLocations[i], Text(i + 1));
                     }
@@ -382,10 +383,10 @@ namespace BackpropGen.Generator.Parsing
                         DiagnosticDescriptors.NetworkTooLarge,
                         networkLocation,
                         type.Name,
-                        Text(inputs),
-                        Text(parameters),
-                        Text(neurons),
-                        Text(outputs),
+                        Counts.Of(inputs, "input"),
+                        Counts.Of(parameters, "parameter"),
+                        Counts.Of(neurons, "neuron"),
+                        Counts.Of(outputs, "output"),
                         Text(NetworkLimits.MaxInputs),
                         Text(NetworkLimits.MaxParameters),
                         Text(NetworkLimits.MaxNeurons),
@@ -397,10 +398,10 @@ namespace BackpropGen.Generator.Parsing
             /// The cross-entropy losses come fused with their output activation (δᴸ = aᴸ − y), so each
             /// needs its own; Softmax has no squared-error form here (that would need its Jacobian).
             /// </summary>
-            private void ValidateLossAndOutput(ActivationKind output, LossKind loss, AttributeData networkAttribute, Location networkLocation, Location outputLocation)
+            private void ValidateLossAndOutput(Activation output, LossFunction loss, AttributeData networkAttribute, Location networkLocation, Location outputLocation)
             {
                 Location lossLocation = AttributeArguments.Named(networkAttribute, "Loss", _cancellationToken, networkLocation);
-                if (loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
+                if (loss == LossFunction.CrossEntropy && output != Activation.Softmax)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -408,7 +409,7 @@ namespace BackpropGen.Generator.Parsing
                         "LossFunction.CrossEntropy needs a Softmax output layer, but the output layer is " + output,
                         "make the last [Layer] Activation.Softmax, or use BinaryCrossEntropy (Sigmoid output) or a squared-error loss");
                 }
-                else if (loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
+                else if (loss == LossFunction.BinaryCrossEntropy && output != Activation.Sigmoid)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -416,7 +417,7 @@ namespace BackpropGen.Generator.Parsing
                         "LossFunction.BinaryCrossEntropy needs a Sigmoid output layer, but the output layer is " + output,
                         "make the last [Layer] Activation.Sigmoid, or use CrossEntropy (Softmax output) or a squared-error loss");
                 }
-                else if (output == ActivationKind.Softmax && loss != LossKind.CrossEntropy)
+                else if (output == Activation.Softmax && loss != LossFunction.CrossEntropy)
                 {
                     Report(
                         DiagnosticDescriptors.LossDoesNotFitOutputLayer,
@@ -445,7 +446,7 @@ namespace BackpropGen.Generator.Parsing
             /// rounds to 1 (and Adam divides by 1 − β₂ᵗ = 0), ε = 1e-50 to 0, λ = 1e39 to ∞.
             /// Also warns about hyperparameters the chosen optimizer never reads.
             /// </summary>
-            private void ValidateHyperparametersFor(AttributeData networkAttribute, Location networkLocation, OptimizerSpec optimizer, PrecisionKind precision)
+            private void ValidateHyperparametersFor(AttributeData networkAttribute, Location networkLocation, OptimizerSpec optimizer, Precision precision)
             {
                 foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
                 {
@@ -457,8 +458,8 @@ namespace BackpropGen.Generator.Parsing
                     Location location = AttributeArguments.Named(networkAttribute, named.Key, _cancellationToken, networkLocation);
                     string? used = named.Key switch
                     {
-                        "Momentum" => optimizer.Kind == OptimizerKind.Momentum ? null : "Optimizer.Momentum",
-                        "Beta1" or "Beta2" or "Epsilon" => optimizer.Kind == OptimizerKind.Adam ? null : "Optimizer.Adam",
+                        "Momentum" => optimizer.Kind == Optimizer.Momentum ? null : "Optimizer.Momentum",
+                        "Beta1" or "Beta2" or "Epsilon" => optimizer.Kind == Optimizer.Adam ? null : "Optimizer.Adam",
                         _ => null,
                     };
                     if (used is not null)
@@ -466,7 +467,7 @@ namespace BackpropGen.Generator.Parsing
                         Report(DiagnosticDescriptors.HyperparameterUnused, location, named.Key, optimizer.Kind.ToString(), used);
                     }
 
-                    if (precision != PrecisionKind.Single)
+                    if (precision != Precision.Single)
                     {
                         continue;
                     }
@@ -494,16 +495,33 @@ namespace BackpropGen.Generator.Parsing
             {
                 if (ReservedNames.IsReserved(type.Name))
                 {
-                    Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "the type itself", type.Name);
+                    Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "the type itself", type.Name, RenameIt);
                 }
 
+                bool reportedGenerated = false;
                 foreach (ISymbol member in type.GetMembers())
                 {
-                    if (!member.IsImplicitlyDeclared && ReservedNames.IsReserved(member.Name))
+                    if (member.IsImplicitlyDeclared || !ReservedNames.IsReserved(member.Name))
                     {
-                        Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? declaration.Identifier.GetLocation();
-                        Report(DiagnosticDescriptors.ReservedMemberName, location, type.Name, "its member", member.Name);
+                        continue;
                     }
+
+                    Location? location = member.Locations.FirstOrDefault(l => l.IsInSource);
+                    if (location?.SourceTree is { } tree && GeneratedByBackpropGen(member, tree))
+                    {
+                        // An earlier build's output compiled again (EmitCompilerGeneratedFiles with the
+                        // output folder inside the project): every generated member clashes, and
+                        // renaming is wrong advice. Once per network, on the user's declaration.
+                        if (!reportedGenerated)
+                        {
+                            reportedGenerated = true;
+                            Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "its member", member.Name, ExcludeGeneratedFiles(tree.FilePath));
+                        }
+
+                        continue;
+                    }
+
+                    Report(DiagnosticDescriptors.ReservedMemberName, location ?? declaration.Identifier.GetLocation(), type.Name, "its member", member.Name, RenameIt);
                 }
 
                 for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
@@ -512,11 +530,54 @@ namespace BackpropGen.Generator.Parsing
                     {
                         if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private && ReservedNames.IsReserved(member.Name))
                         {
-                            Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "its base type " + baseType.Name + "'s member", member.Name);
+                            Report(DiagnosticDescriptors.ReservedMemberName, declaration.Identifier.GetLocation(), type.Name, "its base type " + baseType.Name + "'s member", member.Name, RenameIt);
                             return;
                         }
                     }
                 }
+            }
+
+            private const string RenameIt = "rename it";
+
+            /// <summary>
+            /// True when the member is BackpropGen's own output: it carries
+            /// <c>[GeneratedCode("BackpropGen", …)]</c> or stands in a file with BackpropGen's header.
+            /// </summary>
+            private bool GeneratedByBackpropGen(ISymbol member, SyntaxTree tree)
+            {
+                foreach (AttributeData attribute in member.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute" &&
+                        attribute.ConstructorArguments.Length > 0 &&
+                        attribute.ConstructorArguments[0].Value as string == "BackpropGen")
+                    {
+                        return true;
+                    }
+                }
+
+                Microsoft.CodeAnalysis.Text.SourceText text = tree.GetText(_cancellationToken);
+                return text.Lines.Count > 1 &&
+                    text.Lines[0].ToString() == "// <auto-generated/>" &&
+                    text.Lines[1].ToString().StartsWith("// Generated by BackpropGen ", StringComparison.Ordinal);
+            }
+
+            /// <summary>The advice for generated files compiled again, naming their folder when the path shows it.</summary>
+            private static string ExcludeGeneratedFiles(string filePath)
+            {
+                // CompilerGeneratedFilesOutputPath/<generator assembly>/<generator type>/<hint name>.
+                const string Marker = "/BackpropGen.Generator/BackpropGen.Generator.NetworkGenerator/";
+                string path = filePath.Replace('\\', '/');
+                int marker = path.LastIndexOf(Marker, StringComparison.Ordinal);
+                string folder = "Generated";
+                if (marker > 0)
+                {
+                    string before = path.Substring(0, marker);
+                    folder = before.Substring(before.LastIndexOf('/') + 1);
+                }
+
+                return "it is BackpropGen's own output from an earlier build (" + path.Substring(path.LastIndexOf('/') + 1) +
+                    "), compiled again as a source file, so renaming would not help: exclude the folder of emitted files " +
+                    "(CompilerGeneratedFilesOutputPath) from compilation with <Compile Remove=\"" + folder + "/**\" />";
             }
 
             private static string[] ReadNames(TypedConstant constant) =>
@@ -525,7 +586,7 @@ namespace BackpropGen.Generator.Parsing
                     : System.Array.Empty<string>();
 
             /// <summary>Names must be C# identifiers (not keywords), one per value, none twice across inputs and outputs.</summary>
-            private void ValidateNames(string[] names, int expected, string property, string what, Location location, string[] otherNames)
+            private void ValidateNames(string[] names, int expected, string property, string valueNoun, Location location, string[] otherNames)
             {
                 if (names.Length == 0)
                 {
@@ -534,7 +595,7 @@ namespace BackpropGen.Generator.Parsing
 
                 if (names.Length != expected)
                 {
-                    Report(DiagnosticDescriptors.InvalidNames, location, property, "gives " + Text(names.Length) + " names for " + Text(expected) + " " + what + "; give one name per value");
+                    Report(DiagnosticDescriptors.InvalidNames, location, property, "gives " + Counts.Of(names.Length, "name") + " for " + Counts.Of(expected, valueNoun) + "; give one name per value");
                     return;
                 }
 
@@ -577,8 +638,8 @@ namespace BackpropGen.Generator.Parsing
                     return null;
                 }
 
-                FileLinePositionSpan lineSpan = location.GetLineSpan();
-                return new BakedRequest(path, location.IsInSource ? lineSpan.Path : null, location.SourceSpan, lineSpan.Span);
+                _bakedWhere = SourceSpan.From(location);
+                return new BakedRequest(path);
             }
 
             /// <summary>A finite double in [<paramref name="min"/>, <paramref name="maxExclusive"/>), else BPG0017.</summary>
