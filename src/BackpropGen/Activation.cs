@@ -1,4 +1,9 @@
+// The generator compiles this file too, into its own model namespace, so it reads exactly these values.
+#if BACKPROPGEN_GENERATOR
+namespace BackpropGen.Generator.Model
+#else
 namespace BackpropGen
+#endif
 {
     /// <summary>The activation function σ applied to every neuron of a layer.</summary>
     public enum Activation

@@ -1,4 +1,9 @@
+// The generator compiles this file too, into its own model namespace, so it reads exactly these values.
+#if BACKPROPGEN_GENERATOR
+namespace BackpropGen.Generator.Model
+#else
 namespace BackpropGen
+#endif
 {
     /// <summary>The loss C of one sample, comparing the output aᴸ with the target y.</summary>
     public enum LossFunction

@@ -1,4 +1,9 @@
+// The generator compiles this file too, into its own model namespace, so it reads exactly these values.
+#if BACKPROPGEN_GENERATOR
+namespace BackpropGen.Generator.Model
+#else
 namespace BackpropGen
+#endif
 {
     /// <summary>How <c>TrainStep</c> and <c>ApplyGradient</c> turn a gradient g into a parameter update.</summary>
     public enum Optimizer

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Reflection;
-using BackpropGen.Generator.Model;
 using BackpropGen.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -270,18 +269,6 @@ namespace BackpropGen.Generator.Tests
             Assert.InRange(min, 0, 0.001);
             Assert.InRange(max, 0.999, 1);
             Assert.NotEqual(new ParameterRandom(1).NextUInt64(), new ParameterRandom(2).NextUInt64());
-        }
-
-        [Theory]
-        [InlineData(typeof(Activation), typeof(ActivationKind))]
-        [InlineData(typeof(LossFunction), typeof(LossKind))]
-        [InlineData(typeof(Precision), typeof(PrecisionKind))]
-        [InlineData(typeof(Optimizer), typeof(OptimizerKind))]
-        public void Generator_enums_mirror_the_public_enums(Type publicEnum, Type generatorEnum)
-        {
-            Assert.Equal(
-                Enum.GetNames(publicEnum).Select(n => (n, Convert.ToInt32(Enum.Parse(publicEnum, n), System.Globalization.CultureInfo.InvariantCulture))),
-                Enum.GetNames(generatorEnum).Select(n => (n, Convert.ToInt32(Enum.Parse(generatorEnum, n), System.Globalization.CultureInfo.InvariantCulture))));
         }
     }
 }

@@ -19,7 +19,8 @@ namespace BackpropGen.Generator.Emit
         {
             Spec = spec;
             Features = features;
-            IsDouble = spec.Precision == PrecisionKind.Double;
+            Scalar = new ScalarAlgebra(this);
+            IsDouble = spec.Precision == Precision.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
             IsVector = features.HasVector256 && !spec.IsBaked && HasWideLayer(spec);
@@ -35,6 +36,9 @@ namespace BackpropGen.Generator.Emit
         }
 
         public NetworkSpec Spec { get; }
+
+        /// <summary>The scalar shape's operations, for rules written against <see cref="Algebra"/>.</summary>
+        public Algebra Scalar { get; }
 
         /// <summary>The private methods a split network's members call, in the order first asked for (see <see cref="AddMethod"/>).</summary>
         public System.Collections.Generic.List<PrivateMethod> Methods { get; } = new();
@@ -69,7 +73,7 @@ namespace BackpropGen.Generator.Emit
 
         public int Size(int l) => Spec.SizeOf(l);
 
-        public ActivationKind ActivationOf(int l) => Spec.Layers[l - 1].Activation;
+        public Activation ActivationOf(int l) => Spec.Layers[l - 1].Activation;
 
         /// <summary>
         /// True when the network is too large for one method per member: the passes are split into

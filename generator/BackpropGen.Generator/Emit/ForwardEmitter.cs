@@ -20,7 +20,7 @@ namespace BackpropGen.Generator.Emit
             {
                 w.WriteLine();
                 EmitNeurons(w, c, l, 0, c.Size(l));
-                if (c.ActivationOf(l) == ActivationKind.Softmax)
+                if (c.ActivationOf(l) == Activation.Softmax)
                 {
                     EmitSoftmax(w, c, l);
                 }
@@ -64,7 +64,7 @@ namespace BackpropGen.Generator.Emit
         /// <summary>aˡⱼ = σ(zˡⱼ) for the neurons j in [<paramref name="start"/>, <paramref name="end"/>) (nothing for a Softmax layer).</summary>
         public static void EmitActivations(SourceWriter w, EmitContext c, int l, int start, int end)
         {
-            if (c.ActivationOf(l) == ActivationKind.Softmax)
+            if (c.ActivationOf(l) == Activation.Softmax)
             {
                 return;
             }

@@ -16,12 +16,12 @@ namespace BackpropGen.Generator.Emit
         /// <summary>The smallest probability the cross-entropy takes the log of: ln never sees 0.</summary>
         public static double ProbabilityFloor(EmitContext c) => c.IsDouble ? 1e-15 : 1e-7;
 
-        public static string Formula(LossKind loss) => loss switch
+        public static string Formula(LossFunction loss) => loss switch
         {
-            LossKind.HalfSquaredError => "C = ½ Σⱼ (yⱼ − aᴸⱼ)²",
-            LossKind.MeanSquaredError => "C = (1/n) Σⱼ (yⱼ − aᴸⱼ)²",
-            LossKind.BinaryCrossEntropy => "C = −(1/n) Σⱼ [yⱼ ln aᴸⱼ + (1 − yⱼ) ln(1 − aᴸⱼ)]",
-            LossKind.CrossEntropy => "C = −Σⱼ yⱼ ln aᴸⱼ",
+            LossFunction.HalfSquaredError => "C = ½ Σⱼ (yⱼ − aᴸⱼ)²",
+            LossFunction.MeanSquaredError => "C = (1/n) Σⱼ (yⱼ − aᴸⱼ)²",
+            LossFunction.BinaryCrossEntropy => "C = −(1/n) Σⱼ [yⱼ ln aᴸⱼ + (1 − yⱼ) ln(1 − aᴸⱼ)]",
+            LossFunction.CrossEntropy => "C = −Σⱼ yⱼ ln aᴸⱼ",
             _ => throw Unreachable(loss),
         };
 
@@ -46,20 +46,20 @@ namespace BackpropGen.Generator.Emit
             var terms = new List<string>(n);
             switch (c.Spec.Loss)
             {
-                case LossKind.HalfSquaredError:
-                case LossKind.MeanSquaredError:
+                case LossFunction.HalfSquaredError:
+                case LossFunction.MeanSquaredError:
                     w.WriteLine("// " + formula + ", n = " + Count(n));
                     for (int j = 0; j < n; j++)
                     {
                         terms.Add(Error(j) + " * " + Error(j));
                     }
 
-                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(c.Spec.Loss == LossKind.HalfSquaredError ? 0.5 : 1.0 / n));
+                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(c.Spec.Loss == LossFunction.HalfSquaredError ? 0.5 : 1.0 / n));
                     w.WriteLine("// A huge output error saturates at " + c.T + ".MaxValue instead of overflowing to ∞ (NaN stays NaN).");
                     w.WriteLine(LossLocal + " = global::System.Math.Min(" + LossLocal + ", " + c.T + ".MaxValue);");
                     break;
 
-                case LossKind.BinaryCrossEntropy:
+                case LossFunction.BinaryCrossEntropy:
                     // Written from the logits: ln a = −ln(1 + e⁻ᶻ) and ln(1 − a) = −z − ln(1 + e⁻ᶻ), so each
                     // term is max(z, 0) − z y + ln(1 + e^(−|z|)): exact, and finite for any finite z.
                     w.WriteLine("// " + formula + ", n = " + Count(n));
@@ -72,7 +72,7 @@ namespace BackpropGen.Generator.Emit
                     ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(1.0 / n));
                     break;
 
-                case LossKind.CrossEntropy:
+                case LossFunction.CrossEntropy:
                     // Log-softmax: ln aⱼ = zⱼ − m − ln Σₖ e^(zₖ − m), exact where aⱼ itself would round to 0.
                     string lnSum = "lnsum" + Count(l);
                     double floor = ProbabilityFloor(c);
@@ -99,10 +99,10 @@ namespace BackpropGen.Generator.Emit
             string delta = "// δ" + up + "ⱼ = ";
             return c.Spec.Loss switch
             {
-                LossKind.HalfSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = eⱼ, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
-                LossKind.MeanSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = 2 eⱼ / n, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
-                LossKind.BinaryCrossEntropy => delta + "(a" + up + "ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)",
-                LossKind.CrossEntropy => delta + "a" + up + "ⱼ − yⱼ = eⱼ: softmax and cross-entropy fused (no Jacobian; needs Σⱼ yⱼ = 1)",
+                LossFunction.HalfSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = eⱼ, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
+                LossFunction.MeanSquaredError => delta + "∂C/∂a" + up + "ⱼ · σ'(z" + up + "ⱼ), ∂C/∂a" + up + "ⱼ = 2 eⱼ / n, " + ActivationMath.DerivativeFormula(c.ActivationOf(c.L)),
+                LossFunction.BinaryCrossEntropy => delta + "(a" + up + "ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)",
+                LossFunction.CrossEntropy => delta + "a" + up + "ⱼ − yⱼ = eⱼ: softmax and cross-entropy fused (no Jacobian; needs Σⱼ yⱼ = 1)",
                 _ => throw Unreachable(c.Spec.Loss),
             };
         }
@@ -113,16 +113,16 @@ namespace BackpropGen.Generator.Emit
             int n = c.Size(c.L);
             switch (c.Spec.Loss)
             {
-                case LossKind.HalfSquaredError:
-                case LossKind.MeanSquaredError:
-                    string gradient = c.Spec.Loss == LossKind.MeanSquaredError && n != 2
+                case LossFunction.HalfSquaredError:
+                case LossFunction.MeanSquaredError:
+                    string gradient = c.Spec.Loss == LossFunction.MeanSquaredError && n != 2
                         ? c.Literal(2.0 / n) + " * " + Error(j)
                         : Error(j);
-                    string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
+                    string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
                     return sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
-                case LossKind.BinaryCrossEntropy:
+                case LossFunction.BinaryCrossEntropy:
                     return n == 1 ? Error(j) : Error(j) + " * " + c.Literal(1.0 / n);
-                case LossKind.CrossEntropy:
+                case LossFunction.CrossEntropy:
                     return Error(j);
                 default:
                     throw Unreachable(c.Spec.Loss);

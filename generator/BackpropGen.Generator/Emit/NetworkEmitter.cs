@@ -279,7 +279,7 @@ namespace BackpropGen.Generator.Emit
             // ApplyGradient
             w.WriteLine();
             w.WriteLine("/// <summary>");
-            w.WriteLine("/// One " + c.Spec.Optimizer.Kind + " step with <paramref name=\"gradient\"/> as ∂C/∂θ, for every weight and bias in canonical order" + (c.Spec.Optimizer.Kind == OptimizerKind.Sgd ? ": θ ← θ − α · gradient." : "."));
+            w.WriteLine("/// One " + c.Spec.Optimizer.Kind + " step with <paramref name=\"gradient\"/> as ∂C/∂θ, for every weight and bias in canonical order" + (c.Spec.Optimizer.Kind == Optimizer.Sgd ? ": θ ← θ − α · gradient." : "."));
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"gradient\">∂C/∂θ (for example summed or averaged by <see cref=\"AccumulateGradient\"/>), of length <see cref=\"ParameterCount\"/>.</param>");
             w.WriteLine("/// <param name=\"learningRate\">The step size α.</param>");
@@ -289,7 +289,7 @@ namespace BackpropGen.Generator.Emit
             CheckLength(w, "gradient", "ParameterCount");
             w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
             // Adam keeps g² in its state: a finite g whose square overflows would freeze parameters for good.
-            string check = c.Spec.Optimizer.Kind == OptimizerKind.Adam ? "AllSquaresFinite" : "AllFinite";
+            string check = c.Spec.Optimizer.Kind == Optimizer.Adam ? "AllSquaresFinite" : "AllFinite";
             w.WriteLine("if (!global::BackpropGen.NetworkGuard." + check + "(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
             var blocks = new System.Collections.Generic.List<string>();
             OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
@@ -323,7 +323,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Sets the weights from a deterministic generator seeded with <paramref name=\"seed\"/> (Xavier/Glorot uniform");
-            w.WriteLine("/// for Sigmoid, Tanh and Linear layers, He uniform for ReLU and LeakyReLU layers) and every bias to 0.");
+            w.WriteLine("/// for " + ActivationMath.NamesWith(WeightInitialization.Xavier) + " layers, He uniform for " + ActivationMath.NamesWith(WeightInitialization.He) + " layers) and every bias to 0.");
             w.WriteLine("/// The same seed gives the same parameters on every platform.");
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"seed\">Any number; equal seeds give equal parameters.</param>");

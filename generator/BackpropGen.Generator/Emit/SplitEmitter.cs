@@ -54,7 +54,7 @@ namespace BackpropGen.Generator.Emit
                         });
                     }
 
-                    if (c.ActivationOf(l) == ActivationKind.Softmax)
+                    if (c.ActivationOf(l) == Activation.Softmax)
                     {
                         string name = "BpgSoftmax" + Count(l);
                         w.WriteLine(name + "(" + ScratchArgument + ");");
@@ -228,7 +228,7 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine("public " + c.T + " " + string.Join(", ", names) + ";");
                 }
 
-                if (c.ActivationOf(l) == ActivationKind.Softmax)
+                if (c.ActivationOf(l) == Activation.Softmax)
                 {
                     w.WriteLine("public " + c.T + " " + c.SoftmaxMax(l).Substring(2) + ", " + c.SoftmaxSum(l).Substring(2) + ";");
                 }

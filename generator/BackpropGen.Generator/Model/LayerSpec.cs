@@ -1,5 +1,5 @@
 namespace BackpropGen.Generator.Model
 {
     /// <summary>One layer as declared by <c>[Layer(size, activation)]</c>.</summary>
-    internal sealed record LayerSpec(int Size, ActivationKind Activation);
+    internal sealed record LayerSpec(int Size, Activation Activation);
 }

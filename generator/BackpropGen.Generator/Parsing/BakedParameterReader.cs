@@ -11,27 +11,21 @@ namespace BackpropGen.Generator.Parsing
     /// <summary>
     /// Resolves a [BakedParameters] request against the project's AdditionalFiles: finds the file,
     /// parses it with the runtime's own JSON reader, checks it against the network and puts the
-    /// values into the spec. Every problem becomes a diagnostic on the attribute's argument.
+    /// values into the spec. Every problem becomes a diagnostic on the attribute's argument
+    /// (placed there by <see cref="BakedResolution.Attach"/>).
     /// </summary>
     internal static class BakedParameterReader
     {
-        public static ParseResult Resolve(ParseResult result, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
+        /// <summary>Reads the file <paramref name="key"/> asks for; every problem becomes the outcome's failure.</summary>
+        public static BakedRead Read(BakedKey key, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
         {
-            if (result.Spec is null || result.Baked is null)
-            {
-                return result;
-            }
-
             try
             {
-                return Read(result.Spec, result.Baked, files, cancellationToken) is { } values
-                    ? result with { Spec = result.Spec with { BakedParameters = values } }
-                    : result;
+                return new BakedRead(key, Read(key.Spec, key.Request, files, cancellationToken) ?? EquatableArray<double>.Empty, null, EquatableArray<string>.Empty);
             }
             catch (BakedFileException failure)
             {
-                var diagnostic = new DiagnosticInfo(failure.Descriptor.Id, result.Baked.FilePath, result.Baked.Span, result.Baked.LineSpan, new EquatableArray<string>(failure.Arguments));
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(result.Diagnostics.Append(diagnostic).ToArray()));
+                return new BakedRead(key, EquatableArray<double>.Empty, failure.Descriptor, new EquatableArray<string>(failure.Arguments));
             }
         }
 
@@ -64,7 +58,7 @@ namespace BackpropGen.Generator.Parsing
             // The runtime's own reading (ParameterJson, compiled into the generator too): a file
             // ParameterFile.LoadJson accepts is baked, and a file it refuses is refused here.
             KeyValuePair<int, string>[] layers = spec.Layers.Select(l => new KeyValuePair<int, string>(l.Size, l.Activation.ToString())).ToArray();
-            bool single = spec.Precision == PrecisionKind.Single;
+            bool single = spec.Precision == Precision.Single;
             try
             {
                 return new EquatableArray<double>(ParameterJson.Read(file.Text, spec.Inputs, layers, single));
@@ -74,7 +68,7 @@ namespace BackpropGen.Generator.Parsing
                 throw failure.Kind switch
                 {
                     ParameterJson.Problem.ShapeMismatch => new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, failure.Detail, spec.TypeName, ParameterJson.Shape(spec.Inputs, layers)),
-                    ParameterJson.Problem.CountMismatch => new BakedFileException(DiagnosticDescriptors.BakedCountMismatch, request.Path, failure.Detail, spec.TypeName, Text(spec.ParameterCount)),
+                    ParameterJson.Problem.CountMismatch => new BakedFileException(DiagnosticDescriptors.BakedCountMismatch, request.Path, Counts.Of(int.Parse(failure.Detail, CultureInfo.InvariantCulture), "parameter"), spec.TypeName, Counts.Of(spec.ParameterCount, "parameter")),
                     ParameterJson.Problem.NotFinite => new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(failure.Index), failure.Detail, single ? "float" : "double"),
                     ParameterJson.Problem.Empty or ParameterJson.Problem.Malformed or ParameterJson.Problem.NotAParameterFile or ParameterJson.Problem.UnsupportedVersion => Invalid(request, "it " + failure.Message),
                     _ => Invalid(request, "unexpected problem " + failure.Kind),
