@@ -31,6 +31,30 @@ namespace BackpropGen
 
         public static double ToDouble(T value) => IsSingle ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
 
+        /// <summary>Σ vᵢ², summed in double.</summary>
+        public static double SumOfSquares(ReadOnlySpan<T> values)
+        {
+            double sum = 0;
+            if (IsSingle)
+            {
+                ReadOnlySpan<float> singles = MemoryMarshal.Cast<T, float>(values);
+                for (int i = 0; i < singles.Length; i++)
+                {
+                    sum += (double)singles[i] * singles[i];
+                }
+            }
+            else
+            {
+                ReadOnlySpan<double> doubles = MemoryMarshal.Cast<T, double>(values);
+                for (int i = 0; i < doubles.Length; i++)
+                {
+                    sum += doubles[i] * doubles[i];
+                }
+            }
+
+            return sum;
+        }
+
         public static void Scale(Span<T> values, double factor)
         {
             if (IsSingle)

@@ -17,6 +17,13 @@ namespace BackpropGen
             _state = unchecked((ulong)(uint)seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
         }
 
+        /// <summary>The whole generator state, for checkpoints that must continue the same sequence.</summary>
+        internal ulong State
+        {
+            get => _state;
+            set => _state = value;
+        }
+
         /// <summary>The next 64 random bits.</summary>
         public ulong NextUInt64()
         {

@@ -25,17 +25,19 @@ namespace BackpropGen
 
     /// <summary>
     /// Trains any generated network over a data set held in spans: epochs, online or mini-batch
-    /// updates, a seeded shuffle, an optional validation set, early stop at a target loss, and
+    /// updates, a learning-rate schedule, gradient clipping, a seeded shuffle, an optional validation
+    /// set with early stopping and the best parameters restored, a stop at a target loss, and
     /// progress reports. Inputs are <c>count × InputCount</c> values row by row, targets
     /// <c>count × OutputCount</c>.
     /// </summary>
     /// <remarks>
     /// The network is passed by <c>ref</c> so that a <c>partial struct</c> network is trained in
     /// place rather than as a boxed copy; for a class, <c>Trainer.Fit(ref network, …)</c> is just as
-    /// good. A call allocates its buffers (the shuffled order, one gradient vector, one output vector)
-    /// once; nothing is allocated per epoch or per sample, apart from what a progress handler does.
-    /// Training is deterministic: the same seed, data and options give bit-identical parameters on
-    /// the same runtime.
+    /// good. A call allocates its buffers (the shuffled order, one gradient vector, one output vector,
+    /// the best parameters when they are to be restored) once; nothing is allocated per epoch, per
+    /// batch or per sample, apart from what a progress handler does. Progress is reported on the
+    /// training thread, synchronously, after each epoch. Training is deterministic: the same seed,
+    /// data and options give bit-identical parameters on the same runtime.
     /// </remarks>
     public static class Trainer
     {
@@ -63,7 +65,7 @@ namespace BackpropGen
 
         /// <summary>The mean loss and the accuracy of a float network on a data set.</summary>
         public static Evaluation Evaluate<TNetwork>(ref TNetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
-            where TNetwork : INetwork<float>
+            where TNetwork : IReadOnlyNetwork<float>
         {
             int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
             return EvaluateCore<TNetwork, float>(ref network, inputs, targets, count, new float[network.OutputCount]);
@@ -71,7 +73,7 @@ namespace BackpropGen
 
         /// <summary>The mean loss and the accuracy of a double network on a data set.</summary>
         public static Evaluation Evaluate<TNetwork>(ref TNetwork network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets)
-            where TNetwork : INetwork<double>
+            where TNetwork : IReadOnlyNetwork<double>
         {
             int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
             return EvaluateCore<TNetwork, double>(ref network, inputs, targets, count, new double[network.OutputCount]);
@@ -97,96 +99,38 @@ namespace BackpropGen
                 throw new ArgumentNullException(nameof(options));
             }
 
-            options.Validate();
-            int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
             bool validate = validationInputs.Length > 0 || validationTargets.Length > 0;
+            options.Validate(validate);
+            int count = CountSamples(network, inputs, targets, nameof(inputs), nameof(targets));
             int validationCount = validate ? CountSamples(network, validationInputs, validationTargets, nameof(validationInputs), nameof(validationTargets)) : 0;
 
-            int inputCount = network.InputCount;
-            int outputCount = network.OutputCount;
             int batchSize = Math.Min(options.BatchSize, count);
-            var order = new int[count];
-            for (int i = 0; i < count; i++)
-            {
-                order[i] = i;
-            }
-
-            T[]? gradient = batchSize > 1 ? new T[network.ParameterCount] : null;
-            T[]? output = validate ? new T[outputCount] : null;
-            T learningRate = Numeric<T>.FromDouble(options.LearningRate);
-            double representable = Numeric<T>.ToDouble(learningRate);
+            T[]? output = validate ? new T[network.OutputCount] : null;
+            double representable = Numeric<T>.ToDouble(Numeric<T>.FromDouble(options.LearningRate));
             if (representable == 0 || double.IsInfinity(representable))
             {
                 throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "The learning rate is 0 or infinite in the network's number type.");
             }
-            var random = new ParameterRandom(options.ShuffleSeed ?? 0);
+
+            // Clipping needs the gradient before the update, so it trains through AccumulateGradient
+            // + ApplyGradient even one sample at a time.
+            var run = new TrainingRun<T>(count, network.ParameterCount, batchSize > 1 || options.ClipGradientNorm.HasValue, options.RestoreBestParameters, options.ShuffleSeed);
             Stopwatch clock = Stopwatch.StartNew();
             TrainingProgress progress = default;
-            bool reached = false;
-            int skipped = 0;
+            bool reached = false, stoppedEarly = false;
 
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = run.Epoch + 1; epoch <= options.Epochs; epoch++)
             {
+                double rate = options.LearningRateSchedule.Rate(options.LearningRate, epoch);
+                T learningRate = Numeric<T>.FromDouble(rate);
                 if (options.ShuffleSeed.HasValue)
                 {
-                    // Fisher–Yates with the platform-independent generator: the same seed, the same order.
-                    for (int i = count - 1; i > 0; i--)
-                    {
-                        int j = (int)(random.NextUInt64() % (ulong)(i + 1));
-                        (order[i], order[j]) = (order[j], order[i]);
-                    }
+                    run.ShuffleOrder();
                 }
 
-                double lossSum = 0;
-                int counted = 0;
-                if (gradient is null)
-                {
-                    foreach (int sample in order)
-                    {
-                        double loss = Numeric<T>.ToDouble(network.TrainStep(
-                            inputs.Slice(sample * inputCount, inputCount),
-                            targets.Slice(sample * outputCount, outputCount),
-                            learningRate));
-                        Count(loss, ref lossSum, ref counted, ref skipped);
-                    }
-                }
-                else
-                {
-                    for (int start = 0; start < count; start += batchSize)
-                    {
-                        int size = Math.Min(batchSize, count - start);
-                        double batchLoss = 0;
-                        int batchCounted = 0;
-                        Array.Clear(gradient, 0, gradient.Length);
-                        for (int i = start; i < start + size; i++)
-                        {
-                            int sample = order[i];
-                            double loss = Numeric<T>.ToDouble(network.AccumulateGradient(
-                                inputs.Slice(sample * inputCount, inputCount),
-                                targets.Slice(sample * outputCount, outputCount),
-                                gradient));
-                            Count(loss, ref batchLoss, ref batchCounted, ref skipped);
-                        }
-
-                        // The mean gradient of the samples the network took (a refused sample added
-                        // nothing), not a scaled learning rate: Adam would undo that.
-                        if (batchCounted > 0)
-                        {
-                            Numeric<T>.Scale(gradient, 1.0 / batchCounted);
-                            if (network.ApplyGradient(gradient, learningRate))
-                            {
-                                lossSum += batchLoss;
-                                counted += batchCounted;
-                            }
-                            else
-                            {
-                                skipped += batchCounted;
-                            }
-                        }
-                    }
-                }
-
-                double trainingLoss = counted > 0 ? lossSum / counted : double.NaN;
+                double trainingLoss = run.Gradient is null
+                    ? OnlineEpoch(ref network, inputs, targets, run, learningRate)
+                    : BatchEpoch(ref network, inputs, targets, run, batchSize, options.ClipGradientNorm, learningRate);
                 double? validationLoss = null;
                 double? validationAccuracy = null;
                 if (validate)
@@ -194,18 +138,125 @@ namespace BackpropGen
                     Evaluation evaluation = EvaluateCore<TNetwork, T>(ref network, validationInputs, validationTargets, validationCount, output!);
                     validationLoss = evaluation.Loss;
                     validationAccuracy = evaluation.Accuracy;
+                    run.Watch(ref network, epoch, evaluation.Loss);
                 }
 
-                progress = new TrainingProgress(epoch, options.Epochs, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed);
+                run.Epoch = epoch;
+                progress = new TrainingProgress(epoch, options.Epochs, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed, rate);
                 options.Progress?.Report(progress);
+
+                // A checkpoint belongs here: after the epoch is complete and reported, it saves the run,
+                // the network's parameters and its optimizer state.
                 if (options.TargetLoss is double target && trainingLoss <= target)
                 {
                     reached = true;
                     break;
                 }
+
+                if (options.EarlyStoppingPatience is int patience && run.EpochsWithoutImprovement >= patience)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
             }
 
-            return new TrainingResult(progress, reached, skipped);
+            bool restored = false;
+            if (run.BestParameters is not null && run.BestEpoch is int best && best != run.Epoch)
+            {
+                network.LoadParameters(run.BestParameters);
+                restored = true;
+            }
+
+            return new TrainingResult(progress, reached, stoppedEarly, run.Skipped, run.BestEpoch, run.BestEpoch.HasValue ? run.BestValidationLoss : null, restored);
+        }
+
+        /// <summary>One epoch of TrainStep per sample; returns the mean loss of the samples taken.</summary>
+        private static double OnlineEpoch<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, TrainingRun<T> run, T learningRate)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int inputCount = network.InputCount;
+            int outputCount = network.OutputCount;
+            double lossSum = 0;
+            int counted = 0, skipped = 0;
+            foreach (int sample in run.Order)
+            {
+                double loss = Numeric<T>.ToDouble(network.TrainStep(
+                    inputs.Slice(sample * inputCount, inputCount),
+                    targets.Slice(sample * outputCount, outputCount),
+                    learningRate));
+                Count(loss, ref lossSum, ref counted, ref skipped);
+            }
+
+            run.Skipped += skipped;
+            return counted > 0 ? lossSum / counted : double.NaN;
+        }
+
+        /// <summary>
+        /// One epoch of mini-batches: the mean gradient of each batch, clipped to a global L2 norm when
+        /// asked, then one ApplyGradient; returns the mean loss of the samples taken.
+        /// </summary>
+        private static double BatchEpoch<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, TrainingRun<T> run, int batchSize, double? clipNorm, T learningRate)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int inputCount = network.InputCount;
+            int outputCount = network.OutputCount;
+            int count = run.Order.Length;
+            T[] gradient = run.Gradient!;
+            double lossSum = 0;
+            int counted = 0, skipped = 0;
+            for (int start = 0; start < count; start += batchSize)
+            {
+                int size = Math.Min(batchSize, count - start);
+                double batchLoss = 0;
+                int batchCounted = 0;
+                Array.Clear(gradient, 0, gradient.Length);
+                for (int i = start; i < start + size; i++)
+                {
+                    int sample = run.Order[i];
+                    double loss = Numeric<T>.ToDouble(network.AccumulateGradient(
+                        inputs.Slice(sample * inputCount, inputCount),
+                        targets.Slice(sample * outputCount, outputCount),
+                        gradient));
+                    Count(loss, ref batchLoss, ref batchCounted, ref skipped);
+                }
+
+                // The mean gradient of the samples the network took (a refused sample added
+                // nothing), not a scaled learning rate: Adam would undo that.
+                if (batchCounted == 0)
+                {
+                    continue;
+                }
+
+                if (batchCounted > 1)
+                {
+                    Numeric<T>.Scale(gradient, 1.0 / batchCounted);
+                }
+
+                if (clipNorm is double maximum)
+                {
+                    // torch.nn.utils.clip_grad_norm_: coefficient max / (‖g‖₂ + 1e-6), applied only below 1.
+                    double coefficient = maximum / (Math.Sqrt(Numeric<T>.SumOfSquares(gradient)) + 1e-6);
+                    if (coefficient < 1)
+                    {
+                        Numeric<T>.Scale(gradient, coefficient);
+                    }
+                }
+
+                if (network.ApplyGradient(gradient, learningRate))
+                {
+                    lossSum += batchLoss;
+                    counted += batchCounted;
+                }
+                else
+                {
+                    skipped += batchCounted;
+                }
+            }
+
+            run.Skipped += skipped;
+            return counted > 0 ? lossSum / counted : double.NaN;
         }
 
         /// <summary>A NaN loss means the network refused the sample (non-finite data): count it as skipped.</summary>
@@ -223,7 +274,7 @@ namespace BackpropGen
         }
 
         private static Evaluation EvaluateCore<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int count, T[] output)
-            where TNetwork : INetwork<T>
+            where TNetwork : IReadOnlyNetwork<T>
             where T : struct
         {
             int inputCount = network.InputCount;
@@ -268,7 +319,7 @@ namespace BackpropGen
         }
 
         private static int CountSamples<TNetwork, T>(TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, string inputsName, string targetsName)
-            where TNetwork : INetwork<T>
+            where TNetwork : IReadOnlyNetwork<T>
             where T : struct
         {
             int inputCount = network.InputCount;

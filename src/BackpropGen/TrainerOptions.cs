@@ -2,7 +2,7 @@ using System;
 
 namespace BackpropGen
 {
-    /// <summary>How <see cref="Trainer"/> trains: epochs, batch size, learning rate, shuffling, stopping, progress.</summary>
+    /// <summary>How <see cref="Trainer"/> trains: epochs, batch size, learning rate and its schedule, clipping, shuffling, stopping, progress.</summary>
     public sealed class TrainerOptions
     {
         /// <summary>The most epochs (passes over the training set) to run. Default 100.</summary>
@@ -14,8 +14,32 @@ namespace BackpropGen
         /// </summary>
         public int BatchSize { get; set; } = 1;
 
-        /// <summary>The learning rate α passed to the network's optimizer. Default 0.01.</summary>
+        /// <summary>The learning rate α passed to the network's optimizer (α₀ of <see cref="LearningRateSchedule"/>). Default 0.01.</summary>
         public double LearningRate { get; set; } = 0.01;
+
+        /// <summary>The learning rate of each epoch from <see cref="LearningRate"/>. Default <see cref="BackpropGen.LearningRateSchedule.Constant"/>.</summary>
+        public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
+        /// <summary>
+        /// Scales each update's gradient (the batch mean) down to this global L2 norm when it is longer,
+        /// as <c>torch.nn.utils.clip_grad_norm_</c> does: g ← g · min(1, max / (‖g‖₂ + 1e-6)). With
+        /// <see cref="BatchSize"/> 1 the Trainer then uses <c>AccumulateGradient</c> + <c>ApplyGradient</c>
+        /// per sample instead of <c>TrainStep</c>. Default: no clipping.
+        /// </summary>
+        public double? ClipGradientNorm { get; set; }
+
+        /// <summary>
+        /// Stop after this many epochs in a row without a lower validation loss than the best so far
+        /// (a NaN loss is never lower). Needs a validation set. Default: never.
+        /// </summary>
+        public int? EarlyStoppingPatience { get; set; }
+
+        /// <summary>
+        /// End with the parameters of the epoch with the lowest validation loss
+        /// (<see cref="TrainingResult.BestEpoch"/>) rather than the last epoch's. Needs a validation set.
+        /// The optimizer's state stays as the last epoch left it. Default false.
+        /// </summary>
+        public bool RestoreBestParameters { get; set; }
 
         /// <summary>The seed of the per-epoch shuffle of the training set; null keeps the given order. Default 0.</summary>
         public int? ShuffleSeed { get; set; } = 0;
@@ -26,7 +50,7 @@ namespace BackpropGen
         /// <summary>Told after every epoch. Default: nobody.</summary>
         public IProgress<TrainingProgress>? Progress { get; set; }
 
-        internal void Validate()
+        internal void Validate(bool hasValidationSet)
         {
             if (Epochs < 1)
             {
@@ -41,6 +65,26 @@ namespace BackpropGen
             if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
             {
                 throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a positive finite number.");
+            }
+
+            if (LearningRateSchedule is null)
+            {
+                throw new ArgumentNullException(nameof(LearningRateSchedule), "Use LearningRateSchedule.Constant for a fixed rate.");
+            }
+
+            if (ClipGradientNorm is double clip && (!(clip > 0) || double.IsInfinity(clip)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(ClipGradientNorm), clip, "The largest gradient norm must be a positive finite number.");
+            }
+
+            if (EarlyStoppingPatience is int patience && patience < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "Wait at least one epoch for a better validation loss.");
+            }
+
+            if ((EarlyStoppingPatience.HasValue || RestoreBestParameters) && !hasValidationSet)
+            {
+                throw new ArgumentException("EarlyStoppingPatience and RestoreBestParameters watch the validation loss: pass validation inputs and targets to Fit.", nameof(EarlyStoppingPatience));
             }
         }
     }
