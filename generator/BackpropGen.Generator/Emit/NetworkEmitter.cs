@@ -156,14 +156,15 @@ namespace BackpropGen.Generator.Emit
                 EmitParameterSetters(w, c, remarks, readOnlySpan);
             }
 
+            EmitPrivateMethods(w, c);
             if (c.IsSplit)
             {
                 EmitSplitMembers(w, c);
             }
         }
 
-        /// <summary>A split network's private steps, after the public members, and the structs they share.</summary>
-        private static void EmitSplitMembers(SourceWriter w, EmitContext c)
+        /// <summary>The private methods the public members asked for (<see cref="EmitContext.AddMethod"/>), after the public members.</summary>
+        private static void EmitPrivateMethods(SourceWriter w, EmitContext c)
         {
             foreach (PrivateMethod method in c.Methods)
             {
@@ -174,7 +175,11 @@ namespace BackpropGen.Generator.Emit
                 method.Body(w);
                 w.CloseBrace();
             }
+        }
 
+        /// <summary>The structs a split network's private steps share.</summary>
+        private static void EmitSplitMembers(SourceWriter w, EmitContext c)
+        {
             SplitEmitter.EmitScratchType(w, c, s_generatedCode);
             if (!c.Spec.IsBaked)
             {
@@ -291,11 +296,9 @@ namespace BackpropGen.Generator.Emit
             // Adam keeps g² in its state: a finite g whose square overflows would freeze parameters for good.
             string check = c.Spec.Optimizer.Kind == Optimizer.Adam ? "AllSquaresFinite" : "AllFinite";
             w.WriteLine("if (!global::BackpropGen.NetworkGuard." + check + "(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
-            var blocks = new System.Collections.Generic.List<string>();
-            OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
+            OptimizerEmitter.EmitApplyGradientBody(w, c);
             w.WriteLine("return true;");
             w.CloseBrace();
-            OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
 
             // ResetOptimizerState
             w.WriteLine();
