@@ -123,21 +123,19 @@ namespace BackpropGen.Generator.Emit
             string up = Sup(l);
             w.WriteLine("// Layer " + Count(l) + (use == GradientUse.Descend ? " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ" : " gradient: ∂C/∂w" + up + "ⱼₖ = a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ")
                 + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w: weight decay)" : string.Empty) + ", " + Count(v.Lanes) + " k at a time; ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
-            bool decay = c.Spec.Optimizer.WeightDecay > 0;
-            string? decayScalar = decay ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
+            var writer = new VectorParameterWriter(c, v, "g");
+            var scalar = new ScalarParameterWriter(c);
             switch (use)
             {
                 case GradientUse.Descend:
-                    w.WriteLine(vectorType + " rate = " + v.Alias + ".Create(learningRate);");
+                    w.WriteLine(vectorType + " " + writer.LearningRate + " = " + v.Alias + ".Create(learningRate);");
                     break;
-                default:
+                case GradientUse.Accumulate:
+                case GradientUse.Store:
                     w.WriteLine("ref " + c.T + " g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
                     break;
-            }
-
-            if (decay && use == GradientUse.Descend)
-            {
-                w.WriteLine(vectorType + " lambda = " + v.Alias + ".Create(" + c.Literal(c.Spec.Optimizer.WeightDecay) + ");");
+                default:
+                    throw Unreachable(use);
             }
 
             for (int j = start; j < end; j++)
@@ -149,44 +147,24 @@ namespace BackpropGen.Generator.Emit
 
                 for (int k = 0; k < vectorEnd; k += v.Lanes)
                 {
-                    string gradient = v.Load(c.A(l - 1, k)) + " * d";
-                    w.WriteLine(VectorStatement(v, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay) + ";");
+                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), v.Load(c.A(l - 1, k)) + " * d");
                 }
 
                 for (int k = vectorEnd; k < fanIn; k++)
                 {
-                    w.WriteLine(BackwardEmitter.Statement(c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k) + " * " + c.Delta(l, j), decayScalar));
+                    OptimizerEmitter.UseGradient(scalar, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k) + " * " + c.Delta(l, j));
                 }
             }
 
             int biasVectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
             for (int j = start; j < biasVectorEnd; j += v.Lanes)
             {
-                w.WriteLine(VectorStatement(v, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)), decay) + ";");
+                OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)));
             }
 
             for (int j = biasVectorEnd; j < end; j++)
             {
-                w.WriteLine(BackwardEmitter.Statement(c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j), decayScalar));
-            }
-        }
-
-        /// <summary>The scalar statement of <see cref="BackwardEmitter.Statement"/> for <see cref="EmitContext.Lanes"/> parameters from <paramref name="field"/> on.</summary>
-        private static string VectorStatement(VectorShape v, GradientUse use, string field, int index, string gradient, bool decay)
-        {
-            string slot = "ref g, " + Count(index);
-            switch (use)
-            {
-                case GradientUse.Descend:
-                    return decay
-                        ? v.Store(v.Load(field) + " - rate * (" + gradient + " + lambda * " + v.Load(field) + ")", field)
-                        : v.Store(v.Load(field) + " - rate * (" + gradient + ")", field);
-                case GradientUse.Accumulate:
-                    return v.Alias + ".StoreUnsafe(" + v.Alias + ".LoadUnsafe(" + slot + ") + " + gradient + ", " + slot + ")";
-                case GradientUse.Store:
-                    return v.Alias + ".StoreUnsafe(" + gradient + ", " + slot + ")";
-                default:
-                    throw Unreachable(use);
+                OptimizerEmitter.UseGradient(scalar, w, c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j));
             }
         }
 
