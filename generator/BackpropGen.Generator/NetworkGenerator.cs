@@ -37,9 +37,21 @@ namespace BackpropGen.Generator
                 .Select(static (files, _) => new EquatableArray<AdditionalFileContent>(files.ToArray()))
                 .WithTrackingName(TrackingNames.BakedFiles);
 
-            IncrementalValuesProvider<ParseResult> resolved = networks
+            // A [BakedParameters] file is read for (spec, path) alone, never for where the attribute
+            // stands: an edit above the network changes its parse result's locations, not this key, so
+            // the file is not read again. The reads are collected and put back by key.
+            IncrementalValueProvider<ImmutableArray<BakedRead>> bakedReads = networks
+                .Where(static result => BakedResolution.NeedsFile(result))
+                .Select(static (result, _) => BakedResolution.KeyOf(result))
+                .WithTrackingName(TrackingNames.BakedRequests)
                 .Combine(jsonFiles)
-                .Select(static (pair, cancellationToken) => BakedParameterReader.Resolve(pair.Left, pair.Right, cancellationToken))
+                .Select(static (pair, cancellationToken) => BakedParameterReader.Read(pair.Left, pair.Right, cancellationToken))
+                .WithTrackingName(TrackingNames.BakedReads)
+                .Collect();
+
+            IncrementalValuesProvider<ParseResult> resolved = networks
+                .Combine(bakedReads)
+                .Select(static (pair, _) => BakedResolution.Attach(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.ResolvedNetworks);
 
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphanLayers = context.SyntaxProvider
@@ -62,8 +74,8 @@ namespace BackpropGen.Generator
                 .Select(static (result, _) => result.Diagnostics)
                 .WithTrackingName(TrackingNames.NetworkDiagnostics);
 
-            context.RegisterSourceOutput(diagnostics, static (output, items) => Report(output, items));
-            context.RegisterSourceOutput(orphanLayers, static (output, items) => Report(output, items));
+            RegisterDiagnostics(context, diagnostics);
+            RegisterDiagnostics(context, orphanLayers);
             // Hint names are compared ignoring case, so types Net and NET of one namespace would
             // collide: find such names across all networks (usually none, so this stays cached).
             IncrementalValueProvider<EquatableArray<string>> caseClashes = specs
@@ -77,11 +89,26 @@ namespace BackpropGen.Generator
                 static (output, inputs) => Emit(output, inputs.Left.Left, inputs.Left.Right, inputs.Right));
         }
 
-        private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics)
+        /// <summary>
+        /// Reports diagnostics at locations in the compilation's own syntax trees, so that
+        /// <c>#pragma warning disable</c> and .editorconfig severities apply (the compiler looks both up
+        /// through the location's tree). The cached values carry only path and span; the compilation
+        /// joins them here, after the <c>Where</c>, so only a network that has diagnostics is reported
+        /// again on an edit, and nothing upstream re-runs for it. The same approach as the
+        /// System.Text.Json and LoggerMessage generators' separate diagnostics pipeline.
+        /// </summary>
+        private static void RegisterDiagnostics(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics)
+        {
+            context.RegisterSourceOutput(
+                diagnostics.Where(static items => items.Count > 0).Combine(context.CompilationProvider),
+                static (output, pair) => Report(output, pair.Left, pair.Right));
+        }
+
+        private static void Report(SourceProductionContext output, EquatableArray<DiagnosticInfo> diagnostics, Compilation compilation)
         {
             foreach (DiagnosticInfo diagnostic in diagnostics)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
         }
 

@@ -1,6 +1,6 @@
 namespace BackpropGen.Generator
 {
-    /// <summary>Names of the pipeline steps, so tests can assert which steps re-ran.</summary>
+    /// <summary>Names of the pipeline steps, so tests can assert which steps re-ran (IncrementalTests finds every one by reflection).</summary>
     internal static class TrackingNames
     {
         public const string Networks = nameof(Networks);
@@ -12,5 +12,7 @@ namespace BackpropGen.Generator
         public const string HintNameClashes = nameof(HintNameClashes);
         public const string BakedFiles = nameof(BakedFiles);
         public const string ResolvedNetworks = nameof(ResolvedNetworks);
+        public const string BakedRequests = nameof(BakedRequests);
+        public const string BakedReads = nameof(BakedReads);
     }
 }

@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using BackpropGen.Generator.Diagnostics;
 using BackpropGen.Generator.Model;
 using BackpropGen.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
 
@@ -78,6 +80,13 @@ namespace BackpropGen.Generator.Tests
 
         private static object[] Case(string id, string markup) => new object[] { id, markup };
 
+        /// <summary>Every descriptor of the catalog, found by reflection (the generator keeps no list).</summary>
+        internal static IEnumerable<DiagnosticDescriptor> AllDescriptors =>
+            typeof(DiagnosticDescriptors)
+                .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+                .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+                .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+
         [Theory]
         [MemberData(nameof(Cases))]
         public void Reports_the_diagnostic_on_the_offending_syntax(string id, string markup)
@@ -118,14 +127,14 @@ namespace BackpropGen.Generator.Tests
             HashSet<string> tested = Cases.Select(c => (string)c[0]).ToHashSet();
             tested.Add(DiagnosticDescriptors.GeneratorFailure.Id); // Unexpected_failure_becomes_BPG0015
             tested.UnionWith(FrozenAndBakedTests.BadFiles.Select(row => (string)row[0])); // files in AdditionalFiles
-            Assert.Equal(DiagnosticDescriptors.All.Select(d => d.Id).OrderBy(x => x), tested.OrderBy(x => x));
+            Assert.Equal(AllDescriptors.Select(d => d.Id).OrderBy(x => x), tested.OrderBy(x => x));
         }
 
         [Fact]
         public void Every_diagnostic_is_documented_with_a_help_link()
         {
             string root = ReferenceAssemblies.Metadata("RepositoryRoot");
-            foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+            foreach (DiagnosticDescriptor descriptor in AllDescriptors)
             {
                 string page = Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md");
                 Assert.True(File.Exists(page), "Missing " + page);
@@ -161,6 +170,154 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal("BPG0015", failure!.Id);
             Assert.Contains("Broken", failure.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
             Assert.Contains("InvalidOperationException", failure.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void Every_diagnostic_is_located_in_the_compilations_own_syntax_tree(string id, string markup)
+        {
+            // A location built from a path alone is an "external file": #pragma and .editorconfig
+            // severities, looked up through the syntax tree, would not apply to it.
+            GeneratorOutcome outcome = GeneratorHarness.Run("using BackpropGen;\nnamespace Cases\n{\n" + markup.Replace("{|", "", StringComparison.Ordinal).Replace("|}", "", StringComparison.Ordinal) + "\n}\n");
+
+            Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics, d => d.Id == id);
+            Assert.Equal(LocationKind.SourceFile, diagnostic.Location.Kind);
+            Assert.Same(outcome.Input.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
+        }
+
+        private const string UnusedBeta = "[Network(2, Beta1 = 0.8)][Layer(1, Activation.Sigmoid)] public partial class ";
+
+        [Fact]
+        public void Pragma_warning_disable_suppresses_BPG0019_where_it_stands()
+        {
+            string source = "using BackpropGen;\nnamespace Pragmas\n{\n" +
+                "#pragma warning disable BPG0019\n" + UnusedBeta + "Quiet { }\n#pragma warning restore BPG0019\n" +
+                UnusedBeta + "Loud { }\n}\n";
+            CSharpCompilation input = GeneratorHarness.CreateCompilation(new[] { source });
+
+            GeneratorHarness.CreateDriver((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)input.SyntaxTrees.First().Options)
+                .RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> reported);
+
+            // What the compiler reports: the warning inside the pragma region is suppressed, the other is not.
+            Diagnostic[] warnings = reported.Where(d => d.Id == "BPG0019").OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+            Assert.Equal(2, warnings.Length);
+            Assert.True(warnings[0].IsSuppressed, "BPG0019 inside #pragma warning disable was not suppressed");
+            Assert.False(warnings[1].IsSuppressed, "BPG0019 after #pragma warning restore was suppressed");
+            Assert.Single(reported.Where(d => d.Id == "BPG0019" && !d.IsSuppressed && d.Severity == DiagnosticSeverity.Warning));
+            Assert.Equal(2, output.SyntaxTrees.Count() - input.SyntaxTrees.Count());
+        }
+
+        [Theory]
+        [InlineData("none", null)]
+        [InlineData("error", DiagnosticSeverity.Error)]
+        [InlineData("suggestion", DiagnosticSeverity.Info)]
+        [InlineData(null, DiagnosticSeverity.Warning)]
+        public void Editorconfig_severity_applies_to_BPG0019(string? severity, DiagnosticSeverity? expected)
+        {
+            const string Directory = "/project";
+            SyntaxTree tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+                "using BackpropGen;\nnamespace Configured\n{\n" + UnusedBeta + "Net { }\n}\n",
+                GeneratorHarness.ParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest),
+                path: Directory + "/Net.cs");
+            string editorConfig = "root = true\n\n[*.cs]\n" + (severity is null ? string.Empty : "dotnet_diagnostic.BPG0019.severity = " + severity + "\n");
+            AnalyzerConfigSet configs = AnalyzerConfigSet.Create(ImmutableArray.Create(AnalyzerConfig.Parse(editorConfig, Directory + "/.editorconfig")));
+            CSharpCompilation input = GeneratorHarness.CreateCompilation(Array.Empty<string>()).AddSyntaxTrees(tree);
+            input = input.WithOptions(input.Options.WithSyntaxTreeOptionsProvider(new EditorConfigOptions(configs)));
+
+            GeneratorHarness.CreateDriver((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)tree.Options)
+                .RunGeneratorsAndUpdateCompilation(input, out _, out ImmutableArray<Diagnostic> reported);
+
+            Diagnostic? warning = reported.SingleOrDefault(d => d.Id == "BPG0019");
+            Assert.Equal(expected, warning?.Severity);
+        }
+
+        /// <summary>What the compiler builds from .editorconfig files: per-tree diagnostic severities.</summary>
+        private sealed class EditorConfigOptions(AnalyzerConfigSet configs) : SyntaxTreeOptionsProvider
+        {
+            public override GeneratedKind IsGenerated(SyntaxTree tree, System.Threading.CancellationToken cancellationToken) => GeneratedKind.Unknown;
+
+            public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, System.Threading.CancellationToken cancellationToken, out ReportDiagnostic severity) =>
+                configs.GetOptionsForSourcePath(tree.FilePath).TreeOptions.TryGetValue(diagnosticId, out severity);
+
+            public override bool TryGetGlobalDiagnosticValue(string diagnosticId, System.Threading.CancellationToken cancellationToken, out ReportDiagnostic severity)
+            {
+                severity = default;
+                return false;
+            }
+        }
+
+        [Fact]
+        public void Emitted_files_compiled_again_get_one_BPG0018_that_says_to_exclude_them()
+        {
+            // The "where no generator runs" recipe: EmitCompilerGeneratedFiles with
+            // CompilerGeneratedFilesOutputPath=Generated writes the files into the project, and the
+            // next build compiles them as sources while the generator runs again.
+            const string Network = "using BackpropGen;\nnamespace Recipe\n{\n    [Network(2, Optimizer = Optimizer.Adam)]\n    [Layer(3, Activation.Tanh)]\n    [Layer(1, Activation.Sigmoid)]\n    public partial class Brain { }\n}\n";
+            GeneratorOutcome first = GeneratorHarness.Run(Network);
+            GeneratedSourceResult emitted = Assert.Single(first.GeneratedSources);
+            string emittedPath = "/project/Generated/BackpropGen.Generator/BackpropGen.Generator.NetworkGenerator/" + emitted.HintName;
+            CSharpCompilation input = GeneratorHarness.CreateCompilation(new[] { Network })
+                .AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(emitted.SourceText, (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)first.Input.SyntaxTrees.First().Options, emittedPath));
+
+            GeneratorDriverRunResult second = GeneratorHarness.CreateDriver((Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)input.SyntaxTrees.First().Options)
+                .RunGenerators(input).GetRunResult();
+
+            Diagnostic diagnostic = Assert.Single(second.Diagnostics);
+            Assert.Equal("BPG0018", diagnostic.Id);
+            string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("<Compile Remove=\"Generated/**\" />", message, StringComparison.Ordinal);
+            Assert.Contains(emitted.HintName, message, StringComparison.Ordinal);
+            Assert.DoesNotContain("rename it", message, StringComparison.Ordinal);
+            // On the user's declaration, not in the stale copy.
+            Assert.Same(input.SyntaxTrees.First(), diagnostic.Location.SourceTree);
+            Assert.Equal("Brain", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        }
+
+        [Fact]
+        public void A_member_the_user_wrote_still_gets_rename_it()
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run("using BackpropGen;\n[Network(2)][Layer(1, Activation.Sigmoid)] public partial class Mine { [System.CodeDom.Compiler.GeneratedCode(\"OtherTool\", \"1\")] public void Forward() { } }\n");
+
+            Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+            Assert.Equal("BPG0018", diagnostic.Id);
+            Assert.EndsWith("rename it", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("[Network(2, InputNames = new[] { \"speed\" })][Layer(1, Activation.Sigmoid)] public partial class OneName { }", "gives 1 name for 2 inputs;")]
+        [InlineData("[Network(1, InputNames = new[] { \"a\", \"b\" })][Layer(1, Activation.Sigmoid)] public partial class TwoNames { }", "gives 2 names for 1 input;")]
+        [InlineData("[Network(1, OutputNames = new[] { \"a\", \"b\" })][Layer(1, Activation.Sigmoid)] public partial class OneOutput { }", "gives 2 names for 1 output;")]
+        [InlineData("[Network(1)][Layer(100000, Activation.Tanh)][Layer(1, Activation.Sigmoid)] public partial class Huge { }", "has 1 input, 300001 parameters, 100001 neurons and 1 output;")]
+        public void Counts_in_messages_agree_in_number(string markup, string expected)
+        {
+            GeneratorOutcome outcome = GeneratorHarness.Run("using BackpropGen;\nnamespace Counting\n{\n" + markup + "\n}\n");
+
+            Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+            Assert.Contains(expected, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SourceWriter_refuses_unbalanced_text()
+        {
+            var open = new Emit.SourceWriter();
+            open.OpenBlock("namespace N");
+            Assert.Contains("1 level(s) still open", Assert.Throws<InvalidOperationException>(() => open.ToString()).Message, StringComparison.Ordinal);
+
+            Assert.Throws<InvalidOperationException>(() => new Emit.SourceWriter().CloseBrace());
+            Assert.Throws<InvalidOperationException>(() => new Emit.SourceWriter().Unindent());
+
+            var crossed = new Emit.SourceWriter();
+            crossed.OpenBrace();
+            crossed.Indent();
+            Assert.Throws<InvalidOperationException>(() => crossed.CloseBrace());
+
+            var balanced = new Emit.SourceWriter();
+            balanced.OpenBlock("class C");
+            balanced.Indent();
+            balanced.WriteLine("int x;");
+            balanced.Unindent();
+            balanced.CloseBrace();
+            Assert.Equal("class C\n{\n        int x;\n}\n", balanced.ToString());
         }
     }
 }

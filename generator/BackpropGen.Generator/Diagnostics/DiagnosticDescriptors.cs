@@ -1,11 +1,12 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace BackpropGen.Generator.Diagnostics
 {
     /// <summary>
     /// Every diagnostic BackpropGen reports. IDs are never reused; each is documented in
-    /// docs/diagnostics/BPGnnnn.md, and each message says what to change.
+    /// docs/diagnostics/BPGnnnn.md, and each message says what to change. Diagnostics carry their
+    /// descriptor (<see cref="DiagnosticInfo"/>), so there is no table by ID to keep; the tests find
+    /// every descriptor here by reflection.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
@@ -50,7 +51,22 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor SoftmaxOnHiddenLayer = Error(
             "BPG0008",
             "Softmax on a hidden layer",
-            "Softmax can only be the activation of the output layer; choose Sigmoid, Tanh, ReLU, LeakyReLU or Linear for hidden layer {0}");
+            "Softmax can only be the activation of the output layer; choose " + HiddenActivations() + " for hidden layer {0}");
+
+        /// <summary>Every activation but Softmax, from the enum itself: "Sigmoid, Tanh, ReLU, LeakyReLU or Linear".</summary>
+        private static string HiddenActivations()
+        {
+            var names = new System.Collections.Generic.List<string>();
+            foreach (Model.Activation activation in (Model.Activation[])System.Enum.GetValues(typeof(Model.Activation)))
+            {
+                if (activation != Model.Activation.Softmax)
+                {
+                    names.Add(activation.ToString());
+                }
+            }
+
+            return string.Join(", ", names.GetRange(0, names.Count - 1)) + " or " + names[names.Count - 1];
+        }
 
         // BPG0009 ("not supported yet", for Softmax and the cross-entropy losses) was retired when they
         // arrived; its ID is not reused.
@@ -58,7 +74,7 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
             "BPG0010",
             "Network is too large",
-            "Network '{0}' has {1} inputs, {2} parameters, {3} neurons and {4} outputs; BackpropGen accepts at most {5} inputs, {6} parameters, {7} neurons and {8} outputs, so that it builds quickly and each generated method stays small enough for the JIT to optimize: use fewer or smaller layers");
+            "Network '{0}' has {1}, {2}, {3} and {4}; BackpropGen accepts at most {5} inputs, {6} parameters, {7} neurons and {8} outputs, so that it builds quickly and each generated method stays small enough for the JIT to optimize: use fewer or smaller layers");
 
         public static readonly DiagnosticDescriptor LayersOnSeveralDeclarations = Error(
             "BPG0011",
@@ -98,7 +114,7 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor ReservedMemberName = Error(
             "BPG0018",
             "Name taken by a generated member",
-            "'{0}' cannot be a network: {1} '{2}' has the name of a member BackpropGen generates; rename it");
+            "'{0}' cannot be a network: {1} '{2}' has the name of a member BackpropGen generates; {3}");
 
         public static readonly DiagnosticDescriptor HyperparameterUnused = Warning(
             "BPG0019",
@@ -118,7 +134,7 @@ namespace BackpropGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor BakedCountMismatch = Error(
             "BPG0022",
             "Baked parameter count does not match",
-            "'{0}' holds {1} parameters but network '{2}' has {3}; bake the file saved from this network");
+            "'{0}' holds {1} but network '{2}' has {3}; bake the file saved from this network");
 
         public static readonly DiagnosticDescriptor BakedValueNotFinite = Error(
             "BPG0023",
@@ -134,38 +150,6 @@ namespace BackpropGen.Generator.Diagnostics
             "BPG0025",
             "Invalid input or output names",
             "{0} {1}");
-
-        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
-        {
-            [TypeNotPartial.Id] = TypeNotPartial,
-            [ContainingTypeNotPartial.Id] = ContainingTypeNotPartial,
-            [GenericType.Id] = GenericType,
-            [NoLayers.Id] = NoLayers,
-            [LayerWithoutNetwork.Id] = LayerWithoutNetwork,
-            [SizeNotPositive.Id] = SizeNotPositive,
-            [UndefinedEnumValue.Id] = UndefinedEnumValue,
-            [SoftmaxOnHiddenLayer.Id] = SoftmaxOnHiddenLayer,
-            [NetworkTooLarge.Id] = NetworkTooLarge,
-            [LayersOnSeveralDeclarations.Id] = LayersOnSeveralDeclarations,
-            [UnsupportedTypeKind.Id] = UnsupportedTypeKind,
-            [InvalidAttributeArguments.Id] = InvalidAttributeArguments,
-            [DuplicateNetwork.Id] = DuplicateNetwork,
-            [GeneratorFailure.Id] = GeneratorFailure,
-            [LossDoesNotFitOutputLayer.Id] = LossDoesNotFitOutputLayer,
-            [HyperparameterOutOfRange.Id] = HyperparameterOutOfRange,
-            [ReservedMemberName.Id] = ReservedMemberName,
-            [HyperparameterUnused.Id] = HyperparameterUnused,
-            [BakedFileNotFound.Id] = BakedFileNotFound,
-            [BakedFileInvalid.Id] = BakedFileInvalid,
-            [BakedCountMismatch.Id] = BakedCountMismatch,
-            [BakedValueNotFinite.Id] = BakedValueNotFinite,
-            [BakedTopologyMismatch.Id] = BakedTopologyMismatch,
-            [InvalidNames.Id] = InvalidNames,
-        };
-
-        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
-
-        public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) => new(
             id,

@@ -1,36 +1,34 @@
 using BackpropGen.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace BackpropGen.Generator.Diagnostics
 {
     /// <summary>
-    /// A diagnostic as plain data (descriptor id, where, message arguments), so it can travel
-    /// through the incremental pipeline without holding a <see cref="Location"/> and its syntax tree.
+    /// A diagnostic as plain data (its descriptor, where, message arguments), so it can travel
+    /// through the incremental pipeline without holding a <see cref="Location"/> and its syntax
+    /// tree. <see cref="DiagnosticDescriptor"/> compares by value, so the record does too.
     /// </summary>
-    internal sealed record DiagnosticInfo(string Id, string? FilePath, TextSpan Span, LinePositionSpan LineSpan, EquatableArray<string> MessageArgs)
+    internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, SourceSpan? Where, EquatableArray<string> MessageArgs)
     {
-        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] messageArgs)
-        {
-            if (location is null || !location.IsInSource)
-            {
-                return new DiagnosticInfo(descriptor.Id, null, default, default, new EquatableArray<string>(messageArgs));
-            }
+        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] messageArgs) =>
+            new(descriptor, SourceSpan.From(location), new EquatableArray<string>(messageArgs));
 
-            FileLinePositionSpan lineSpan = location.GetLineSpan();
-            return new DiagnosticInfo(descriptor.Id, lineSpan.Path, location.SourceSpan, lineSpan.Span, new EquatableArray<string>(messageArgs));
-        }
+        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SourceSpan? where, params string[] messageArgs) =>
+            new(descriptor, where, new EquatableArray<string>(messageArgs));
 
-        public Diagnostic ToDiagnostic()
+        public bool IsError => Descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+
+        /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree (see <see cref="SourceSpan.ToLocation"/>).</summary>
+        public Diagnostic ToDiagnostic(Compilation? compilation)
         {
-            Location location = FilePath is null ? Location.None : Location.Create(FilePath, Span, LineSpan);
+            Location location = Where is { } where ? where.ToLocation(compilation) : Location.None;
             object[] args = new object[MessageArgs.Count];
             for (int i = 0; i < args.Length; i++)
             {
                 args[i] = MessageArgs[i];
             }
 
-            return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location, args);
+            return Diagnostic.Create(Descriptor, location, args);
         }
     }
 }

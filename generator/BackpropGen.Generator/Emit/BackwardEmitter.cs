@@ -122,7 +122,7 @@ namespace BackpropGen.Generator.Emit
                     terms.Add(c.W(l + 1, m, j) + " * " + c.Delta(l + 1, m));
                 }
 
-                string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
+                string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
                 ExpressionWriter.WriteSum(w, c.Define(c.Delta(l, j)), terms, sigmaPrime);
             }
         }
@@ -143,13 +143,13 @@ namespace BackpropGen.Generator.Emit
                 w.WriteLine("// Layer " + Count(l) + " gradient, gradient[" + Count(c.LayerStart(l)) + ".." + Count(c.LayerEnd(l)) + "): ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
             }
 
-            string? decay = c.Spec.Optimizer.WeightDecay > 0 ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
+            var writer = new ScalarParameterWriter(c);
             for (int j = start; j < end; j++)
             {
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
                     string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
-                    w.WriteLine(Statement(c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay));
+                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient);
                 }
             }
 
@@ -158,25 +158,7 @@ namespace BackpropGen.Generator.Emit
                 : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
             for (int j = start; j < end; j++)
             {
-                w.WriteLine(Statement(c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j), decay));
-            }
-        }
-
-        public static string Statement(EmitContext c, GradientUse use, string field, int index, string gradient, string? decay)
-        {
-            switch (use)
-            {
-                case GradientUse.Descend:
-                    // SGD in place; weight decay λ adds λ θ to the gradient.
-                    return decay is null
-                        ? field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";"
-                        : field + " -= learningRate * (" + gradient + decay + field + ");";
-                case GradientUse.Accumulate:
-                    return "gradient[" + Count(index) + "] += " + gradient + ";";
-                case GradientUse.Store:
-                    return "gradient[" + Count(index) + "] = " + gradient + ";";
-                default:
-                    throw Unreachable(use);
+                OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j));
             }
         }
     }

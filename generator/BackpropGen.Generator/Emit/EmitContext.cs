@@ -19,6 +19,7 @@ namespace BackpropGen.Generator.Emit
         {
             Spec = spec;
             Features = features;
+            Scalar = new ScalarAlgebra(this);
             IsDouble = spec.Precision == Precision.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
@@ -35,6 +36,9 @@ namespace BackpropGen.Generator.Emit
         }
 
         public NetworkSpec Spec { get; }
+
+        /// <summary>The scalar shape's operations, for rules written against <see cref="Algebra"/>.</summary>
+        public Algebra Scalar { get; }
 
         /// <summary>The private methods a split network's members call, in the order first asked for (see <see cref="AddMethod"/>).</summary>
         public System.Collections.Generic.List<PrivateMethod> Methods { get; } = new();

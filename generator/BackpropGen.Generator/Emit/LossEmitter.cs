@@ -118,7 +118,7 @@ namespace BackpropGen.Generator.Emit
                     string gradient = c.Spec.Loss == LossFunction.MeanSquaredError && n != 2
                         ? c.Literal(2.0 / n) + " * " + Error(j)
                         : Error(j);
-                    string? sigmaPrime = ActivationMath.Derivative(c, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
+                    string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
                     return sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
                 case LossFunction.BinaryCrossEntropy:
                     return n == 1 ? Error(j) : Error(j) + " * " + c.Literal(1.0 / n);

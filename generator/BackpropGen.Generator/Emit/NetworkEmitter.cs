@@ -323,7 +323,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Sets the weights from a deterministic generator seeded with <paramref name=\"seed\"/> (Xavier/Glorot uniform");
-            w.WriteLine("/// for Sigmoid, Tanh and Linear layers, He uniform for ReLU and LeakyReLU layers) and every bias to 0.");
+            w.WriteLine("/// for " + ActivationMath.NamesWith(WeightInitialization.Xavier) + " layers, He uniform for " + ActivationMath.NamesWith(WeightInitialization.He) + " layers) and every bias to 0.");
             w.WriteLine("/// The same seed gives the same parameters on every platform.");
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"seed\">Any number; equal seeds give equal parameters.</param>");

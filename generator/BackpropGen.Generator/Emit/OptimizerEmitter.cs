@@ -148,52 +148,30 @@ namespace BackpropGen.Generator.Emit
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
             bool decay = optimizer.WeightDecay > 0;
-            string Constant(double value) => v.Alias + ".Create(" + c.Literal(value) + ")";
             w.WriteLine("ref " + c.T + " gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
             switch (optimizer.Kind)
             {
                 case Optimizer.Sgd:
-                    w.WriteLine("// θ ← θ − α g" + (decay ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]") + "; " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind) + (decay ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]") + "; " + Count(v.Lanes) + " parameters at a time");
                     w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate);");
                     break;
                 case Optimizer.Momentum:
-                    w.WriteLine("// v ← μ v + g; θ ← θ − α v" + (decay ? ", with weight decay g = gradient[i] + λ θ" : string.Empty) + "; " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind) + (decay ? ", with weight decay g = gradient[i] + λ θ" : string.Empty) + "; " + Count(v.Lanes) + " parameters at a time");
                     w.WriteLine(v.Type + " rate = " + v.Alias + ".Create(learningRate), m;");
                     break;
                 case Optimizer.Adam:
-                    w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε); " + Count(v.Lanes) + " parameters at a time");
-                    w.WriteLine(v.Type + " step = " + v.Alias + ".Create(" + StepSize + "), scale = " + v.Alias + ".Create(" + SecondMomentScale + "), gv, m;");
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind) + "; " + Count(v.Lanes) + " parameters at a time");
+                    w.WriteLine(v.Type + " step = " + v.Alias + ".Create(" + StepSize + "), scale = " + v.Alias + ".Create(" + SecondMomentScale + "), gv, m, v;");
                     break;
+                default:
+                    throw Unreachable(optimizer.Kind);
             }
 
+            var writer = new VectorParameterWriter(c, v, "gradientStart");
             int vectorCount = parameters.Count - (parameters.Count % v.Lanes);
             for (int i = 0; i < vectorCount; i += v.Lanes)
             {
-                var (name, index, _) = parameters[i];
-                string theta = c.Field(name);
-                string load = v.Load(theta);
-                string gradient = v.Alias + ".LoadUnsafe(ref gradientStart, " + Count(index) + ")" + (decay ? " + " + Constant(optimizer.WeightDecay) + " * " + load : string.Empty);
-                switch (optimizer.Kind)
-                {
-                    case Optimizer.Sgd:
-                        w.WriteLine(v.Store(load + " - rate * " + (decay ? "(" + gradient + ")" : gradient), theta) + ";");
-                        break;
-                    case Optimizer.Momentum:
-                        string velocity = FirstMoment(c, name);
-                        w.WriteLine("m = " + Constant(optimizer.Momentum) + " * " + v.Load(velocity) + " + " + gradient + ";");
-                        w.WriteLine(v.Store("m", velocity) + ";");
-                        w.WriteLine(v.Store(load + " - rate * m", theta) + ";");
-                        break;
-                    case Optimizer.Adam:
-                        string first = FirstMoment(c, name);
-                        string second = SecondMoment(c, name);
-                        w.WriteLine("gv = " + gradient + ";");
-                        w.WriteLine("m = " + Constant(optimizer.Beta1) + " * " + v.Load(first) + " + " + Constant(1 - optimizer.Beta1) + " * gv;");
-                        w.WriteLine(v.Store("m", first) + ";");
-                        w.WriteLine(v.Store(Constant(optimizer.Beta2) + " * " + v.Load(second) + " + " + Constant(1 - optimizer.Beta2) + " * gv * gv", second) + ";");
-                        w.WriteLine(v.Store(load + " - step * m / (" + v.Alias + ".Sqrt(" + v.Load(second) + " * scale) + " + Constant(optimizer.Epsilon) + ")", theta) + ";");
-                        break;
-                }
+                Update(writer, w, c, parameters[i].Name, parameters[i].Index);
             }
 
             if (vectorCount < parameters.Count)
@@ -264,52 +242,107 @@ namespace BackpropGen.Generator.Emit
         private static void EmitUpdates(SourceWriter w, EmitContext c, List<(string Field, int Index, int Layer)> parameters)
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
-            string decay = optimizer.WeightDecay > 0 ? " + " + c.Literal(optimizer.WeightDecay) + " * " : string.Empty;
             string decayNote = optimizer.WeightDecay > 0 ? ", with weight decay g = gradient[i] + λ θ" : ", g = gradient[i]";
             switch (optimizer.Kind)
             {
                 case Optimizer.Sgd:
-                    w.WriteLine("// θ ← θ − α g" + decayNote);
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind) + decayNote);
                     break;
                 case Optimizer.Momentum:
-                    w.WriteLine("// v ← μ v + g; θ ← θ − α v (μ = " + Number(optimizer.Momentum) + ")" + decayNote);
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind) + " (μ = " + Number(optimizer.Momentum) + ")" + decayNote);
                     break;
                 case Optimizer.Adam:
-                    w.WriteLine("// m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε)");
+                    w.WriteLine("// " + UpdateFormula(optimizer.Kind));
                     w.WriteLine("// (β₁ = " + Number(optimizer.Beta1) + ", β₂ = " + Number(optimizer.Beta2) + ", ε = " + Number(optimizer.Epsilon) + ")" + decayNote);
                     w.WriteLine(c.T + " " + GradientLocal + ";");
                     break;
+                default:
+                    throw Unreachable(optimizer.Kind);
             }
 
+            var writer = new ScalarParameterWriter(c);
             int layer = 0;
             foreach (var (name, index, l) in parameters)
             {
-                string field = c.Field(name);
                 if (l != layer)
                 {
                     w.WriteLine("// Layer " + Count(l));
                     layer = l;
                 }
 
-                string gradient = "gradient[" + Count(index) + "]" + (decay.Length > 0 ? decay + field : string.Empty);
-                switch (optimizer.Kind)
-                {
-                    case Optimizer.Sgd:
-                        w.WriteLine(field + " -= learningRate * " + ExpressionWriter.Parenthesize(gradient) + ";");
-                        break;
-                    case Optimizer.Momentum:
-                        w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Momentum) + " * " + FirstMoment(c, name) + " + " + gradient + ";");
-                        w.WriteLine(field + " -= learningRate * " + FirstMoment(c, name) + ";");
-                        break;
-                    case Optimizer.Adam:
-                        w.WriteLine(GradientLocal + " = " + gradient + ";");
-                        w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(optimizer.Beta1) + " * " + FirstMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta1) + " * " + GradientLocal + ";");
-                        w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(optimizer.Beta2) + " * " + SecondMoment(c, name) + " + " + c.Literal(1 - optimizer.Beta2) + " * " + GradientLocal + " * " + GradientLocal + ";");
-                        w.WriteLine(field + " -= " + StepSize + " * " + FirstMoment(c, name) + " / (" + c.Sqrt(SecondMoment(c, name) + " * " + SecondMomentScale) + " + " + c.Literal(optimizer.Epsilon) + ");");
-                        break;
-                }
+                Update(writer, w, c, name, index);
             }
         }
+
+        /// <summary>The update of each optimizer for the comments.</summary>
+        public static string UpdateFormula(Optimizer kind) => kind switch
+        {
+            Optimizer.Sgd => "θ ← θ − α g",
+            Optimizer.Momentum => "v ← μ v + g; θ ← θ − α v",
+            Optimizer.Adam => "m ← β₁ m + (1 − β₁) g; v ← β₂ v + (1 − β₂) g²; θ ← θ − α m̂ / (√v̂ + ε)",
+            _ => throw Unreachable(kind),
+        };
+
+        /// <summary>
+        /// The optimizer's update of the parameter called <paramref name="name"/> from ApplyGradient's
+        /// gradient at <paramref name="index"/>, in the shape of <paramref name="p"/>: the one place the
+        /// update rules are written. Its state is <see cref="FirstMoment"/> and <see cref="SecondMoment"/>.
+        /// </summary>
+        public static void Update(ParameterWriter p, SourceWriter w, EmitContext c, string name, int index)
+        {
+            OptimizerSpec optimizer = c.Spec.Optimizer;
+            string theta = c.Field(name);
+            string gradient = WithDecay(p, c, p.GradientAt(index), theta);
+            Algebra x = p.X;
+            switch (optimizer.Kind)
+            {
+                case Optimizer.Sgd:
+                    p.Decrease(w, theta, p.LearningRate + " * " + ExpressionWriter.Parenthesize(gradient));
+                    break;
+                case Optimizer.Momentum:
+                    string velocity = FirstMoment(c, name);
+                    string v = p.Assign(w, velocity, x.Constant(optimizer.Momentum) + " * " + p.Read(velocity) + " + " + gradient, "m");
+                    p.Decrease(w, theta, p.LearningRate + " * " + v);
+                    break;
+                case Optimizer.Adam:
+                    string first = FirstMoment(c, name);
+                    string second = SecondMoment(c, name);
+                    string g = p.Let(w, gradient);
+                    string m = p.Assign(w, first, x.Constant(optimizer.Beta1) + " * " + p.Read(first) + " + " + x.Constant(1 - optimizer.Beta1) + " * " + g, "m");
+                    string s = p.Assign(w, second, x.Constant(optimizer.Beta2) + " * " + p.Read(second) + " + " + x.Constant(1 - optimizer.Beta2) + " * " + g + " * " + g, "v");
+                    p.Decrease(w, theta, p.StepSize + " * " + m + " / (" + x.Sqrt(s + " * " + p.SecondMomentScale) + " + " + x.Constant(optimizer.Epsilon) + ")");
+                    break;
+                default:
+                    throw Unreachable(optimizer.Kind);
+            }
+        }
+
+        /// <summary>
+        /// What the backward pass does with ∂C/∂θ of the parameter <paramref name="field"/> (canonical
+        /// <paramref name="index"/>): TrainStep's SGD step in place (the SGD rule of <see cref="Update"/>),
+        /// or into AccumulateGradient's or ApplyGradient's gradient.
+        /// </summary>
+        public static void UseGradient(ParameterWriter p, SourceWriter w, EmitContext c, GradientUse use, string field, int index, string gradient)
+        {
+            switch (use)
+            {
+                case GradientUse.Descend:
+                    p.Decrease(w, field, p.LearningRate + " * " + ExpressionWriter.Parenthesize(WithDecay(p, c, gradient, field)));
+                    break;
+                case GradientUse.Accumulate:
+                    p.AddToGradient(w, index, gradient);
+                    break;
+                case GradientUse.Store:
+                    p.StoreGradient(w, index, gradient);
+                    break;
+                default:
+                    throw Unreachable(use);
+            }
+        }
+
+        /// <summary>Weight decay λ adds λ θ to the gradient (L2 regularization, as PyTorch's SGD and Adam weight_decay).</summary>
+        private static string WithDecay(ParameterWriter p, EmitContext c, string gradient, string theta) =>
+            c.Spec.Optimizer.WeightDecay > 0 ? gradient + " + " + p.X.Constant(c.Spec.Optimizer.WeightDecay) + " * " + p.Read(theta) : gradient;
 
         private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }

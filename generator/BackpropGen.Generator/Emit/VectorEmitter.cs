@@ -62,13 +62,18 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>
         /// δˡⱼ for j in [<paramref name="start"/>, <paramref name="end"/>): Σₘ δˡ⁺¹ₘ · (row m of wˡ⁺¹ at
-        /// columns j..j+7), times σ' of eight neurons at once; the columns left over, scalar.
+        /// columns j..j+7), times σ' of eight neurons at once (the activation's rule in the vector
+        /// shape, or lane by lane where σ' needs a function vectors lack); the columns left over, scalar.
         /// </summary>
         public static void EmitHiddenDeltas(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end)
         {
             int vectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
             string vectorType = v.Type;
-            w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)) + "; " + Count(v.Lanes) + " neurons j at a time");
+            Activation activation = c.ActivationOf(l);
+            ActivationRule rule = ActivationMath.Rule(activation);
+            var algebra = new VectorAlgebra(c, v);
+            bool laneByLane = !algebra.HasFunctions && ActivationMath.DerivativeUsesFunctions(activation);
+            w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + rule.DerivativeFormula + "; " + Count(v.Lanes) + " neurons j at a time");
             for (int j = start; j < vectorEnd; j += v.Lanes)
             {
                 var terms = new List<string>(c.Size(l + 1));
@@ -77,10 +82,25 @@ namespace BackpropGen.Generator.Emit
                     terms.Add(v.Alias + ".Create(" + c.Delta(l + 1, m) + ") * " + v.Load(c.W(l + 1, m, j)));
                 }
 
-                string? sigmaPrime = Derivative(c, v, c.ActivationOf(l), v.Load(c.Z(l, j)), "a");
-                if (sigmaPrime is not null && c.ActivationOf(l) is Activation.Sigmoid or Activation.Tanh)
+                string? sigmaPrime;
+                if (laneByLane)
                 {
-                    w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Load(c.A(l, j)) + ";");
+                    // Each lane is the scalar σ', so each lane is bit for bit the scalar δ.
+                    var lanes = new List<string>(v.Lanes);
+                    for (int i = 0; i < v.Lanes; i++)
+                    {
+                        lanes.Add(ActivationMath.Derivative(c.Scalar, activation, c.Z(l, j + i), c.A(l, j + i))!);
+                    }
+
+                    sigmaPrime = v.Alias + ".Create(" + string.Join(", ", lanes) + ")";
+                }
+                else
+                {
+                    sigmaPrime = ActivationMath.Derivative(algebra, activation, v.Load(c.Z(l, j)), "a");
+                    if (sigmaPrime is not null && (rule.DerivativeReads & Reads.A) != 0)
+                    {
+                        w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Load(c.A(l, j)) + ";");
+                    }
                 }
 
                 // Left to right as the scalar sum, so each lane is bit for bit the scalar δ.
@@ -103,21 +123,19 @@ namespace BackpropGen.Generator.Emit
             string up = Sup(l);
             w.WriteLine("// Layer " + Count(l) + (use == GradientUse.Descend ? " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ" : " gradient: ∂C/∂w" + up + "ⱼₖ = a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ")
                 + (c.Spec.Optimizer.WeightDecay > 0 ? " (+ λ w: weight decay)" : string.Empty) + ", " + Count(v.Lanes) + " k at a time; ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
-            bool decay = c.Spec.Optimizer.WeightDecay > 0;
-            string? decayScalar = decay ? " + " + c.Literal(c.Spec.Optimizer.WeightDecay) + " * " : null;
+            var writer = new VectorParameterWriter(c, v, "g");
+            var scalar = new ScalarParameterWriter(c);
             switch (use)
             {
                 case GradientUse.Descend:
-                    w.WriteLine(vectorType + " rate = " + v.Alias + ".Create(learningRate);");
+                    w.WriteLine(vectorType + " " + writer.LearningRate + " = " + v.Alias + ".Create(learningRate);");
                     break;
-                default:
+                case GradientUse.Accumulate:
+                case GradientUse.Store:
                     w.WriteLine("ref " + c.T + " g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);");
                     break;
-            }
-
-            if (decay && use == GradientUse.Descend)
-            {
-                w.WriteLine(vectorType + " lambda = " + v.Alias + ".Create(" + c.Literal(c.Spec.Optimizer.WeightDecay) + ");");
+                default:
+                    throw Unreachable(use);
             }
 
             for (int j = start; j < end; j++)
@@ -129,61 +147,25 @@ namespace BackpropGen.Generator.Emit
 
                 for (int k = 0; k < vectorEnd; k += v.Lanes)
                 {
-                    string gradient = v.Load(c.A(l - 1, k)) + " * d";
-                    w.WriteLine(VectorStatement(v, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient, decay) + ";");
+                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), v.Load(c.A(l - 1, k)) + " * d");
                 }
 
                 for (int k = vectorEnd; k < fanIn; k++)
                 {
-                    w.WriteLine(BackwardEmitter.Statement(c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k) + " * " + c.Delta(l, j), decayScalar));
+                    OptimizerEmitter.UseGradient(scalar, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k) + " * " + c.Delta(l, j));
                 }
             }
 
             int biasVectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
             for (int j = start; j < biasVectorEnd; j += v.Lanes)
             {
-                w.WriteLine(VectorStatement(v, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)), decay) + ";");
+                OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)));
             }
 
             for (int j = biasVectorEnd; j < end; j++)
             {
-                w.WriteLine(BackwardEmitter.Statement(c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j), decayScalar));
+                OptimizerEmitter.UseGradient(scalar, w, c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j));
             }
-        }
-
-        /// <summary>The scalar statement of <see cref="BackwardEmitter.Statement"/> for <see cref="EmitContext.Lanes"/> parameters from <paramref name="field"/> on.</summary>
-        private static string VectorStatement(VectorShape v, GradientUse use, string field, int index, string gradient, bool decay)
-        {
-            string slot = "ref g, " + Count(index);
-            switch (use)
-            {
-                case GradientUse.Descend:
-                    return decay
-                        ? v.Store(v.Load(field) + " - rate * (" + gradient + " + lambda * " + v.Load(field) + ")", field)
-                        : v.Store(v.Load(field) + " - rate * (" + gradient + ")", field);
-                case GradientUse.Accumulate:
-                    return v.Alias + ".StoreUnsafe(" + v.Alias + ".LoadUnsafe(" + slot + ") + " + gradient + ", " + slot + ")";
-                case GradientUse.Store:
-                    return v.Alias + ".StoreUnsafe(" + gradient + ", " + slot + ")";
-                default:
-                    throw Unreachable(use);
-            }
-        }
-
-        /// <summary>σ' of eight neurons, as the scalar <see cref="ActivationMath.Derivative"/> per lane; <paramref name="a"/> names their activations.</summary>
-        private static string? Derivative(EmitContext c, VectorShape v, Activation activation, string z, string a)
-        {
-            string one = v.Alias + ".Create(" + c.Literal(1) + ")";
-            string zero = v.Type + ".Zero";
-            return activation switch
-            {
-                Activation.Sigmoid => a + " * (" + one + " - " + a + ")",
-                Activation.Tanh => one + " - " + a + " * " + a,
-                Activation.ReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + zero + ")",
-                Activation.LeakyReLU => v.Alias + ".ConditionalSelect(" + v.Alias + ".GreaterThan(" + z + ", " + zero + "), " + one + ", " + v.Alias + ".Create(" + c.Literal(0.01) + "))",
-                Activation.Linear => null,
-                _ => throw Unreachable(activation),
-            };
         }
 
         /// <summary>The products summed in pairs first, so neighbouring additions do not wait on each other.</summary>

@@ -1,8 +1,9 @@
 namespace BackpropGen.Generator.Model
 {
     /// <summary>
-    /// A [BakedParameters("path")] waiting for its file: the path as written and where the argument
-    /// stands (as plain values, for diagnostics), resolved against AdditionalFiles after parsing.
+    /// A [BakedParameters("path")] waiting for its file: the path as written, resolved against
+    /// AdditionalFiles after parsing. It holds no location, so moving the declaration does not make
+    /// the file be read again (the parse result keeps where the argument stands).
     /// </summary>
-    internal sealed record BakedRequest(string Path, string? FilePath, Microsoft.CodeAnalysis.Text.TextSpan Span, Microsoft.CodeAnalysis.Text.LinePositionSpan LineSpan);
+    internal sealed record BakedRequest(string Path);
 }

@@ -11,27 +11,21 @@ namespace BackpropGen.Generator.Parsing
     /// <summary>
     /// Resolves a [BakedParameters] request against the project's AdditionalFiles: finds the file,
     /// parses it with the runtime's own JSON reader, checks it against the network and puts the
-    /// values into the spec. Every problem becomes a diagnostic on the attribute's argument.
+    /// values into the spec. Every problem becomes a diagnostic on the attribute's argument
+    /// (placed there by <see cref="BakedResolution.Attach"/>).
     /// </summary>
     internal static class BakedParameterReader
     {
-        public static ParseResult Resolve(ParseResult result, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
+        /// <summary>Reads the file <paramref name="key"/> asks for; every problem becomes the outcome's failure.</summary>
+        public static BakedRead Read(BakedKey key, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
         {
-            if (result.Spec is null || result.Baked is null)
-            {
-                return result;
-            }
-
             try
             {
-                return Read(result.Spec, result.Baked, files, cancellationToken) is { } values
-                    ? result with { Spec = result.Spec with { BakedParameters = values } }
-                    : result;
+                return new BakedRead(key, Read(key.Spec, key.Request, files, cancellationToken) ?? EquatableArray<double>.Empty, null, EquatableArray<string>.Empty);
             }
             catch (BakedFileException failure)
             {
-                var diagnostic = new DiagnosticInfo(failure.Descriptor.Id, result.Baked.FilePath, result.Baked.Span, result.Baked.LineSpan, new EquatableArray<string>(failure.Arguments));
-                return new ParseResult(null, new EquatableArray<DiagnosticInfo>(result.Diagnostics.Append(diagnostic).ToArray()));
+                return new BakedRead(key, EquatableArray<double>.Empty, failure.Descriptor, new EquatableArray<string>(failure.Arguments));
             }
         }
 
@@ -87,9 +81,9 @@ namespace BackpropGen.Generator.Parsing
                 throw new BakedFileException(
                     DiagnosticDescriptors.BakedCountMismatch,
                     request.Path,
-                    Text(parameters.Count),
+                    Counts.Of(parameters.Count, "parameter"),
                     spec.TypeName,
-                    Text(spec.ParameterCount));
+                    Counts.Of(spec.ParameterCount, "parameter"));
             }
 
             bool single = spec.Precision == Precision.Single;
@@ -156,7 +150,7 @@ namespace BackpropGen.Generator.Parsing
 
             if (mismatches.Count > 0)
             {
-                string network = Text(spec.Inputs) + " inputs → " + string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation)) + ", loss " + spec.Loss;
+                string network = Counts.Of(spec.Inputs, "input") + " → " + string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation)) + ", loss " + spec.Loss;
                 throw new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, string.Join(", ", mismatches), spec.TypeName, network);
             }
         }

@@ -570,13 +570,13 @@ namespace Sensors
             ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
             // θ ← θ − α g, g = gradient[i]; 8 parameters at a time
             global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 0), ref _bpgParameters._w1_0_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 8), ref _bpgParameters._w1_0_8);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 16), ref _bpgParameters._w1_0_16);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 24), ref _bpgParameters._w1_1_7);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 32), ref _bpgParameters._w1_1_15);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 40), ref _bpgParameters._w1_2_6);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * BpgVector256.LoadUnsafe(ref gradientStart, 48), ref _bpgParameters._w1_2_14);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 0)), ref _bpgParameters._w1_0_0);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 8)), ref _bpgParameters._w1_0_8);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 16)), ref _bpgParameters._w1_0_16);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 24)), ref _bpgParameters._w1_1_7);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 32)), ref _bpgParameters._w1_1_15);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 40)), ref _bpgParameters._w1_2_6);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 48)), ref _bpgParameters._w1_2_14);
             // θ ← θ − α g, g = gradient[i]
             // Layer 2
             _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
@@ -590,20 +590,20 @@ namespace Sensors
             ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
             // θ ← θ − α g, g = gradient[i]; 4 parameters at a time
             global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 0), ref _bpgParameters._w1_0_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 4), ref _bpgParameters._w1_0_4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 8), ref _bpgParameters._w1_0_8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 12), ref _bpgParameters._w1_0_12);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 16), ref _bpgParameters._w1_0_16);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_3) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 20), ref _bpgParameters._w1_1_3);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 24), ref _bpgParameters._w1_1_7);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_11) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 28), ref _bpgParameters._w1_1_11);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 32), ref _bpgParameters._w1_1_15);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_2) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 36), ref _bpgParameters._w1_2_2);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 40), ref _bpgParameters._w1_2_6);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_10) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 44), ref _bpgParameters._w1_2_10);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 48), ref _bpgParameters._w1_2_14);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._b1_1) - rate * BpgVector128.LoadUnsafe(ref gradientStart, 52), ref _bpgParameters._b1_1);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 0)), ref _bpgParameters._w1_0_0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 4)), ref _bpgParameters._w1_0_4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 8)), ref _bpgParameters._w1_0_8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 12)), ref _bpgParameters._w1_0_12);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 16)), ref _bpgParameters._w1_0_16);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_3) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 20)), ref _bpgParameters._w1_1_3);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 24)), ref _bpgParameters._w1_1_7);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_11) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 28)), ref _bpgParameters._w1_1_11);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 32)), ref _bpgParameters._w1_1_15);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_2) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 36)), ref _bpgParameters._w1_2_2);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 40)), ref _bpgParameters._w1_2_6);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_10) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 44)), ref _bpgParameters._w1_2_10);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 48)), ref _bpgParameters._w1_2_14);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._b1_1) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 52)), ref _bpgParameters._b1_1);
             // θ ← θ − α g, g = gradient[i]
             // Layer 2
             _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);

@@ -1,0 +1,151 @@
+using System;
+using System.Buffers.Binary;
+using System.Globalization;
+using BackpropGen.Onnx.Proto;
+using Google.Protobuf;
+
+namespace BackpropGen.Onnx
+{
+    /// <summary>
+    /// Writes a network as the graph torch.onnx.export writes for an nn.Sequential: per layer a Gemm
+    /// (alpha = beta = 1, transB = 1, weights [out, in] as raw little-endian data) and its activation
+    /// node; one input and one output, both [batch, n] with a symbolic batch dimension.
+    /// </summary>
+    internal static class OnnxExporter
+    {
+        public const int Opset = 13;
+
+        /// <summary>IR version 7 is the one that goes with opset 13.</summary>
+        public const long IrVersion = 7;
+
+        public const string InputName = "input";
+        public const string OutputName = "output";
+
+        public static ModelProto Build(NetworkTopology topology, ReadOnlySpan<double> parameters, bool single)
+        {
+            var elementType = single ? TensorProto.Types.DataType.Float : TensorProto.Types.DataType.Double;
+            var graph = new GraphProto { Name = "BackpropGen" };
+            graph.Input.Add(Value(InputName, elementType, topology.InputCount));
+            graph.Output.Add(Value(OutputName, elementType, topology.OutputCount));
+
+            string current = InputName;
+            int inputs = topology.InputCount;
+            int offset = 0;
+            for (int l = 0; l < topology.Layers.Count; l++)
+            {
+                LayerTopology layer = topology.Layers[l];
+                string prefix = "layer" + (l + 1).ToString(CultureInfo.InvariantCulture);
+                bool last = l == topology.Layers.Count - 1;
+                int weightCount = layer.Size * inputs;
+                graph.Initializer.Add(Tensor(prefix + ".weight", elementType, parameters.Slice(offset, weightCount), single, layer.Size, inputs));
+                graph.Initializer.Add(Tensor(prefix + ".bias", elementType, parameters.Slice(offset + weightCount, layer.Size), single, layer.Size));
+                offset += weightCount + layer.Size;
+
+                string? activation = OperatorOf(layer.Activation);
+                string z = last && activation is null ? OutputName : prefix + ".z";
+                var gemm = new NodeProto { OpType = "Gemm", Name = prefix + "/Gemm" };
+                gemm.Input.Add(current);
+                gemm.Input.Add(prefix + ".weight");
+                gemm.Input.Add(prefix + ".bias");
+                gemm.Output.Add(z);
+                gemm.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 1f });
+                gemm.Attribute.Add(new AttributeProto { Name = "beta", Type = AttributeProto.Types.AttributeType.Float, F = 1f });
+                gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+                graph.Node.Add(gemm);
+                current = z;
+
+                if (layer.Activation == Activation.LeakyReLU && !single)
+                {
+                    // ONNX Runtime's CPU provider has LeakyRelu for float only: max(z, 0.01 z) is the same function.
+                    string a = last ? OutputName : prefix + ".a";
+                    graph.Initializer.Add(Tensor(prefix + ".slope", elementType, new[] { 0.01 }, single));
+                    var scale = new NodeProto { OpType = "Mul", Name = prefix + "/Mul" };
+                    scale.Input.Add(current);
+                    scale.Input.Add(prefix + ".slope");
+                    scale.Output.Add(prefix + ".scaled");
+                    var max = new NodeProto { OpType = "Max", Name = prefix + "/Max" };
+                    max.Input.Add(current);
+                    max.Input.Add(prefix + ".scaled");
+                    max.Output.Add(a);
+                    graph.Node.Add(scale);
+                    graph.Node.Add(max);
+                    current = a;
+                }
+                else if (activation is not null)
+                {
+                    string a = last ? OutputName : prefix + ".a";
+                    var node = new NodeProto { OpType = activation, Name = prefix + "/" + activation };
+                    node.Input.Add(current);
+                    node.Output.Add(a);
+                    if (layer.Activation == Activation.LeakyReLU)
+                    {
+                        node.Attribute.Add(new AttributeProto { Name = "alpha", Type = AttributeProto.Types.AttributeType.Float, F = 0.01f });
+                    }
+                    else if (layer.Activation == Activation.Softmax)
+                    {
+                        node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
+                    }
+
+                    graph.Node.Add(node);
+                    current = a;
+                }
+
+                inputs = layer.Size;
+            }
+
+            var model = new ModelProto
+            {
+                IrVersion = IrVersion,
+                ProducerName = "BackpropGen.Onnx",
+                Graph = graph,
+            };
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+            return model;
+        }
+
+        /// <summary>The ONNX operator of an activation; null for Linear (no node).</summary>
+        private static string? OperatorOf(Activation activation) => activation switch
+        {
+            Activation.Sigmoid => "Sigmoid",
+            Activation.Tanh => "Tanh",
+            Activation.ReLU => "Relu",
+            Activation.LeakyReLU => "LeakyRelu",
+            Activation.Linear => null,
+            Activation.Softmax => "Softmax",
+            _ => throw new NotSupportedException("BackpropGen.Onnx cannot export the activation " + activation + " yet."),
+        };
+
+        private static ValueInfoProto Value(string name, TensorProto.Types.DataType elementType, int features)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = features });
+            return new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
+            };
+        }
+
+        private static TensorProto Tensor(string name, TensorProto.Types.DataType elementType, ReadOnlySpan<double> values, bool single, params long[] dims)
+        {
+            int size = single ? sizeof(float) : sizeof(double);
+            var raw = new byte[values.Length * size];
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (single)
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(i * 4), Bits.FromSingle((float)values[i]));
+                }
+                else
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), BitConverter.DoubleToInt64Bits(values[i]));
+                }
+            }
+
+            var tensor = new TensorProto { Name = name, DataType = (int)elementType, RawData = ByteString.CopyFrom(raw) };
+            tensor.Dims.Add(dims);
+            return tensor;
+        }
+    }
+}
