@@ -65,11 +65,8 @@ for (generation = 1; generation <= generations; generation++)
     Population.Evaluate(networks, population, fitness, play);
     optimizer.Tell(fitness);
     clock.Stop();
-    if (generation == 1 || generation % 5 == 0 || generation == generations)
-    {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"generation {generation,3}  best {fitness.Max(),6:F1}  mean {fitness.Average(),6:F1}  {clock.Elapsed.TotalMilliseconds,7:F2} ms/generation"));
-    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"generation {generation,3}  best {fitness.Max(),6:F1}  mean {fitness.Average(),6:F1}  {clock.Elapsed.TotalMilliseconds,7:F2} ms/generation"));
 }
 
 // The ES's mean is its answer; the GA's is its best candidate.

@@ -105,8 +105,8 @@ namespace BackpropGen.Generator.Tests
             var generations = Regex.Matches(run.Output, @"generation +(\d+) +best +(\d+\.\d) +mean +(\d+\.\d) +\d+\.\d\d ms/generation")
                 .Select(m => (Generation: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Mean: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
                 .ToArray();
-            Assert.Equal(new[] { 1, 5, 10, 15, 20, 25, 30 }, generations.Select(g => g.Generation));
-            Assert.True(generations[^1].Mean > generations[0].Mean * 1.5, run.Output);
+            Assert.Equal(Enumerable.Range(1, 30), generations.Select(g => g.Generation));
+            Assert.True(generations.TakeLast(3).Average(g => g.Mean) > generations[0].Mean * 1.5, run.Output);
             double[] tests = Regex.Matches(run.Output, @"test score (\d+\.\d)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal(2, tests.Length);
             Assert.True(tests[1] > tests[0] * 2, run.Output);
