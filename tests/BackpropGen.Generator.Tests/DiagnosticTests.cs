@@ -57,6 +57,8 @@ namespace BackpropGen.Generator.Tests
             Case("BPG0019", "[Network(2, Optimizer = Optimizer.Adam, Momentum = {|0.5|})][Layer(1, Activation.Sigmoid)] public partial class MomentumWithAdam { }"),
             Case("BPG0020", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"missing.json\"|})] public partial class NotListed { }"),
             Case("BPG0013", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"\"|})] public partial class EmptyPath { }"),
+            Case("BPG0026", "[Network(16, Explain = {|true|})][Layer(16, Activation.Tanh)][Layer(1, Activation.Sigmoid)] public partial class TooLargeToExplain { }"),
+            Case("BPG0027", "[Network(2, Trainable = false, Explain = {|true|})][Layer(1, Activation.Sigmoid)] public partial class FrozenExplained { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\" }|})][Layer(1, Activation.Sigmoid)] public partial class TooFewNames { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"2fast\" }|})][Layer(1, Activation.Sigmoid)] public partial class NotAnIdentifier { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"class\" }|})][Layer(1, Activation.Sigmoid)] public partial class KeywordName { }"),
@@ -102,7 +104,7 @@ namespace BackpropGen.Generator.Tests
             Diagnostic[] ours = outcome.GeneratorDiagnostics.Where(d => d.Id.StartsWith("BPG", StringComparison.Ordinal)).ToArray();
             Diagnostic diagnostic = Assert.Single(ours);
             Assert.Equal(id, diagnostic.Id);
-            bool warning = id == "BPG0019";
+            bool warning = AllDescriptors.Single(d => d.Id == id).DefaultSeverity == DiagnosticSeverity.Warning;
             Assert.Equal(warning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
             Assert.Equal(expected, diagnostic.Location.SourceSpan);
             Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
