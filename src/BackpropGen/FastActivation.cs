@@ -90,10 +90,10 @@ namespace BackpropGen
             // n = round(y) and f = y − n, exactly, in [−½, ½].
             float shifted = y + SingleShift;
             float f = y - (shifted - SingleShift);
-            int exponent = Unsafe.As<float, int>(ref shifted) << 23;
+            int exponent = Bits.ToInt32(shifted) << 23;
             float f2 = f * f;
             float p = (1f + ((float)C1 * f)) + (f2 * ((float)C2 + ((float)C3 * f)));
-            return Unsafe.As<int, float>(ref exponent) * p;
+            return Bits.ToSingle(exponent) * p;
         }
 
         /// <summary>2^y for y clamped to [−1021, 1024], ∞ from 1023.5 on; NaN stays NaN.</summary>
@@ -103,10 +103,10 @@ namespace BackpropGen
             y = Math.Max(Math.Min(y, DoubleMax), DoubleMin);
             double shifted = y + DoubleShift;
             double f = y - (shifted - DoubleShift);
-            long exponent = Unsafe.As<double, long>(ref shifted) << 52;
+            long exponent = Bits.ToInt64(shifted) << 52;
             double f2 = f * f;
             double p = (1d + (C1 * f)) + (f2 * (C2 + (C3 * f)));
-            return Unsafe.As<long, double>(ref exponent) * p;
+            return Bits.ToDouble(exponent) * p;
         }
     }
 }

@@ -6,9 +6,10 @@ using System.Text;
 namespace BackpropGen
 {
     /// <summary>
-    /// The shape of a network as declared by its attributes: inputs, layers, loss and precision.
-    /// Parameter files carry it, so parameters are never loaded into a network of another shape.
-    /// Every generated network exposes its own as a static <c>Topology</c> property.
+    /// A network as declared by its attributes: inputs, layers, loss and precision. Every generated
+    /// network exposes its own as a static <c>Topology</c> property. Parameter files carry it, and
+    /// load only into a network of the same shape (<see cref="HasSameShape"/>: inputs and layers);
+    /// the loss is a training setting, not part of the shape.
     /// </summary>
     public sealed class NetworkTopology : IEquatable<NetworkTopology>
     {
@@ -67,10 +68,19 @@ namespace BackpropGen
         /// <summary>The number type of the network.</summary>
         public Precision Precision { get; }
 
-        /// <summary>Same inputs, layers, loss and precision.</summary>
-        public bool Equals(NetworkTopology? other)
+        /// <summary>
+        /// Same inputs and the same size and activation of every layer: parameters of one fit the
+        /// other. The loss and the precision may differ (<see cref="ParameterFile"/> checks the
+        /// precision of a binary file on its own).
+        /// </summary>
+        public bool HasSameShape(NetworkTopology other)
         {
-            if (other is null || InputCount != other.InputCount || Loss != other.Loss || Precision != other.Precision || _layers.Length != other._layers.Length)
+            if (other is null)
+            {
+                throw new ArgumentNullException(nameof(other));
+            }
+
+            if (InputCount != other.InputCount || _layers.Length != other._layers.Length)
             {
                 return false;
             }
@@ -85,6 +95,26 @@ namespace BackpropGen
 
             return true;
         }
+
+        /// <summary>"4 inputs → 8 Tanh → 3 Softmax": what <see cref="HasSameShape"/> compares.</summary>
+        public string Shape
+        {
+            get
+            {
+                var text = new StringBuilder();
+                text.Append(InputCount.ToString(CultureInfo.InvariantCulture)).Append(InputCount == 1 ? " input" : " inputs");
+                foreach (LayerTopology layer in _layers)
+                {
+                    text.Append(" → ").Append(layer.ToString());
+                }
+
+                return text.ToString();
+            }
+        }
+
+        /// <summary>Same inputs, layers, loss and precision.</summary>
+        public bool Equals(NetworkTopology? other) =>
+            other is not null && Loss == other.Loss && Precision == other.Precision && HasSameShape(other);
 
         /// <inheritdoc/>
         public override bool Equals(object? obj) => Equals(obj as NetworkTopology);
@@ -102,16 +132,6 @@ namespace BackpropGen
         }
 
         /// <summary>"4 inputs → 8 Tanh → 3 Softmax; CrossEntropy; Single".</summary>
-        public override string ToString()
-        {
-            var text = new StringBuilder();
-            text.Append(InputCount.ToString(CultureInfo.InvariantCulture)).Append(InputCount == 1 ? " input" : " inputs");
-            foreach (LayerTopology layer in _layers)
-            {
-                text.Append(" → ").Append(layer.ToString());
-            }
-
-            return text.Append("; ").Append(Loss).Append("; ").Append(Precision).ToString();
-        }
+        public override string ToString() => Shape + "; " + Loss + "; " + Precision;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace BackpropGen
@@ -21,15 +20,14 @@ namespace BackpropGen
         {
             if (IsSingle)
             {
-                float single = (float)value;
-                return Unsafe.As<float, T>(ref single);
+                return Bits.FromSingle<T>((float)value);
             }
 
             _ = Precision;
-            return Unsafe.As<double, T>(ref value);
+            return Bits.FromDouble<T>(value);
         }
 
-        public static double ToDouble(T value) => IsSingle ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
+        public static double ToDouble(T value) => IsSingle ? Bits.ToSingle(value) : Bits.ToDouble(value);
 
         /// <summary>Σ vᵢ², summed in double.</summary>
         public static double SumOfSquares(ReadOnlySpan<T> values)

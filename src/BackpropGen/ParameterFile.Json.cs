@@ -10,7 +10,7 @@ namespace BackpropGen
     public static partial class ParameterFile
     {
         /// <summary>The value of the "format" property of every JSON parameter file.</summary>
-        public const string JsonFormat = "BackpropGen.Parameters";
+        public const string JsonFormat = ParameterJson.Format;
 
         /// <summary>Saves the parameters of <paramref name="network"/> as JSON to <paramref name="path"/> atomically.</summary>
         public static void SaveJson<T>(IReadOnlyNetwork<T> network, string path)
@@ -55,6 +55,27 @@ namespace BackpropGen
             where T : struct
         {
             RequireReferenceType(network);
+            network.LoadParameters(ReadJson<T>(reader, network.Topology));
+        }
+
+        /// <summary>Loads JSON parameters into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
+        /// <typeparam name="TNetwork">The network type, such as <c>MyNet</c>.</typeparam>
+        /// <typeparam name="T">Its number type, <c>float</c> or <c>double</c>.</typeparam>
+        /// <exception cref="ParameterFileException">The JSON is malformed or describes another topology.</exception>
+        public static void LoadJson<TNetwork, T>(ref TNetwork network, string path)
+            where TNetwork : IInferenceNetwork<T>
+            where T : struct
+        {
+            RequireNetwork(network);
+            network.LoadParameters(ReadJson<T>(path, network.Topology));
+        }
+
+        /// <summary>Loads JSON parameters from <paramref name="reader"/> into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
+        public static void LoadJson<TNetwork, T>(ref TNetwork network, TextReader reader)
+            where TNetwork : IInferenceNetwork<T>
+            where T : struct
+        {
+            RequireNetwork(network);
             network.LoadParameters(ReadJson<T>(reader, network.Topology));
         }
 
@@ -132,130 +153,38 @@ namespace BackpropGen
                 throw new ArgumentNullException(nameof(expected));
             }
 
-            if (text.Trim().Length == 0)
-            {
-                throw Fail(ParameterFileError.Empty, "The JSON parameter file is empty.");
-            }
-
-            object? document;
-            try
-            {
-                document = MiniJson.Parse(text);
-            }
-            catch (MiniJson.SyntaxError error)
-            {
-                throw Fail(ParameterFileError.Malformed, "The JSON parameter file is not valid JSON at " + error.Message + ".");
-            }
-
-            if (document is not Dictionary<string, object?> root || !(root.TryGetValue("format", out object? format) && format as string == JsonFormat))
-            {
-                throw Fail(ParameterFileError.NotAParameterFile, "This JSON is not a BackpropGen parameter file: it needs \"format\": \"" + JsonFormat + "\".");
-            }
-
-            if (!root.TryGetValue("version", out object? version) || version is not MiniJson.Number { Text: "1" })
-            {
-                throw Fail(ParameterFileError.UnsupportedVersion, "The JSON parameter file needs \"version\": 1.");
-            }
-
-            int inputs = ReadInt(root, "inputs");
-            if (root.TryGetValue("layers", out object? layersValue) is false || layersValue is not List<object?> layerList || layerList.Count == 0)
-            {
-                throw Fail(ParameterFileError.Malformed, "The JSON parameter file needs \"layers\": [ { \"size\": n, \"activation\": \"Tanh\" }, … ].");
-            }
-
-            var layers = new LayerTopology[layerList.Count];
+            var layers = new KeyValuePair<int, string>[expected.Layers.Count];
             for (int i = 0; i < layers.Length; i++)
             {
-                if (layerList[i] is not Dictionary<string, object?> layer)
-                {
-                    throw Fail(ParameterFileError.Malformed, "Layer " + (i + 1).ToString(CultureInfo.InvariantCulture) + " of the JSON parameter file is not an object.");
-                }
-
-                layers[i] = new LayerTopology(ReadInt(layer, "size"), ReadEnum<Activation>(layer, "activation"));
+                layers[i] = new KeyValuePair<int, string>(expected.Layers[i].Size, expected.Layers[i].Activation.ToString());
             }
 
-            LossFunction loss = ReadEnum<LossFunction>(root, "loss");
-
-            // JSON numbers carry no precision: a file written from a double network loads into a float
-            // one and back (the "precision" property is informational).
-            NetworkTopology actual;
+            double[] read;
             try
             {
-                actual = new NetworkTopology(inputs, loss, expected.Precision, layers);
+                read = ParameterJson.Read(text, expected.InputCount, layers, Numeric<T>.IsSingle);
             }
-            catch (ArgumentException exception)
+            catch (ParameterJson.Failure failure)
             {
-                throw Fail(ParameterFileError.Malformed, "The JSON parameter file describes an impossible network: " + exception.Message);
+                ParameterFileError error = failure.Kind switch
+                {
+                    ParameterJson.Problem.Empty => ParameterFileError.Empty,
+                    ParameterJson.Problem.NotAParameterFile => ParameterFileError.NotAParameterFile,
+                    ParameterJson.Problem.UnsupportedVersion => ParameterFileError.UnsupportedVersion,
+                    ParameterJson.Problem.ShapeMismatch => ParameterFileError.TopologyMismatch,
+                    ParameterJson.Problem.Malformed or ParameterJson.Problem.CountMismatch or ParameterJson.Problem.NotFinite => ParameterFileError.Malformed,
+                    _ => throw new InvalidOperationException("Unhandled " + failure.Kind),
+                };
+                throw Fail(error, "The JSON parameter file " + failure.Message + ".");
             }
 
-            if (!actual.Equals(expected))
-            {
-                throw Fail(ParameterFileError.TopologyMismatch, "The JSON parameter file was saved from a network of another shape: file " + actual + ", network " + expected + ".");
-            }
-
-            if (!root.TryGetValue("parameters", out object? parametersValue) || parametersValue is not List<object?> parameters)
-            {
-                throw Fail(ParameterFileError.Malformed, "The JSON parameter file needs \"parameters\": [ … ] in canonical order.");
-            }
-
-            if (parameters.Count != expected.ParameterCount)
-            {
-                throw Fail(ParameterFileError.Malformed, "The JSON parameter file holds " + parameters.Count.ToString(CultureInfo.InvariantCulture) + " parameters; this topology has " + expected.ParameterCount.ToString(CultureInfo.InvariantCulture) + ".");
-            }
-
-            var values = new T[parameters.Count];
+            var values = new T[read.Length];
             for (int i = 0; i < values.Length; i++)
             {
-                if (parameters[i] is not MiniJson.Number number)
-                {
-                    throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] of the JSON parameter file is not a number.");
-                }
-
-                // TryParse: .NET Framework's Parse throws on overflow where .NET Core returns ∞.
-                if (Numeric<T>.IsSingle)
-                {
-                    if (!float.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out float single) || float.IsNaN(single) || float.IsInfinity(single))
-                    {
-                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] = " + number.Text + " is not a finite float.");
-                    }
-
-                    MemoryMarshal.Cast<T, float>(values.AsSpan())[i] = single;
-                }
-                else
-                {
-                    if (!double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || double.IsNaN(value) || double.IsInfinity(value))
-                    {
-                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] = " + number.Text + " is not a finite double.");
-                    }
-
-                    MemoryMarshal.Cast<T, double>(values.AsSpan())[i] = value;
-                }
+                values[i] = Numeric<T>.FromDouble(read[i]);
             }
 
             return values;
-        }
-
-        private static int ReadInt(Dictionary<string, object?> json, string name)
-        {
-            if (json.TryGetValue(name, out object? value) && value is MiniJson.Number number &&
-                int.TryParse(number.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int result))
-            {
-                return result;
-            }
-
-            throw Fail(ParameterFileError.Malformed, "The JSON parameter file needs \"" + name + "\" as a whole number.");
-        }
-
-        private static TEnum ReadEnum<TEnum>(Dictionary<string, object?> json, string name)
-            where TEnum : struct, Enum
-        {
-            if (json.TryGetValue(name, out object? value) && value is string text &&
-                Array.IndexOf(Enum.GetNames(typeof(TEnum)), text) >= 0 && Enum.TryParse(text, ignoreCase: false, out TEnum result))
-            {
-                return result;
-            }
-
-            throw Fail(ParameterFileError.Malformed, "The JSON parameter file needs \"" + name + "\" as one of: " + string.Join(", ", Enum.GetNames(typeof(TEnum))) + ".");
         }
     }
 }

@@ -17,14 +17,18 @@ namespace BackpropGen
     /// crash or a full disk mid-save never leaves a half-written file and never destroys the previous
     /// one. Loading checks everything before it changes the network: on any error the network is
     /// unchanged and a <see cref="ParameterFileException"/> says what was wrong.
-    /// The <c>Load</c> methods take a network by interface, so they refuse a boxed struct network
-    /// (loading into the box would leave your struct unchanged); for a struct network use
-    /// <c>network.LoadParameters(ParameterFile.Read&lt;float&gt;(path, MyNet.Topology))</c>.
+    /// A file fits a network of the same shape: the same inputs and the same size and activation of
+    /// every layer (<see cref="NetworkTopology.HasSameShape"/>), and for binary files the same
+    /// precision. The loss and the optimizer are training settings: a file trained with one loss loads
+    /// into the same layers declared with another.
+    /// For a struct network use the <c>ref</c> overloads, which load into your variable:
+    /// <c>ParameterFile.Load&lt;MyNet, float&gt;(ref network, path)</c>. The overloads that take a network
+    /// by interface refuse a boxed struct (loading into the box would leave your struct unchanged).
     /// </remarks>
     public static partial class ParameterFile
     {
         /// <summary>The first four bytes of every binary parameter file: "BPGP".</summary>
-        public static readonly byte[] Magic = { (byte)'B', (byte)'P', (byte)'G', (byte)'P' };
+        public static ReadOnlySpan<byte> Magic => new[] { (byte)'B', (byte)'P', (byte)'G', (byte)'P' };
 
         /// <summary>The binary format version this library writes and reads.</summary>
         public const ushort FormatVersion = 1;
@@ -80,6 +84,28 @@ namespace BackpropGen
             network.LoadParameters(Read<T>(stream, network.Topology));
         }
 
+        /// <summary>Loads parameters saved by <see cref="Save{T}(IReadOnlyNetwork{T}, string)"/> into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
+        /// <typeparam name="TNetwork">The network type, such as <c>MyNet</c>.</typeparam>
+        /// <typeparam name="T">Its number type, <c>float</c> or <c>double</c>.</typeparam>
+        /// <exception cref="ParameterFileException">The file is damaged or belongs to another topology or precision.</exception>
+        public static void Load<TNetwork, T>(ref TNetwork network, string path)
+            where TNetwork : IInferenceNetwork<T>
+            where T : struct
+        {
+            RequireNetwork(network);
+            network.LoadParameters(Read<T>(path, network.Topology));
+        }
+
+        /// <summary>Loads parameters from <paramref name="stream"/> into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
+        /// <exception cref="ParameterFileException">The data is damaged or belongs to another topology or precision.</exception>
+        public static void Load<TNetwork, T>(ref TNetwork network, Stream stream)
+            where TNetwork : IInferenceNetwork<T>
+            where T : struct
+        {
+            RequireNetwork(network);
+            network.LoadParameters(Read<T>(stream, network.Topology));
+        }
+
         /// <summary>Reads and checks a binary parameter file saved from a network of <paramref name="expected"/> topology.</summary>
         public static T[] Read<T>(string path, NetworkTopology expected)
             where T : struct => Deserialize<T>(ReadAllBytes(path), expected);
@@ -97,7 +123,7 @@ namespace BackpropGen
             using (var writer = new BinaryWriter(memory))
             {
                 // BinaryWriter is little-endian on every platform.
-                writer.Write(Magic);
+                writer.Write(Magic.ToArray());
                 writer.Write(FormatVersion);
                 writer.Write((byte)topology.Precision);
                 writer.Write((byte)topology.Loss);
@@ -147,9 +173,11 @@ namespace BackpropGen
                 throw Fail(ParameterFileError.Empty, "The parameter file is empty.");
             }
 
-            if (bytes.Length < Magic.Length || bytes[0] != Magic[0] || bytes[1] != Magic[1] || bytes[2] != Magic[2] || bytes[3] != Magic[3])
+            if (bytes.Length < Magic.Length || !Magic.SequenceEqual(bytes.AsSpan(0, Magic.Length)))
             {
-                throw Fail(ParameterFileError.NotAParameterFile, "This is not a BackpropGen parameter file: it does not start with \"BPGP\".");
+                throw Fail(ParameterFileError.NotAParameterFile, LooksLikeJson(bytes)
+                    ? "This is a JSON parameter file, not a binary one: load it with ParameterFile.LoadJson (or ReadJson)."
+                    : "This is not a BackpropGen parameter file: it does not start with \"BPGP\".");
             }
 
             if (bytes.Length < 6)
@@ -192,6 +220,7 @@ namespace BackpropGen
 
             using var reader = new BinaryReader(new MemoryStream(bytes, 6, bytes.Length - 6, writable: false));
             var filePrecision = (Precision)reader.ReadByte();
+            // The loss the network was trained with: a training setting, not part of the shape.
             var loss = (LossFunction)reader.ReadByte();
             int inputs = reader.ReadInt32();
             int layerCount = reader.ReadInt32();
@@ -218,9 +247,9 @@ namespace BackpropGen
                 throw Fail(ParameterFileError.Malformed, "The parameter file describes an impossible network: " + exception.Message);
             }
 
-            if (!actual.Equals(expected))
+            if (!actual.HasSameShape(expected))
             {
-                throw Fail(ParameterFileError.TopologyMismatch, "The parameter file was saved from a network of another shape: file " + actual + ", network " + expected + ".");
+                throw Fail(ParameterFileError.TopologyMismatch, "The parameter file was saved from a network of another shape: file " + actual.Shape + ", network " + expected.Shape + ".");
             }
 
             if (count != expected.ParameterCount)
@@ -346,6 +375,26 @@ namespace BackpropGen
 
         private static ParameterFileException Fail(ParameterFileError error, string message) => new(error, message);
 
+        /// <summary>Starts with '{' after an optional UTF-8 byte order mark and white space.</summary>
+        private static bool LooksLikeJson(byte[] bytes)
+        {
+            int i = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            while (i < bytes.Length && (bytes[i] == (byte)' ' || bytes[i] == (byte)'\t' || bytes[i] == (byte)'\r' || bytes[i] == (byte)'\n'))
+            {
+                i++;
+            }
+
+            return i < bytes.Length && bytes[i] == (byte)'{';
+        }
+
+        private static void RequireNetwork<TNetwork>(TNetwork network)
+        {
+            if (network is null)
+            {
+                throw new ArgumentNullException(nameof(network));
+            }
+        }
+
         private static void RequireReferenceType<T>(IInferenceNetwork<T> network)
             where T : struct
         {
@@ -356,8 +405,9 @@ namespace BackpropGen
 
             if (network.GetType().IsValueType)
             {
+                string call = "<" + network.GetType().Name + ", " + (Numeric<T>.IsSingle ? "float" : "double") + ">(ref network, …)";
                 throw new ArgumentException(
-                    "This network is a struct, so it was boxed on its way here and loading would change only the box. Use network.LoadParameters(ParameterFile.Read<T>(path, network.Topology)) instead.",
+                    "This network is a struct, so it was boxed on its way here and loading would change only the box. Pass the variable by reference: ParameterFile.Load" + call + " or ParameterFile.LoadJson" + call + ".",
                     nameof(network));
             }
         }

@@ -130,17 +130,41 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal(Networks.Parameters(source), copied);
         }
 
+        /// <summary>A parameter file's header for a network of <paramref name="inputs"/> inputs and one layer, up to its "parameters".</summary>
+        private static string Header(int inputs, int size, string activation, string format = "\"format\": \"BackpropGen.Parameters\", \"version\": 1, ") =>
+            "{ " + format + "\"inputs\": " + inputs.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", \"layers\": [{ \"size\": " + size.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", \"activation\": \"" + activation + "\" }], ";
+
+        /// <summary>A complete file for a 1 → 1 Linear network.</summary>
+        private static string OneByOne(string parameters) => Header(1, 1, "Linear") + "\"parameters\": [" + parameters + "] }";
+
+        // Bad files for a 3 → 2 Tanh network: exactly what ParameterFile.LoadJson refuses (one validator, ParameterJson).
         public static TheoryData<string, string, string> BadFiles => new()
         {
             { "BPG0021", "{ \"parameters\": [1, 2,, 3] }", "line 1" },
-            { "BPG0021", "[1, 2, 3]", "not a JSON object" },
-            { "BPG0021", "{ \"parameters\": [1, 2, 3, 4, 5, 6, 7, \"eight\"] }", "not a number" },
-            { "BPG0021", "{ \"weights\": [] }", "no \"parameters\"" },
-            { "BPG0022", "{ \"parameters\": [1, 2, 3] }", "holds 3 parameters" },
-            { "BPG0023", "{ \"parameters\": [" + string.Join(", ", Enumerable.Repeat("0.5", 7)) + ", 1e39] }", "[7]" },
-            { "BPG0024", "{ \"inputs\": 3, \"layers\": [{ \"size\": 1, \"activation\": \"Tanh\" }], \"loss\": \"HalfSquaredError\", \"parameters\": [] }", "2 Tanh" },
-            { "BPG0024", "{ \"inputs\": 2, \"layers\": [{ \"size\": 2, \"activation\": \"Sigmoid\" }], \"loss\": \"HalfSquaredError\", \"parameters\": [1, 2, 3, 4, 5, 6] }", "Sigmoid" },
+            { "BPG0021", "  ", "is empty" },
+            { "BPG0021", "[1, 2, 3]", "not a BackpropGen parameter file" },
+            { "BPG0021", "{ \"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }", "\"format\": \"BackpropGen.Parameters\"" },
+            { "BPG0021", Header(3, 2, "Tanh", "\"format\": \"BackpropGen.Parameters\", \"version\": 2, ") + "\"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }", "\"version\": 1" },
+            { "BPG0021", "{ \"format\": \"BackpropGen.Parameters\", \"version\": 1, \"layers\": [{ \"size\": 2, \"activation\": \"Tanh\" }], \"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }", "\"inputs\"" },
+            { "BPG0021", "{ \"format\": \"BackpropGen.Parameters\", \"version\": 1, \"inputs\": 3, \"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }", "\"layers\"" },
+            { "BPG0021", Header(3, 2, "Tanh") + "\"parameters\": [1, 2, 3, 4, 5, 6, 7, \"eight\"] }", "not a number" },
+            { "BPG0021", Header(3, 2, "Tanh") + "\"weights\": [] }", "needs \"parameters\"" },
+            { "BPG0022", Header(3, 2, "Tanh") + "\"parameters\": [1, 2, 3] }", "holds 3 parameters" },
+            { "BPG0023", Header(3, 2, "Tanh") + "\"parameters\": [" + string.Join(", ", Enumerable.Repeat("0.5", 7)) + ", 1e39] }", "[7]" },
+            { "BPG0024", Header(3, 1, "Tanh") + "\"loss\": \"HalfSquaredError\", \"parameters\": [] }", "3 inputs → 2 Tanh" },
+            { "BPG0024", Header(2, 2, "Sigmoid") + "\"loss\": \"HalfSquaredError\", \"parameters\": [1, 2, 3, 4, 5, 6] }", "Sigmoid" },
         };
+
+        [Fact]
+        public void A_baked_file_saved_with_another_loss_is_baked()
+        {
+            // The loss is a training setting, not part of the shape (as for ParameterFile.LoadJson).
+            const string Source = "using BackpropGen;\n[Network(3, Loss = LossFunction.MeanSquaredError)][Layer(2, Activation.Tanh)][BakedParameters(\"w.json\")]\npublic partial class Good { }\n";
+            string file = Header(3, 2, "Tanh") + "\"loss\": \"HalfSquaredError\", \"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }";
+            GeneratorOutcome outcome = GeneratorHarness.Run(new[] { Source }, additionalTexts: new[] { File("/p/w.json", file) });
+            GeneratorHarness.AssertClean(outcome);
+            Assert.Single(outcome.GeneratedSources);
+        }
 
         [Theory]
         [MemberData(nameof(BadFiles))]
@@ -162,11 +186,11 @@ namespace BackpropGen.Generator.Tests
             const string Source = "using BackpropGen;\n[Network(1)][Layer(1, Activation.Linear)][BakedParameters(\"w.json\")]\npublic partial class One { }\n[Network(1)][Layer(1, Activation.Linear)]\npublic partial class Other { }\n";
             var compilation = GeneratorHarness.CreateCompilation(new[] { Source });
             var options = (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)compilation.SyntaxTrees.First().Options;
-            AdditionalText first = File("/p/w.json", "{ \"parameters\": [2, 3] }");
+            AdditionalText first = File("/p/w.json", OneByOne("2, 3"));
             GeneratorDriver driver = GeneratorHarness.CreateDriver(options, new[] { first }).RunGenerators(compilation);
             Assert.Contains("2f * a0_0 + 3f", driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.Contains("One", StringComparison.Ordinal)).ToString(), StringComparison.Ordinal);
 
-            driver = driver.ReplaceAdditionalText(first, File("/p/w.json", "{ \"parameters\": [-4, 5] }")).RunGenerators(compilation);
+            driver = driver.ReplaceAdditionalText(first, File("/p/w.json", OneByOne("-4, 5"))).RunGenerators(compilation);
             GeneratorRunResult result = driver.GetRunResult().Results.Single();
             Assert.Contains("(-4f) * a0_0 + 5f", result.GeneratedSources.Single(s => s.HintName.StartsWith("One", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
             var emitted = result.TrackedSteps[TrackingNames.EmitInputs].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
@@ -184,9 +208,9 @@ namespace BackpropGen.Generator.Tests
                 return outcome.GeneratorDiagnostics.Select(d => d.Id).Concat(outcome.GeneratedSources.Select(s => s.SourceText.ToString().Contains("(-1f) * a0_0", StringComparison.Ordinal) ? "other" : "generated")).ToArray();
             }
 
-            Assert.Equal(new[] { "generated" }, Run(".weights.json", File("/proj/.weights.json", "{ \"parameters\": [2, 3] }")));
-            Assert.Equal(new[] { "generated" }, Run("./Models/w.json", File("/proj/Models/w.json", "{ \"parameters\": [2, 3] }"), File("/proj/OtherModels/w.json", "{ \"parameters\": [-1, 3] }")));
-            Assert.Equal(new[] { "BPG0021" }, Run("w.json", File("/proj/Other/w.json", "{ \"parameters\": [-1, 3] }"), File("/proj/w.json", "{ \"parameters\": [2, 3] }")));
+            Assert.Equal(new[] { "generated" }, Run(".weights.json", File("/proj/.weights.json", OneByOne("2, 3"))));
+            Assert.Equal(new[] { "generated" }, Run("./Models/w.json", File("/proj/Models/w.json", OneByOne("2, 3")), File("/proj/OtherModels/w.json", OneByOne("-1, 3"))));
+            Assert.Equal(new[] { "BPG0021" }, Run("w.json", File("/proj/Other/w.json", OneByOne("-1, 3")), File("/proj/w.json", OneByOne("2, 3"))));
             Assert.Equal(new[] { "BPG0021" }, Run("w.json", File("/proj/w.json", new string('[', 100_000))));
         }
 

@@ -13,6 +13,11 @@ namespace BackpropGen.Generator.Tests
     /// differences, forward against an independent reference, and TrainStep against
     /// AccumulateGradient + ApplyGradient.
     /// </summary>
+    /// <remarks>
+    /// The random topologies and the wide ones are compiled separately: the wide ones are most of the
+    /// code (and of the compile time), so their cases carry the Slow trait and the fast subset
+    /// (<c>--filter "Category!=Slow"</c>) still checks every random topology.
+    /// </remarks>
     public class GradientTests
     {
         private const int RandomTopologyCount = 64;
@@ -38,9 +43,13 @@ namespace BackpropGen.Generator.Tests
         };
 
         private static readonly int TopologyCount = RandomTopologyCount + s_split.Length;
-        private static readonly Lazy<(Topology[] Topologies, Assembly Assembly)> s_compiled = new(Compile);
+        private static readonly Lazy<Topology[]> s_topologies = new(CreateTopologies);
+        private static readonly Lazy<Assembly> s_random = new(() => Compile(s_topologies.Value.Take(RandomTopologyCount)));
+        private static readonly Lazy<Assembly> s_wide = new(() => Compile(s_topologies.Value.Skip(RandomTopologyCount)));
 
-        public static IEnumerable<object[]> TopologyIndexes => Enumerable.Range(0, TopologyCount).Select(i => new object[] { i });
+        public static IEnumerable<object[]> RandomTopologyIndexes => Enumerable.Range(0, RandomTopologyCount).Select(i => new object[] { i });
+
+        public static IEnumerable<object[]> WideTopologyIndexes => Enumerable.Range(RandomTopologyCount, s_split.Length).Select(i => new object[] { i });
 
         public sealed record Topology(string Name, int Inputs, (int Size, Activation Activation)[] Layers, LossFunction Loss, bool IsDouble)
         {
@@ -50,17 +59,15 @@ namespace BackpropGen.Generator.Tests
                 Name + ": " + Inputs + " → " + string.Join(" → ", Layers.Select(l => l.Size + " " + l.Activation)) + ", " + Loss + ", " + (IsDouble ? "double" : "float");
         }
 
-        private static (Topology[], Assembly) Compile()
+        private static Topology[] CreateTopologies()
         {
             var random = new Random(20261122);
             var topologies = new Topology[TopologyCount];
-            var source = new StringBuilder("using BackpropGen;\nnamespace Random\n{\n");
             for (int i = 0; i < TopologyCount; i++)
             {
                 if (i >= RandomTopologyCount)
                 {
                     topologies[i] = s_split[i - RandomTopologyCount];
-                    Declare(source, topologies[i], i % 2 == 0 ? "class " : "struct ");
                     continue;
                 }
 
@@ -83,14 +90,31 @@ namespace BackpropGen.Generator.Tests
                     layers[^1] = (layers[^1].Item1, Activation.Sigmoid);
                 }
 
-                var topology = new Topology("Net" + i, random.Next(1, 13), layers, loss, IsDouble: i % 2 == 1);
-                topologies[i] = topology;
-                Declare(source, topology, i % 4 < 2 ? "class " : "struct ");
+                topologies[i] = new Topology("Net" + i, random.Next(1, 13), layers, loss, IsDouble: i % 2 == 1);
+            }
+
+            return topologies;
+        }
+
+        /// <summary>
+        /// One assembly of the given topologies: random topology i is a class when i % 4 &lt; 2, a wide
+        /// one when i is even, and a struct otherwise.
+        /// </summary>
+        private static Assembly Compile(IEnumerable<Topology> topologies)
+        {
+            var source = new StringBuilder("using BackpropGen;\nnamespace Random\n{\n");
+            foreach (Topology topology in topologies)
+            {
+                int i = Array.IndexOf(s_topologies.Value, topology);
+                bool isClass = i >= RandomTopologyCount ? i % 2 == 0 : i % 4 < 2;
+                Declare(source, topology, isClass ? "class " : "struct ");
             }
 
             source.Append("}\n");
-            return (topologies, GeneratorHarness.CompileAndLoad(source.ToString()));
+            return GeneratorHarness.CompileAndLoad(source.ToString());
         }
+
+        private static Assembly AssemblyOf(int index) => index < RandomTopologyCount ? s_random.Value : s_wide.Value;
 
         private static void Declare(StringBuilder source, Topology topology, string kind)
         {
@@ -106,7 +130,7 @@ namespace BackpropGen.Generator.Tests
 
         private static (Topology Topology, double[] Parameters, double[] Input, double[] Target) Sample(int index)
         {
-            Topology topology = s_compiled.Value.Topologies[index];
+            Topology topology = s_topologies.Value[index];
             var random = new Random(index);
             double[] parameters = Enumerable.Range(0, topology.Reference.ParameterCount).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
             if (index >= RandomTopologyCount)
@@ -145,7 +169,7 @@ namespace BackpropGen.Generator.Tests
         [Fact]
         public void Topologies_cover_every_activation_loss_and_precision()
         {
-            Topology[] all = s_compiled.Value.Topologies;
+            Topology[] all = s_topologies.Value;
             Assert.True(all.Length >= 50);
             Assert.All(s_activations, a => Assert.Contains(all, t => t.Layers.Any(l => l.Activation == a)));
             Assert.All(Enum.GetValues<LossFunction>(), loss => Assert.Contains(all, t => t.Loss == loss));
@@ -156,25 +180,33 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        [Trait("Category", "Slow")]
         public void Wide_topologies_are_generated_as_split_steps_and_small_ones_are_not()
         {
-            Assembly assembly = s_compiled.Value.Assembly;
-            foreach (Topology topology in s_compiled.Value.Topologies)
+            for (int index = 0; index < TopologyCount; index++)
             {
-                bool split = assembly.GetType("Random." + topology.Name, throwOnError: true)!.GetNestedType("BpgScratch", BindingFlags.NonPublic) is not null;
+                Topology topology = s_topologies.Value[index];
+                bool split = AssemblyOf(index).GetType("Random." + topology.Name, throwOnError: true)!.GetNestedType("BpgScratch", BindingFlags.NonPublic) is not null;
                 Assert.True(split == s_split.Contains(topology), topology + (split ? " is split" : " is not split"));
             }
         }
 
         [Theory]
-        [MemberData(nameof(TopologyIndexes))]
-        public void Gradient_matches_central_finite_differences(int index)
+        [MemberData(nameof(RandomTopologyIndexes))]
+        public void Gradient_matches_central_finite_differences(int index) => CheckGradient(index);
+
+        [Theory]
+        [Trait("Category", "Slow")]
+        [MemberData(nameof(WideTopologyIndexes))]
+        public void Wide_network_gradient_matches_central_finite_differences(int index) => CheckGradient(index);
+
+        private static void CheckGradient(int index)
         {
             var (topology, parameters, input, target) = Sample(index);
             if (topology.IsDouble)
             {
                 // Black box: finite differences of the generated network's own loss.
-                INetwork<double> network = Networks.Create<double>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                INetwork<double> network = Networks.Create<double>(AssemblyOf(index), "Random." + topology.Name);
                 network.LoadParameters(parameters);
                 var gradient = new double[network.ParameterCount];
                 double loss = network.AccumulateGradient(input, target, gradient);
@@ -202,7 +234,7 @@ namespace BackpropGen.Generator.Tests
             else
             {
                 // Float arithmetic has no room for finite differences: take them in double on the reference.
-                INetwork<float> network = Networks.Create<float>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                INetwork<float> network = Networks.Create<float>(AssemblyOf(index), "Random." + topology.Name);
                 float[] single = parameters.Select(p => (float)p).ToArray();
                 double[] widened = single.Select(p => (double)p).ToArray();
                 float[] singleInput = input.Select(x => (float)x).ToArray();
@@ -221,14 +253,21 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Theory]
-        [MemberData(nameof(TopologyIndexes))]
-        public void Forward_matches_the_reference_network(int index)
+        [MemberData(nameof(RandomTopologyIndexes))]
+        public void Forward_matches_the_reference_network(int index) => CheckForward(index);
+
+        [Theory]
+        [Trait("Category", "Slow")]
+        [MemberData(nameof(WideTopologyIndexes))]
+        public void Wide_network_Forward_matches_the_reference_network(int index) => CheckForward(index);
+
+        private static void CheckForward(int index)
         {
             var (topology, parameters, input, _) = Sample(index);
             double[] expected = topology.Reference.Forward(parameters, input);
             if (topology.IsDouble)
             {
-                INetwork<double> network = Networks.Create<double>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                INetwork<double> network = Networks.Create<double>(AssemblyOf(index), "Random." + topology.Name);
                 network.LoadParameters(parameters);
                 var output = new double[network.OutputCount];
                 network.Forward(input, output);
@@ -236,7 +275,7 @@ namespace BackpropGen.Generator.Tests
             }
             else
             {
-                INetwork<float> network = Networks.Create<float>(s_compiled.Value.Assembly, "Random." + topology.Name);
+                INetwork<float> network = Networks.Create<float>(AssemblyOf(index), "Random." + topology.Name);
                 network.LoadParameters(parameters.Select(p => (float)p).ToArray());
                 var output = new float[network.OutputCount];
                 network.Forward(input.Select(x => (float)x).ToArray(), output);
@@ -245,32 +284,39 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Theory]
-        [MemberData(nameof(TopologyIndexes))]
-        public void TrainStep_equals_AccumulateGradient_then_ApplyGradient(int index)
+        [MemberData(nameof(RandomTopologyIndexes))]
+        public void TrainStep_equals_AccumulateGradient_then_ApplyGradient(int index) => CheckSteps(index);
+
+        [Theory]
+        [Trait("Category", "Slow")]
+        [MemberData(nameof(WideTopologyIndexes))]
+        public void Wide_network_TrainStep_equals_AccumulateGradient_then_ApplyGradient(int index) => CheckSteps(index);
+
+        private static void CheckSteps(int index)
         {
             var (topology, parameters, input, target) = Sample(index);
             if (topology.IsDouble)
             {
-                CompareSteps<double>(topology, parameters, input, target, x => x, 0.1);
+                CompareSteps<double>(AssemblyOf(index), topology, parameters, input, target, x => x, 0.1);
             }
             else
             {
-                CompareSteps<float>(topology, parameters, input, target, x => (float)x, 0.1f);
+                CompareSteps<float>(AssemblyOf(index), topology, parameters, input, target, x => (float)x, 0.1f);
             }
         }
 
-        private static void CompareSteps<T>(Topology topology, double[] parameters, double[] input, double[] target, Func<double, T> convert, T learningRate)
+        private static void CompareSteps<T>(Assembly assembly, Topology topology, double[] parameters, double[] input, double[] target, Func<double, T> convert, T learningRate)
             where T : struct
         {
             T[] start = parameters.Select(convert).ToArray();
             T[] x = input.Select(convert).ToArray();
             T[] y = target.Select(convert).ToArray();
 
-            INetwork<T> stepped = Networks.Create<T>(s_compiled.Value.Assembly, "Random." + topology.Name);
+            INetwork<T> stepped = Networks.Create<T>(assembly, "Random." + topology.Name);
             stepped.LoadParameters(start);
             T stepLoss = stepped.TrainStep(x, y, learningRate);
 
-            INetwork<T> accumulated = Networks.Create<T>(s_compiled.Value.Assembly, "Random." + topology.Name);
+            INetwork<T> accumulated = Networks.Create<T>(assembly, "Random." + topology.Name);
             accumulated.LoadParameters(start);
             var gradient = new T[accumulated.ParameterCount];
             T accumulateLoss = accumulated.AccumulateGradient(x, y, gradient);

@@ -9,16 +9,47 @@ using Xunit;
 namespace BackpropGen.Generator.Tests
 {
     /// <summary>
-    /// The size limit (BPG0010) is there so that no generated method is compiled in MinOpts. This
-    /// checks it with the JIT's own report: networks at the limits are compiled to disk, run once in a
-    /// child process with tiering off (every method goes straight to full optimization unless the JIT
-    /// gives up on it), and the DOTNET_JitStdOutFile summary must show no MinOpts method.
+    /// The size limits (BPG0010) are there so that no generated method is compiled in MinOpts. This
+    /// checks them with the JIT's own report: networks at the limits are compiled to disk, run once in
+    /// a child process with tiering off (every method goes straight to full optimization unless the
+    /// JIT gives up on it), and the DOTNET_JitStdOutFile summary must show no MinOpts method.
     /// </summary>
-    public class JitLimitTests
+    /// <remarks>
+    /// Two sets, each the largest network of its shape once (the cost is the Roslyn compile and the
+    /// JIT of tens of thousands of straight-line statements, so nothing is compiled twice):
+    /// the one-method-per-member limits are compiled for netstandard2.0, where no network is split for
+    /// Vector256, so every member really is one method (on .NET 8+ a network with a wide layer is split
+    /// whatever its size; netstandard2.0 code run by CoreCLR is what keeps the unsplit form); the split
+    /// limits are compiled for .NET 10 and run twice, as the machine runs them (Vector256 steps) and with
+    /// AVX off (the Vector128 steps, as on ARM64).
+    /// </remarks>
+    [Trait("Category", "Slow")]
+    public class JitLimitTests : IClassFixture<JitLimitTests.CompiledLimits>
     {
-        private const int NetworkCount = 18;
+        private const int UnsplitCount = 9;
+        private const int SplitCount = 6;
 
-        internal static readonly string NetworksAtTheLimits = $$"""
+        private static readonly string[] s_members = { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" };
+
+        private readonly CompiledLimits _compiled;
+
+        public JitLimitTests(CompiledLimits compiled) => _compiled = compiled;
+
+        /// <summary>Both sets compiled once for the class (deleted with it).</summary>
+        public sealed class CompiledLimits : IDisposable
+        {
+            public JitProbe Unsplit { get; } = JitProbe.Compile(UnsplitAtTheLimits, "UnsplitLimits", TargetProfile.NetStandard20);
+
+            public JitProbe Split { get; } = JitProbe.Compile(SplitAtTheLimits, "SplitLimits", TargetProfile.Net10);
+
+            public void Dispose()
+            {
+                Unsplit.Dispose();
+                Split.Dispose();
+            }
+        }
+
+        internal static readonly string UnsplitAtTheLimits = $$"""
             using BackpropGen;
             namespace Limits
             {
@@ -75,37 +106,38 @@ namespace BackpropGen.Generator.Tests
                 [Network(1)]
                 {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.LeakyReLU)]", NetworkLimits.UnsplitMaxNeurons))}}
                 public partial class Chain { }
+            }
+            """;
 
-                // Split into private steps from here on.
-                // Issue #4's 64-32-10.
-                [Network(64)]
-                [Layer(32, Activation.Sigmoid)]
-                [Layer(10, Activation.Sigmoid)]
-                public partial class Split64x32x10 { }
-
-                // The most parameters: (127 + 1) * 127 + (127 + 1) * 1 = {{NetworkLimits.MaxParameters}}.
-                [Network(127)]
-                [Layer(127, Activation.Sigmoid)]
-                [Layer(1, Activation.Sigmoid)]
-                public partial class SplitWide { }
-
-                // The most parameters with Adam and weight decay.
-                [Network(127, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
-                [Layer(127, Activation.Tanh)]
-                [Layer(1, Activation.Sigmoid)]
-                public partial struct SplitWideAdam { }
-
-                // The most inputs: {{NetworkLimits.MaxInputs}} → 15 → 1, with momentum in double.
+        // Split steps hold at most SplitEmitter.TermsPerMethod terms (ApplyGradient blocks a number of
+        // parameters chosen per optimizer) whatever the size, so what grows with a split network is the
+        // members that call its steps (one call per block) and the steps that cannot be split (the loss
+        // and δᴸ over all outputs, the gradient bound over all neurons): one network at each limit, and
+        // each optimizer's steps once (SGD's updates inside TrainStep, momentum's and Adam's blocks).
+        internal static readonly string SplitAtTheLimits = $$"""
+            using BackpropGen;
+            namespace Limits
+            {
+                // The most inputs, in double with momentum: a step cannot split a neuron's sum, so each
+                // first-layer neuron's gradient is {{NetworkLimits.MaxInputs}} terms in one method; two neurons show it
+                // as well as fifteen, at an eighth of the code: (1024 + 1) * 2 + (2 + 1) * 1 = 2053 parameters.
                 [Network({{NetworkLimits.MaxInputs}}, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
-                [Layer(15, Activation.Tanh)]
+                [Layer(2, Activation.Tanh)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class SplitManyInputs { }
 
-                // The most ReLU neurons in one layer: 1 → {{NetworkLimits.MaxNeurons - 1}} → 1.
-                [Network(1)]
+                // The most parameters, with SGD (updates inside TrainStep's steps): (127 + 1) * 127 + (127 + 1) * 1 = {{NetworkLimits.MaxParameters}}.
+                [Network(127)]
+                [Layer(127, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class SplitWide { }
+
+                // The most ReLU neurons in one layer, with Adam and weight decay (the largest update per
+                // parameter, so the fewest parameters per ApplyGradient block): 1 → {{NetworkLimits.MaxNeurons - 1}} → 1.
+                [Network(1, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
                 [Layer({{NetworkLimits.MaxNeurons - 1}}, Activation.ReLU)]
                 [Layer(1, Activation.Linear)]
-                public partial class SplitWideReLU { }
+                public partial struct SplitWideReLU { }
 
                 // The widest softmax output: 32 → 16 → {{NetworkLimits.MaxOutputs}}.
                 [Network(32, Loss = LossFunction.CrossEntropy)]
@@ -119,14 +151,6 @@ namespace BackpropGen.Generator.Tests
                 [Layer({{NetworkLimits.MaxOutputs}}, Activation.Sigmoid)]
                 public partial class SplitWideBinary { }
 
-                // Deep and wide in double: 6060 + 3660 + 3660 + 610 = 13990 parameters.
-                [Network(100, Precision = Precision.Double)]
-                [Layer(60, Activation.ReLU)]
-                [Layer(60, Activation.LeakyReLU)]
-                [Layer(60, Activation.Tanh)]
-                [Layer(10, Activation.Linear)]
-                public partial struct SplitDeep { }
-
                 // The most neurons and layers: {{NetworkLimits.MaxNeurons}} layers of one neuron.
                 [Network(1)]
                 {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.Tanh)]", NetworkLimits.MaxNeurons))}}
@@ -135,53 +159,67 @@ namespace BackpropGen.Generator.Tests
             """;
 
         [Fact]
-        public void Networks_at_the_limits_are_accepted()
+        public void Networks_at_the_limits_are_accepted_and_compile_clean()
         {
-            GeneratorOutcome outcome = GeneratorHarness.Run(NetworksAtTheLimits);
-            GeneratorHarness.AssertClean(outcome);
-            Assert.Equal(NetworkCount, outcome.GeneratedSources.Count());
+            // JitProbe.Compile required both compilations free of diagnostics, warnings included.
+            Assert.Equal(UnsplitCount, _compiled.Unsplit.Outcome.GeneratedSources.Count());
+            Assert.Equal(SplitCount, _compiled.Split.Outcome.GeneratedSources.Count());
         }
 
         [Fact]
-        public void No_generated_method_of_a_network_at_the_limits_runs_in_MinOpts()
+        public void No_member_of_an_unsplit_network_at_the_limits_runs_in_MinOpts()
         {
-            using (JitProbe probe = JitProbe.Compile(NetworksAtTheLimits, "Limits"))
+            string[] generated = JitReport(_compiled.Unsplit, UnsplitCount, disableAvx: false);
+
+            // One method per member: nothing was split into private steps.
+            Assert.DoesNotContain(generated, l => l.Contains(":Bpg", StringComparison.Ordinal));
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void No_generated_method_of_a_split_network_at_the_limits_runs_in_MinOpts(bool disableAvx)
+        {
+            string[] generated = JitReport(_compiled.Split, SplitCount, disableAvx);
+
+            // The split networks' steps were compiled too, in the width this run takes (small steps,
+            // such as those of a chain of one-neuron layers, are inlined into their caller).
+            Assert.Contains(generated, l => l.Contains(disableAvx ? ":BpgForwardV128_1_0(" : ":BpgForwardV256_1_0(", StringComparison.Ordinal));
+        }
+
+        /// <summary>
+        /// Runs the probe on <paramref name="probe"/>'s networks with tiering off and returns the JIT's
+        /// summary lines for generated methods, having checked that every member of every network was
+        /// compiled, all in FullOpts.
+        /// </summary>
+        private static string[] JitReport(JitProbe probe, int networkCount, bool disableAvx)
+        {
+            string report = Path.Combine(probe.Directory, disableAvx ? "jit-vector128.txt" : "jit.txt");
+            var environment = new Dictionary<string, string>
             {
-                // Twice: as this machine runs it (the Vector256 steps where Vector256 is accelerated), and
-                // with AVX off, when wide networks take their Vector128 steps (as on ARM64).
-                foreach (bool disableAvx in new[] { false, true })
-                {
-                    string report = Path.Combine(probe.Directory, disableAvx ? "jit-vector128.txt" : "jit.txt");
-                    var environment = new Dictionary<string, string>
-                    {
-                        ["DOTNET_TieredCompilation"] = "0",
-                        ["DOTNET_ReadyToRun"] = "1",
-                        ["DOTNET_JitDisasmSummary"] = "1",
-                        ["DOTNET_JitStdOutFile"] = report,
-                    };
-                    if (disableAvx)
-                    {
-                        environment["DOTNET_EnableAVX"] = "0";
-                    }
-
-                    ChildProcess.Result run = probe.Run(environment);
-                    Assert.Contains("exercised " + NetworkCount + " networks", run.Output, StringComparison.Ordinal);
-
-                    string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
-                    foreach (string method in new[] { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" })
-                    {
-                        Assert.Equal(NetworkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
-                    }
-
-                    // The split networks' steps were compiled too, in the width this run takes (small
-                    // steps, such as those of a chain of one-neuron layers, are inlined into their caller).
-                    Assert.Contains(generated, l => l.Contains(disableAvx ? ":BpgForwardV128_1_0(" : ":BpgForwardV256_1_0(", StringComparison.Ordinal));
-
-                    string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
-                    Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
-                    Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
-                }
+                ["DOTNET_TieredCompilation"] = "0",
+                ["DOTNET_ReadyToRun"] = "1",
+                ["DOTNET_JitDisasmSummary"] = "1",
+                ["DOTNET_JitStdOutFile"] = report,
+            };
+            if (disableAvx)
+            {
+                environment["DOTNET_EnableAVX"] = "0";
             }
+
+            ChildProcess.Result run = probe.Run(environment);
+            Assert.Contains("exercised " + networkCount + " networks", run.Output, StringComparison.Ordinal);
+
+            string[] generated = File.ReadAllLines(report).Where(l => l.Contains("Limits.", StringComparison.Ordinal)).ToArray();
+            foreach (string method in s_members)
+            {
+                Assert.Equal(networkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
+            }
+
+            string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
+            Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));
+            Assert.All(generated, l => Assert.Contains("FullOpts", l, StringComparison.Ordinal));
+            return generated;
         }
     }
 }

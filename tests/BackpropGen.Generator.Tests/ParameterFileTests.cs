@@ -35,10 +35,62 @@ namespace BackpropGen.Generator.Tests
                 [Layer(3, Activation.Sigmoid)]
                 public partial class IrisSquared { }
 
+                [Network(4, Loss = LossFunction.MeanSquaredError, Optimizer = Optimizer.Momentum)]
+                [Layer(5, Activation.Tanh)]
+                [Layer(3, Activation.Sigmoid)]
+                public partial class IrisMeanSquared { }
+
                 [Network(4, Loss = LossFunction.CrossEntropy)]
                 [Layer(5, Activation.Tanh)]
                 [Layer(3, Activation.Softmax)]
                 public partial struct IrisStruct { }
+
+                // A struct network through the ref overloads, as user code calls them (compiled, not reflected).
+                public static class StructLoading
+                {
+                    public static float[] Load(string path)
+                    {
+                        var network = new IrisStruct();
+                        ParameterFile.Load<IrisStruct, float>(ref network, path);
+                        return Parameters(network);
+                    }
+
+                    public static float[] Load(byte[] bytes)
+                    {
+                        var network = new IrisStruct();
+                        ParameterFile.Load<IrisStruct, float>(ref network, new System.IO.MemoryStream(bytes));
+                        return Parameters(network);
+                    }
+
+                    public static float[] LoadJson(string path)
+                    {
+                        var network = new IrisStruct();
+                        ParameterFile.LoadJson<IrisStruct, float>(ref network, path);
+                        return Parameters(network);
+                    }
+
+                    public static float[] LoadJsonText(string json)
+                    {
+                        var network = new IrisStruct();
+                        ParameterFile.LoadJson<IrisStruct, float>(ref network, new System.IO.StringReader(json));
+                        return Parameters(network);
+                    }
+
+                    // The other documented way: the type's static Topology.
+                    public static float[] Read(string path)
+                    {
+                        var network = new IrisStruct();
+                        network.LoadParameters(ParameterFile.Read<float>(path, IrisStruct.Topology));
+                        return Parameters(network);
+                    }
+
+                    private static float[] Parameters(IrisStruct network)
+                    {
+                        var parameters = new float[IrisStruct.ParameterCount];
+                        network.CopyParametersTo(parameters);
+                        return parameters;
+                    }
+                }
             }
             """;
 
@@ -136,15 +188,118 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
-        public void Struct_networks_are_refused_by_Load_and_served_by_Read()
+        public void A_boxed_struct_network_is_refused_with_the_ref_overload_named()
         {
             INetwork<float> boxed = Networks.Create<float>(s_assembly.Value, "Files.IrisStruct");
             boxed.InitializeParameters(9);
             ParameterFile.Save(boxed, PathOf("struct.bpg"));
-            var exception = Assert.Throws<ArgumentException>(() => ParameterFile.Load(boxed, PathOf("struct.bpg")));
-            Assert.Contains("LoadParameters(ParameterFile.Read", exception.Message, StringComparison.Ordinal);
-            float[] values = ParameterFile.Read<float>(PathOf("struct.bpg"), boxed.Topology);
-            Assert.Equal(Networks.Parameters(boxed), values);
+            ParameterFile.SaveJson(boxed, PathOf("struct.json"));
+            var binary = Assert.Throws<ArgumentException>(() => ParameterFile.Load(boxed, PathOf("struct.bpg")));
+            Assert.Contains("ParameterFile.Load<IrisStruct, float>(ref network, …)", binary.Message, StringComparison.Ordinal);
+            var json = Assert.Throws<ArgumentException>(() => ParameterFile.LoadJson(boxed, PathOf("struct.json")));
+            Assert.Contains("ParameterFile.LoadJson<IrisStruct, float>(ref network, …)", json.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void A_struct_network_loads_through_the_ref_overloads()
+        {
+            INetwork<float> saved = Networks.Create<float>(s_assembly.Value, "Files.IrisStruct");
+            saved.InitializeParameters(9);
+            float[] expected = Networks.Parameters(saved);
+            ParameterFile.Save(saved, PathOf("struct.bpg"));
+            ParameterFile.SaveJson(saved, PathOf("struct.json"));
+
+            Type loading = s_assembly.Value.GetType("Files.StructLoading", throwOnError: true)!;
+            float[] Call(string method, object argument) => (float[])loading.GetMethod(method, new[] { argument.GetType() })!.Invoke(null, new[] { argument })!;
+            Assert.Contains(expected, v => v != 0);
+            Assert.Equal(expected, Call("Load", PathOf("struct.bpg")));
+            Assert.Equal(expected, Call("Load", File.ReadAllBytes(PathOf("struct.bpg"))));
+            Assert.Equal(expected, Call("LoadJson", PathOf("struct.json")));
+            Assert.Equal(expected, Call("LoadJsonText", File.ReadAllText(PathOf("struct.json"))));
+            Assert.Equal(expected, Call("Read", PathOf("struct.bpg")));
+        }
+
+        [Fact]
+        public void The_ref_overloads_load_a_class_network_in_place_too()
+        {
+            INetwork<float> source = Trained<float>("Iris", 1);
+            ParameterFile.Save(source, PathOf("iris.bpg"));
+            INetwork<float> target = Trained<float>("Iris", 2);
+            INetwork<float> same = target;
+            ParameterFile.Load<INetwork<float>, float>(ref target, PathOf("iris.bpg"));
+            Assert.Same(same, target);
+            Assert.Equal(Networks.Parameters(source), Networks.Parameters(target));
+        }
+
+        [Fact]
+        public void The_loss_is_not_part_of_the_shape()
+        {
+            // Trained with half squared error, loaded into the same layers declared with mean squared error (and momentum).
+            INetwork<float> squared = Trained<float>("IrisSquared", 1);
+            ParameterFile.Save(squared, PathOf("squared.bpg"));
+            ParameterFile.SaveJson(squared, PathOf("squared.json"));
+            INetwork<float> binary = Trained<float>("IrisMeanSquared", 2);
+            ParameterFile.Load(binary, PathOf("squared.bpg"));
+            Assert.Equal(Networks.Parameters(squared), Networks.Parameters(binary));
+            INetwork<float> json = Trained<float>("IrisMeanSquared", 3);
+            ParameterFile.LoadJson(json, PathOf("squared.json"));
+            Assert.Equal(Networks.Parameters(squared), Networks.Parameters(json));
+
+            Assert.True(squared.Topology.HasSameShape(binary.Topology));
+            Assert.NotEqual(squared.Topology, binary.Topology);
+            Assert.Equal("4 inputs → 5 Tanh → 3 Sigmoid", binary.Topology.Shape);
+        }
+
+        [Fact]
+        public void A_JSON_file_given_to_the_binary_Load_says_to_use_LoadJson()
+        {
+            INetwork<float> network = Trained<float>("Iris", 1);
+            ParameterFile.SaveJson(network, PathOf("iris.json"));
+            ParameterFileException exception = Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, PathOf("iris.json")));
+            Assert.Equal(ParameterFileError.NotAParameterFile, exception.Error);
+            Assert.Contains("LoadJson", exception.Message, StringComparison.Ordinal);
+
+            // With a byte order mark, too; other foreign bytes get the plain message.
+            byte[] withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(File.ReadAllBytes(PathOf("iris.json"))).ToArray();
+            Assert.Contains("LoadJson", Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, new MemoryStream(withBom))).Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("LoadJson", Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, new MemoryStream(new byte[] { 1, 2, 3, 4, 5, 6 }))).Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void The_checksum_is_the_standard_CRC_32()
+        {
+            // Bit by bit, straight from the definition (reflected polynomial 0xEDB88320), against its check value.
+            static uint Crc(byte[] bytes, int count)
+            {
+                uint crc = 0xFFFFFFFF;
+                for (int i = 0; i < count; i++)
+                {
+                    crc ^= bytes[i];
+                    for (int bit = 0; bit < 8; bit++)
+                    {
+                        crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+                    }
+                }
+
+                return ~crc;
+            }
+
+            Assert.Equal(0xCBF43926, Crc("123456789"u8.ToArray(), 9));
+            using var memory = new MemoryStream();
+            ParameterFile.Save(Trained<double>("IrisDouble", 4), memory);
+            byte[] file = memory.ToArray();
+            Assert.Equal(Crc(file, file.Length - 4), BitConverter.ToUInt32(file, file.Length - 4));
+        }
+
+        [Fact]
+        public void Magic_cannot_be_changed_and_starts_every_binary_file()
+        {
+            Assert.False(typeof(ParameterFile).GetProperty(nameof(ParameterFile.Magic))!.CanWrite);
+            Assert.Null(typeof(ParameterFile).GetField(nameof(ParameterFile.Magic)));
+            using var memory = new MemoryStream();
+            ParameterFile.Save(Trained<float>("Iris", 1), memory);
+            Assert.Equal("BPGP"u8.ToArray(), memory.ToArray().Take(4).ToArray());
+            Assert.Equal("BPGP"u8.ToArray(), ParameterFile.Magic.ToArray());
         }
 
         [Theory]

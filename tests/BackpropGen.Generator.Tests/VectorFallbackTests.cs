@@ -15,6 +15,7 @@ namespace BackpropGen.Generator.Tests
     /// not accelerated: the Vector128 steps, as on ARM64), and with hardware intrinsics off altogether
     /// (Vector128 emulated in software, as on a platform without SIMD), and requires all to agree.
     /// </summary>
+    [Trait("Category", "Slow")]
     public class VectorFallbackTests
     {
         // Each has a fan-in of 16 or more; the sizes leave remainders (21 = 2·8 + 5, 19 = 4·4 + 3, 17, 9)

@@ -14,7 +14,9 @@ int networks = 0;
 Console.WriteLine("Vector256.IsHardwareAccelerated=" + System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
 foreach (Type type in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
 {
-    object? instance = type.IsAbstract || type.IsInterface ? null : Activator.CreateInstance(type);
+    // Networks only: a netstandard2.0 assembly also holds the compiler's embedded attribute classes.
+    bool isNetwork = typeof(INetwork<float>).IsAssignableFrom(type) || typeof(INetwork<double>).IsAssignableFrom(type);
+    object? instance = type.IsAbstract || type.IsInterface || !isNetwork ? null : Activator.CreateInstance(type);
     switch (instance)
     {
         case INetwork<float> single:

@@ -55,113 +55,26 @@ namespace BackpropGen.Generator.Parsing
                 throw Invalid(request, "it cannot be read");
             }
 
-            object? document;
+            // The runtime's own reading (ParameterJson, compiled into the generator too): a file
+            // ParameterFile.LoadJson accepts is baked, and a file it refuses is refused here.
+            KeyValuePair<int, string>[] layers = spec.Layers.Select(l => new KeyValuePair<int, string>(l.Size, l.Activation.ToString())).ToArray();
+            bool single = spec.Precision == Precision.Single;
             try
             {
-                document = MiniJson.Parse(file.Text);
+                return new EquatableArray<double>(ParameterJson.Read(file.Text, spec.Inputs, layers, single));
             }
-            catch (MiniJson.SyntaxError error)
+            catch (ParameterJson.Failure failure)
             {
-                throw Invalid(request, "invalid JSON at " + error.Message);
-            }
-
-            if (document is not Dictionary<string, object?> root)
-            {
-                throw Invalid(request, "the document is not a JSON object");
-            }
-
-            CheckTopology(spec, request, root);
-            if (!root.TryGetValue("parameters", out object? parametersValue) || parametersValue is not List<object?> parameters)
-            {
-                throw Invalid(request, "it has no \"parameters\" array");
-            }
-
-            if (parameters.Count != spec.ParameterCount)
-            {
-                throw new BakedFileException(
-                    DiagnosticDescriptors.BakedCountMismatch,
-                    request.Path,
-                    Counts.Of(parameters.Count, "parameter"),
-                    spec.TypeName,
-                    Counts.Of(spec.ParameterCount, "parameter"));
-            }
-
-            bool single = spec.Precision == Precision.Single;
-            var values = new double[parameters.Count];
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (parameters[i] is not MiniJson.Number number)
+                throw failure.Kind switch
                 {
-                    throw Invalid(request, "parameter [" + Text(i) + "] is not a number");
-                }
-
-                // Parse in the network's own precision, so a float is the float nearest the digits.
-                // TryParse: on .NET Framework hosts (Visual Studio) Parse throws on overflow instead of returning ∞.
-                bool parsed;
-                double value;
-                if (single)
-                {
-                    parsed = float.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out float singleValue);
-                    value = singleValue;
-                }
-                else
-                {
-                    parsed = double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-                }
-
-                if (!parsed || double.IsNaN(value) || double.IsInfinity(value))
-                {
-                    throw new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(i), number.Text, single ? "float" : "double");
-                }
-
-                values[i] = value;
-            }
-
-            return new EquatableArray<double>(values);
-        }
-
-        /// <summary>When the file carries a topology signature (ParameterFile.SaveJson writes one), it must be this network's.</summary>
-        private static void CheckTopology(NetworkSpec spec, BakedRequest request, Dictionary<string, object?> root)
-        {
-            var mismatches = new List<string>();
-            if (root.TryGetValue("inputs", out object? inputs) && (inputs as MiniJson.Number)?.Text != Text(spec.Inputs))
-            {
-                mismatches.Add("inputs " + Describe(inputs));
-            }
-
-            if (root.TryGetValue("layers", out object? layersValue))
-            {
-                string fileLayers = layersValue is List<object?> layers
-                    ? string.Join(" → ", layers.Select(l => l is Dictionary<string, object?> layer
-                        ? Describe(layer.TryGetValue("size", out object? size) ? size : null) + " " + Describe(layer.TryGetValue("activation", out object? activation) ? activation : null)
-                        : "?"))
-                    : "?";
-                string networkLayers = string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation));
-                if (fileLayers != networkLayers)
-                {
-                    mismatches.Add("layers " + fileLayers);
-                }
-            }
-
-            if (root.TryGetValue("loss", out object? loss) && loss as string != spec.Loss.ToString())
-            {
-                mismatches.Add("loss " + Describe(loss));
-            }
-
-            if (mismatches.Count > 0)
-            {
-                string network = Counts.Of(spec.Inputs, "input") + " → " + string.Join(" → ", spec.Layers.Select(l => Text(l.Size) + " " + l.Activation)) + ", loss " + spec.Loss;
-                throw new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, string.Join(", ", mismatches), spec.TypeName, network);
+                    ParameterJson.Problem.ShapeMismatch => new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, failure.Detail, spec.TypeName, ParameterJson.Shape(spec.Inputs, layers)),
+                    ParameterJson.Problem.CountMismatch => new BakedFileException(DiagnosticDescriptors.BakedCountMismatch, request.Path, Counts.Of(int.Parse(failure.Detail, CultureInfo.InvariantCulture), "parameter"), spec.TypeName, Counts.Of(spec.ParameterCount, "parameter")),
+                    ParameterJson.Problem.NotFinite => new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(failure.Index), failure.Detail, single ? "float" : "double"),
+                    ParameterJson.Problem.Empty or ParameterJson.Problem.Malformed or ParameterJson.Problem.NotAParameterFile or ParameterJson.Problem.UnsupportedVersion => Invalid(request, "it " + failure.Message),
+                    _ => Invalid(request, "unexpected problem " + failure.Kind),
+                };
             }
         }
-
-        private static string Describe(object? value) => value switch
-        {
-            MiniJson.Number number => number.Text,
-            string text => text,
-            null => "(none)",
-            _ => "?",
-        };
 
         /// <summary>Forward slashes, without a leading "./" or "../" (hidden names like ".weights.json" keep their dot).</summary>
         private static string Normalize(string path)

@@ -11,10 +11,11 @@ namespace BackpropGen.Generator.Tests.Infrastructure
     /// </summary>
     public sealed class JitProbe : IDisposable
     {
-        private JitProbe(string directory, string assemblyPath)
+        private JitProbe(string directory, string assemblyPath, GeneratorOutcome outcome)
         {
             Directory = directory;
             AssemblyPath = assemblyPath;
+            Outcome = outcome;
         }
 
         /// <summary>Where the dll (and any report a run writes) lives; deleted on Dispose.</summary>
@@ -22,20 +23,25 @@ namespace BackpropGen.Generator.Tests.Infrastructure
 
         public string AssemblyPath { get; }
 
-        /// <summary>Generates and compiles <paramref name="source"/> (which must be clean) into <paramref name="assemblyName"/>.dll.</summary>
-        public static JitProbe Compile(string source, string assemblyName)
+        /// <summary>The generator run the dll was compiled from.</summary>
+        public GeneratorOutcome Outcome { get; }
+
+        /// <summary>
+        /// Generates and compiles <paramref name="source"/> for <paramref name="profile"/> into
+        /// <paramref name="assemblyName"/>.dll; the compilation must be clean, warnings included.
+        /// </summary>
+        public static JitProbe Compile(string source, string assemblyName, TargetProfile profile = TargetProfile.Net10)
         {
             string directory = Path.Combine(Path.GetTempPath(), "backpropgen-probe-" + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(directory);
-            GeneratorOutcome outcome = GeneratorHarness.Run(source);
-            GeneratorHarness.AssertClean(outcome);
+            GeneratorOutcome outcome = GeneratorHarness.Run(source, profile);
             string assemblyPath = Path.Combine(directory, assemblyName + ".dll");
             using (FileStream file = File.Create(assemblyPath))
             {
-                Assert.True(outcome.Output.Emit(file).Success);
+                GeneratorHarness.EmitClean(outcome, file);
             }
 
-            return new JitProbe(directory, assemblyPath);
+            return new JitProbe(directory, assemblyPath, outcome);
         }
 
         /// <summary>Runs the probe on the dll (with <c>--dump</c> to print what it computed) and requires it to succeed.</summary>
