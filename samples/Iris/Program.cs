@@ -5,6 +5,12 @@ using System.IO;
 using System.Linq;
 using BackpropGen;
 using Samples.Iris;
+using Samples.Shared;
+using Spectre.Console;
+
+// dotnet run --project samples/Iris -- [output directory for the parameter files and loss.png]
+string directory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "backpropgen-iris");
+Directory.CreateDirectory(directory);
 
 // Fisher's Iris data: 150 flowers, 4 measurements, 3 species.
 string[] species = { "setosa", "versicolor", "virginica" };
@@ -46,17 +52,58 @@ var network = new IrisNet();
 network.InitializeParameters(Seed);
 Console.WriteLine($"IrisNet: {IrisNet.Topology}, {IrisNet.ParameterCount} parameters; {train.Count} training and {test.Count} test flowers.");
 
+var training = new List<double>();
+var heldOut = new List<double>();
 var options = new TrainerOptions
 {
     Epochs = 300,
     BatchSize = 8,
     LearningRate = 0.01,
     ShuffleSeed = Seed,
-    Progress = new ProgressBar(),
 };
-TrainingResult result = Trainer.Fit(ref network, trainInputs, trainTargets, options, testInputs, testTargets);
-Console.WriteLine();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained {result.Epochs} epochs in {result.Elapsed.TotalMilliseconds:F0} ms; training loss {result.TrainingLoss:F4}."));
+TrainingResult result;
+if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+{
+    // A live bar in a terminal. Spectre.Console draws on its own thread; the reports come
+    // synchronously from Fit on this one, so the bar follows training epoch by epoch.
+    result = AnsiConsole.Progress()
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+        .Start(context =>
+        {
+            ProgressTask bar = context.AddTask("training", maxValue: options.Epochs);
+            options.Progress = new Reporter(report =>
+            {
+                Record(report);
+                bar.Value = report.Epoch;
+                bar.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"epoch {report.Epoch,3}  loss {report.TrainingLoss:F4}  held-out {report.ValidationLoss:F4}"));
+            });
+            return Trainer.Fit(ref network, trainInputs, trainTargets, options, testInputs, testTargets);
+        });
+}
+else
+{
+    // Redirected (a log, CI, a test): plain lines, one every 50 epochs.
+    options.Progress = new Reporter(report =>
+    {
+        Record(report);
+        if (report.Epoch == 1 || report.Epoch % 50 == 0)
+        {
+            Console.WriteLine(report);
+        }
+    });
+    result = Trainer.Fit(ref network, trainInputs, trainTargets, options, testInputs, testTargets);
+}
+
+void Record(TrainingProgress report)
+{
+    training.Add(report.TrainingLoss);
+    heldOut.Add(report.ValidationLoss!.Value);
+}
+
+Console.WriteLine(result);
+string lossPath = Path.Combine(directory, "loss.png");
+LossCurves.Save(training, heldOut, "IrisNet: cross-entropy per epoch", lossPath);
+Console.WriteLine($"Wrote the loss curves to {lossPath}.");
 
 // Held-out accuracy and confusion matrix.
 int[] Predict(IrisNet net, float[] inputs)
@@ -91,8 +138,6 @@ for (int actual = 0; actual < 3; actual++)
 }
 
 // Save, reload into a fresh network, and check it predicts exactly the same.
-string directory = Path.Combine(Path.GetTempPath(), "backpropgen-iris");
-Directory.CreateDirectory(directory);
 string binaryPath = Path.Combine(directory, "iris.bpg");
 string jsonPath = Path.Combine(directory, "iris.json");
 ParameterFile.Save(network, binaryPath);
@@ -111,26 +156,8 @@ Console.WriteLine();
 Console.WriteLine($"Saved {new FileInfo(binaryPath).Length} bytes to {binaryPath} (and JSON beside it); reloaded networks predict {(identical ? "identically" : "DIFFERENTLY")}.");
 return accuracy >= 0.93 && identical ? 0 : 1;
 
-/// <summary>A one-line progress bar; plain lines when the output is not a terminal.</summary>
-internal sealed class ProgressBar : IProgress<TrainingProgress>
+/// <summary>An IProgress that runs its handler at once, on the training thread (System.Progress would post it to the thread pool, after the fact).</summary>
+internal sealed class Reporter(Action<TrainingProgress> handler) : IProgress<TrainingProgress>
 {
-    public void Report(TrainingProgress value)
-    {
-        const int Width = 30;
-        int filled = value.Epoch * Width / value.Epochs;
-        string line = string.Create(
-            CultureInfo.InvariantCulture,
-            $"[{new string('#', filled)}{new string('.', Width - filled)}] epoch {value.Epoch,3}/{value.Epochs}  loss {value.TrainingLoss:F4}  held-out loss {value.ValidationLoss:F4}  accuracy {value.ValidationAccuracy:P0}");
-        if (Console.IsOutputRedirected)
-        {
-            if (value.Epoch % 50 == 0 || value.Epoch == 1)
-            {
-                Console.WriteLine(line);
-            }
-        }
-        else
-        {
-            Console.Write("\r" + line);
-        }
-    }
+    public void Report(TrainingProgress value) => handler(value);
 }

@@ -34,7 +34,6 @@ namespace BackpropGen.Onnx
                 throw OnnxImporter.Invalid(index, node, "its initializer \"" + tensor.Name + "\" has shape " + OnnxImporter.Shape(tensor) + ", " + declared.ToString(CultureInfo.InvariantCulture) + " values where the layer needs " + expected.ToString(CultureInfo.InvariantCulture));
             }
 
-            var values = new double[expected];
             int size;
             switch ((TensorProto.Types.DataType)tensor.DataType)
             {
@@ -63,6 +62,8 @@ namespace BackpropGen.Onnx
                 throw OnnxImporter.Invalid(index, node, "its initializer \"" + tensor.Name + "\" has shape " + OnnxImporter.Shape(tensor) + " but holds " + (stored < 0 ? tensor.RawData.Length.ToString(CultureInfo.InvariantCulture) + " bytes of data" : stored.ToString(CultureInfo.InvariantCulture) + " values"));
             }
 
+            // Allocated only now: the data is there, so a shape that claims billions of values cannot ask for them.
+            var values = new double[expected];
             if (!tensor.RawData.IsEmpty)
             {
                 ReadOnlySpan<byte> raw = tensor.RawData.Span;

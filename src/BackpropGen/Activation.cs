@@ -25,5 +25,18 @@ namespace BackpropGen
 
         /// <summary>aⱼ = e^zⱼ / Σₖ e^zₖ (output layer only, with <see cref="LossFunction.CrossEntropy"/>).</summary>
         Softmax = 5,
+
+        /// <summary>
+        /// SiLU (swish, PyTorch <c>nn.SiLU</c>): σ(z) = z / (1 + e⁻ᶻ) = z · sigmoid(z);
+        /// σ'(z) = s (1 + z − a) with s = sigmoid(z). He initialization.
+        /// </summary>
+        SiLU = 6,
+
+        /// <summary>
+        /// GELU in its tanh form (PyTorch <c>nn.GELU(approximate="tanh")</c>):
+        /// σ(z) = ½ z (1 + tanh(√(2/π) (z + 0.044715 z³))); σ'(z) = s (1 + (z − a) u'), with
+        /// s = ½ (1 + tanh u) and u' = 2 √(2/π) (1 + 3 · 0.044715 z²). He initialization.
+        /// </summary>
+        GELU = 7,
     }
 }

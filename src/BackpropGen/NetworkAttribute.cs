@@ -81,6 +81,19 @@ namespace BackpropGen
         public bool FastMath { get; set; }
 
         /// <summary>
+        /// True writes, above each parameter's gradient statement, that parameter's chain rule with
+        /// concrete indices (∂C/∂w¹₀₀ = a⁰₀ · σ'(z¹₀) · (w²₀₀ δ²₀ + w²₁₀ δ²₁)), and generates
+        /// <c>ExplainStep(input, target, learningRate, writer)</c>: exactly <c>TrainStep</c>, writing every
+        /// quantity with its equation and numbers as it is computed. For learning and teaching. Default false.
+        /// </summary>
+        /// <remarks>
+        /// Only trainable networks of at most 256 parameters are explained (warnings BPG0026 and BPG0027
+        /// otherwise); an explained network is written as unsplit scalar statements, the shape a reader
+        /// follows. The other members are generated as without Explain and do not slow down.
+        /// </remarks>
+        public bool Explain { get; set; }
+
+        /// <summary>
         /// Names of the inputs, as C# identifiers, one per input. When given, the generator adds a
         /// <c>Forward</c> overload that takes them as separate arguments.
         /// </summary>

@@ -57,6 +57,8 @@ namespace BackpropGen.Generator.Tests
             Case("BPG0019", "[Network(2, Optimizer = Optimizer.Adam, Momentum = {|0.5|})][Layer(1, Activation.Sigmoid)] public partial class MomentumWithAdam { }"),
             Case("BPG0020", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"missing.json\"|})] public partial class NotListed { }"),
             Case("BPG0013", "[Network(2)][Layer(1, Activation.Sigmoid)][BakedParameters({|\"\"|})] public partial class EmptyPath { }"),
+            Case("BPG0026", "[Network(16, Explain = {|true|})][Layer(16, Activation.Tanh)][Layer(1, Activation.Sigmoid)] public partial class TooLargeToExplain { }"),
+            Case("BPG0027", "[Network(2, Trainable = false, Explain = {|true|})][Layer(1, Activation.Sigmoid)] public partial class FrozenExplained { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\" }|})][Layer(1, Activation.Sigmoid)] public partial class TooFewNames { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"2fast\" }|})][Layer(1, Activation.Sigmoid)] public partial class NotAnIdentifier { }"),
             Case("BPG0025", "[Network(2, InputNames = {|new[] { \"speed\", \"class\" }|})][Layer(1, Activation.Sigmoid)] public partial class KeywordName { }"),
@@ -102,7 +104,7 @@ namespace BackpropGen.Generator.Tests
             Diagnostic[] ours = outcome.GeneratorDiagnostics.Where(d => d.Id.StartsWith("BPG", StringComparison.Ordinal)).ToArray();
             Diagnostic diagnostic = Assert.Single(ours);
             Assert.Equal(id, diagnostic.Id);
-            bool warning = id == "BPG0019";
+            bool warning = AllDescriptors.Single(d => d.Id == id).DefaultSeverity == DiagnosticSeverity.Warning;
             Assert.Equal(warning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
             Assert.Equal(expected, diagnostic.Location.SourceSpan);
             Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
@@ -271,6 +273,75 @@ namespace BackpropGen.Generator.Tests
             // On the user's declaration, not in the stale copy.
             Assert.Same(input.SyntaxTrees.First(), diagnostic.Location.SourceTree);
             Assert.Equal("Brain", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        }
+
+        [Fact]
+        public void In_a_real_build_pragma_and_editorconfig_apply_and_BPG0018_advice_for_emitted_files_fixes_the_next_build()
+        {
+            // The compiler itself, through dotnet build: the generator and the runtime as built
+            // with the tests, a project that writes its generated files into Generated/.
+            string root = Path.Combine(Path.GetTempPath(), "backpropgen-rebuild-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                string project = Path.Combine(root, "Consumer");
+                Directory.CreateDirectory(Path.Combine(project, "Strict"));
+                File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />");
+                File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />");
+                string csproj = $"""
+                    <Project Sdk="Microsoft.NET.Sdk">
+                      <PropertyGroup>
+                        <TargetFramework>net10.0</TargetFramework>
+                        <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
+                        <CompilerGeneratedFilesOutputPath>Generated</CompilerGeneratedFilesOutputPath>
+                      </PropertyGroup>
+                      <ItemGroup>
+                        <Reference Include="{typeof(BackpropGen.Activation).Assembly.Location}" />
+                        <Analyzer Include="{typeof(NetworkGenerator).Assembly.Location}" />
+                        <!--EXCLUDE-->
+                      </ItemGroup>
+                    </Project>
+                    """;
+                File.WriteAllText(Path.Combine(project, "Consumer.csproj"), csproj);
+                File.WriteAllText(Path.Combine(project, ".editorconfig"), "root = true\n\n[Strict/*.cs]\ndotnet_diagnostic.BPG0019.severity = none\n");
+                const string Shape = "[Layer(2, Activation.Tanh)][Layer(1, Activation.Sigmoid)] public partial class ";
+                File.WriteAllText(Path.Combine(project, "Quiet.cs"), "using BackpropGen;\n#pragma warning disable BPG0019\n[Network(2, Beta1 = 0.8)]\n#pragma warning restore BPG0019\n" + Shape + "Quiet { }\n");
+                File.WriteAllText(Path.Combine(project, "Strict", "Configured.cs"), "using BackpropGen;\n[Network(2, Beta1 = 0.8)]" + Shape + "Configured { }\n");
+                File.WriteAllText(Path.Combine(project, "Loud.cs"), "using BackpropGen;\n[Network(2, Beta1 = 0.8)]" + Shape + "Loud { }\n");
+
+                ChildProcess.Result first = Build(project);
+                Assert.True(first.ExitCode == 0, first.Output);
+                string[] warnings = first.Output.Split('\n').Where(l => l.Contains("BPG0019", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToArray();
+                Assert.NotEmpty(warnings);
+                Assert.All(warnings, w => Assert.Contains("Loud.cs", w, StringComparison.Ordinal));
+                Assert.True(File.Exists(Path.Combine(project, "Generated", "BackpropGen.Generator", "BackpropGen.Generator.NetworkGenerator", "Loud.BackpropGen.g.cs")), first.Output);
+
+                // The next build compiles Generated/ as sources, and the generator runs again.
+                ChildProcess.Result second = Build(project);
+                Assert.NotEqual(0, second.ExitCode);
+                Assert.Contains("BPG0018", second.Output, StringComparison.Ordinal);
+                Assert.Contains("<Compile Remove=\"Generated/**\" />", second.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("rename it", second.Output, StringComparison.Ordinal);
+
+                // Doing what it says fixes it.
+                File.WriteAllText(Path.Combine(project, "Consumer.csproj"), csproj.Replace("<!--EXCLUDE-->", "<Compile Remove=\"Generated/**\" />", StringComparison.Ordinal));
+                ChildProcess.Result third = Build(project);
+                Assert.True(third.ExitCode == 0, third.Output);
+                Assert.DoesNotContain("BPG0018", third.Output, StringComparison.Ordinal);
+            }
+            finally
+            {
+                try
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Best effort: a temp folder left behind is harmless.
+                }
+            }
+
+            static ChildProcess.Result Build(string project) =>
+                ChildProcess.Run("dotnet", new[] { "build", project, "-nologo", "-clp:NoSummary" }, workingDirectory: project, timeout: TimeSpan.FromMinutes(5));
         }
 
         [Fact]

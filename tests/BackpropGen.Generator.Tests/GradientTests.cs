@@ -22,6 +22,9 @@ namespace BackpropGen.Generator.Tests
     {
         private const int RandomTopologyCount = 64;
 
+        /// <summary>Every per-neuron activation, from the enum (Softmax is drawn for the output layer of a cross-entropy network).</summary>
+        private static readonly Activation[] s_activations = Enum.GetValues<Activation>().Where(a => a != Activation.Softmax).ToArray();
+
         /// <summary>
         /// Networks past the one-method-per-member size (NetworkLimits.Unsplit…), generated as private
         /// steps sharing a scratch struct: each crosses a different threshold (inputs, parameters,
@@ -34,10 +37,12 @@ namespace BackpropGen.Generator.Tests
             new("Wide2", 64, new[] { (32, Activation.Sigmoid), (10, Activation.Sigmoid) }, LossFunction.HalfSquaredError, IsDouble: false),
             new("Wide3", 10, new[] { (150, Activation.Tanh), (60, Activation.Linear), (3, Activation.Sigmoid) }, LossFunction.BinaryCrossEntropy, IsDouble: true),
             new("Wide4", 50, new[] { (20, Activation.Sigmoid), (20, Activation.Tanh), (4, Activation.Linear) }, LossFunction.MeanSquaredError, IsDouble: false),
+            // Every per-neuron activation as a hidden layer of 17 (two float vectors and one left over), in double and float.
+            new("Wide5", 16, s_activations.Select(a => (17, a)).Append((3, Activation.Linear)).ToArray(), LossFunction.HalfSquaredError, IsDouble: true),
+            new("Wide6", 16, s_activations.Select(a => (17, a)).Append((3, Activation.Sigmoid)).ToArray(), LossFunction.BinaryCrossEntropy, IsDouble: false),
         };
 
         private static readonly int TopologyCount = RandomTopologyCount + s_split.Length;
-        private static readonly Activation[] s_activations = { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Linear };
         private static readonly Lazy<Topology[]> s_topologies = new(CreateTopologies);
         private static readonly Lazy<Assembly> s_random = new(() => Compile(s_topologies.Value.Take(RandomTopologyCount)));
         private static readonly Lazy<Assembly> s_wide = new(() => Compile(s_topologies.Value.Skip(RandomTopologyCount)));

@@ -15,7 +15,7 @@ namespace BackpropGen.Generator.Tests
     public class HostileNumberTests
     {
         private static readonly Activation[] s_bounded = { Activation.Sigmoid, Activation.Tanh };
-        private static readonly Activation[] s_all = { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Linear };
+        private static readonly Activation[] s_all = Enum.GetValues<Activation>().Where(a => a != Activation.Softmax).ToArray();
         private static readonly Lazy<Assembly> s_assembly = new(Compile);
 
         private static Assembly Compile()

@@ -24,6 +24,11 @@ namespace BackpropGen.Generator.Tests
                 [Layer(1, Activation.Sigmoid)]
                 public partial class XorAdam { }
 
+                [Network(2, Optimizer = Optimizer.Sgd, Precision = Precision.Double)]
+                [Layer(4, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class XorDouble { }
+
                 [Network(2, Trainable = false)]
                 [Layer(4, Activation.Tanh)]
                 [Layer(1, Activation.Sigmoid)]
@@ -153,6 +158,27 @@ namespace BackpropGen.Generator.Tests
             Trainer.Fit(ref plain, s_inputs, s_targets, new TrainerOptions { Epochs = 5, LearningRate = 0.05, BatchSize = batchSize, ShuffleSeed = null });
             Assert.Equal(Networks.Parameters(plain), Networks.Parameters(loose));
             Assert.NotEqual(Networks.Parameters(plain), Networks.Parameters(clipped));
+        }
+
+        [Theory]
+        [InlineData(0.01)]
+        [InlineData(1e9)]
+        public void A_clipped_double_SGD_step_moves_the_parameters_by_the_learning_rate_times_the_bound(double bound)
+        {
+            INetwork<double> network = Networks.Create<double>(s_assembly.Value, "Scheduled.XorDouble");
+            network.InitializeParameters(3);
+            double[] input = { 1, 0 }, target = { 0 };
+            var gradient = new double[network.ParameterCount];
+            network.AccumulateGradient(input, target, gradient);
+            double norm = Math.Sqrt(gradient.Sum(g => g * g));
+            Assert.True(norm > 0.01, "the test needs a gradient longer than the small bound");
+
+            double[] before = Networks.Parameters(network);
+            Trainer.Fit(ref network, input, target, new TrainerOptions { Epochs = 1, LearningRate = 0.1, ClipGradientNorm = bound });
+            double step = Math.Sqrt(Networks.Parameters(network).Zip(before, (a, b) => (a - b) * (a - b)).Sum());
+
+            // SGD: ‖Δθ‖ = α · ‖clipped g‖ = α · min(‖g‖, bound) (up to the 1e-6 of torch's formula).
+            Assert.Equal(0.1 * Math.Min(norm, bound), step, 1e-6);
         }
 
         [Theory]

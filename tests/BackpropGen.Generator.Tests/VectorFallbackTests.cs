@@ -19,8 +19,9 @@ namespace BackpropGen.Generator.Tests
     public class VectorFallbackTests
     {
         // Each has a fan-in of 16 or more; the sizes leave remainders (21 = 2·8 + 5, 19 = 4·4 + 3, 17, 9)
-        // so the scalar tails of the vector steps run too.
-        private const string Source = """
+        // so the scalar tails of the vector steps run too. EveryActivation has a hidden layer of 17 of
+        // each per-neuron activation (from the enum), so each σ' runs in every vector shape.
+        private static readonly string Source = """
             using BackpropGen;
             namespace Vectors
             {
@@ -49,15 +50,22 @@ namespace BackpropGen.Generator.Tests
                 [Layer(9, Activation.Linear)]
                 [Layer(2, Activation.Sigmoid)]
                 public partial struct Binary { }
+
+            """ + EveryActivation() + """
             }
             """;
+
+        private static string EveryActivation() =>
+            "    [Network(16, Precision = Precision.Double)]\n"
+            + string.Concat(Enum.GetValues<Activation>().Where(a => a != Activation.Softmax).Select(a => "    [Layer(17, Activation." + a + ")]\n"))
+            + "    [Layer(3, Activation.Linear)]\n    public partial class EveryActivation { }\n";
 
         [Fact]
         public void Wide_networks_get_vector_steps_behind_the_hardware_check()
         {
             GeneratorOutcome outcome = GeneratorHarness.Run(Source);
             GeneratorHarness.AssertClean(outcome);
-            Assert.Equal(5, outcome.GeneratedSources.Count());
+            Assert.Equal(6, outcome.GeneratedSources.Count());
             Assert.All(outcome.GeneratedSources, s =>
             {
                 string text = s.SourceText.ToString();
@@ -79,7 +87,7 @@ namespace BackpropGen.Generator.Tests
                 Dictionary<string, double[]> software = Probe(probe, "DOTNET_EnableHWIntrinsic", "0", out bool softwareAccelerated);
                 Assert.False(narrowAccelerated, "With AVX off, Vector256 should not be accelerated.");
                 Assert.False(softwareAccelerated, "With hardware intrinsics off, Vector256 should not be accelerated.");
-                Assert.Equal(5 * 4, vector.Count);
+                Assert.Equal(6 * 4, vector.Count);
                 Compare(vector, narrow, accelerated);
                 Compare(vector, software, accelerated);
             }
@@ -93,7 +101,7 @@ namespace BackpropGen.Generator.Tests
                 double[] actual = vector[label];
                 Assert.Equal(expected.Length, actual.Length);
                 Assert.Contains(expected, x => x != 0);
-                bool isDouble = label.StartsWith("Vectors.Double", StringComparison.Ordinal) || label.StartsWith("Vectors.Binary", StringComparison.Ordinal);
+                bool isDouble = label.StartsWith("Vectors.Double", StringComparison.Ordinal) || label.StartsWith("Vectors.Binary", StringComparison.Ordinal) || label.StartsWith("Vectors.EveryActivation", StringComparison.Ordinal);
                 double tolerance = isDouble ? 1e-10 : 2e-4;
                 for (int i = 0; i < expected.Length; i++)
                 {

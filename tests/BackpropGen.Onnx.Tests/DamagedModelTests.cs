@@ -126,6 +126,14 @@ namespace BackpropGen.Onnx.Tests
             model.Graph.Initializer.Single(t => t.Name == "0.weight").Dims.Add(1);
             Assert.Contains("0.weight", Refused(model).Message, StringComparison.Ordinal);
 
+            // A shape that claims 2⁴⁰ values with 16 bytes of data: refused before anything is allocated for it.
+            model = Load("tanh_sigmoid_2_4_1");
+            TensorProto huge = model.Graph.Initializer.Single(t => t.Name == "2.weight");
+            huge.Dims[0] = 1 << 20;
+            huge.Dims[1] = 1 << 20;
+            model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 0;
+            Assert.Contains("2.weight", Refused(model).Message, StringComparison.Ordinal);
+
             model = Load("matmul_add_3_4_2");
             model.Graph.Initializer.Single(t => t.Name == "w2").FloatData.RemoveAt(0);
             Assert.Contains("w2", Refused(model).Message, StringComparison.Ordinal);

@@ -1,5 +1,9 @@
 using System;
+using System.IO;
+using System.Linq;
 using BackpropGen;
+using BackpropGen.Onnx.Proto;
+using Google.Protobuf;
 using Xunit;
 
 namespace BackpropGen.Onnx.Tests
@@ -138,6 +142,61 @@ namespace BackpropGen.Onnx.Tests
             Assert.Throws<OnnxFormatException>(() => OnnxModel.ReadParameters<float>(Fixtures.Model("tanh_sigmoid_2_4_1"), sigmoidOut));
             var otherLoss = new NetworkTopology(2, LossFunction.BinaryCrossEntropy, Precision.Double, new LayerTopology(4, Activation.Tanh), new LayerTopology(1, Activation.Sigmoid));
             Assert.Equal(TanhSigmoid241.ParameterCount, OnnxModel.ReadParameters<double>(Fixtures.Model("tanh_sigmoid_2_4_1"), otherLoss).Length);
+        }
+
+        [Fact]
+        public void Typed_double_data_and_a_Gemm_with_transB_0_read_as_the_raw_form_does()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "backpropgen-onnx-forms-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                // double_data instead of raw_data.
+                ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Fixtures.Model("double_sigmoid_tanh_2_3_1")));
+                foreach (TensorProto tensor in model.Graph.Initializer)
+                {
+                    ReadOnlySpan<byte> raw = tensor.RawData.Span;
+                    for (int i = 0; i < raw.Length; i += 8)
+                    {
+                        tensor.DoubleData.Add(BitConverter.ToDouble(raw.Slice(i, 8)));
+                    }
+
+                    tensor.RawData = ByteString.Empty;
+                }
+
+                string typed = Path.Combine(folder, "typed.onnx");
+                File.WriteAllBytes(typed, model.ToByteArray());
+                Assert.Equal(
+                    OnnxModel.ReadParameters<double>(Fixtures.Model("double_sigmoid_tanh_2_3_1"), DoubleSigmoidTanh231.Topology),
+                    OnnxModel.ReadParameters<double>(typed, DoubleSigmoidTanh231.Topology));
+
+                // The first layer's weights stored [in, out] with transB = 0.
+                model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Fixtures.Model("tanh_sigmoid_2_4_1")));
+                TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "0.weight");
+                byte[] rows = weight.RawData.ToByteArray();
+                var columns = new byte[rows.Length];
+                for (int j = 0; j < 4; j++)
+                {
+                    for (int k = 0; k < 2; k++)
+                    {
+                        Array.Copy(rows, ((j * 2) + k) * 4, columns, ((k * 4) + j) * 4, 4);
+                    }
+                }
+
+                weight.RawData = ByteString.CopyFrom(columns);
+                weight.Dims[0] = 2;
+                weight.Dims[1] = 4;
+                model.Graph.Node[0].Attribute.Single(a => a.Name == "transB").I = 0;
+                string transposed = Path.Combine(folder, "transposed.onnx");
+                File.WriteAllBytes(transposed, model.ToByteArray());
+                Assert.Equal(
+                    OnnxModel.ReadParameters<float>(Fixtures.Model("tanh_sigmoid_2_4_1"), TanhSigmoid241.Topology),
+                    OnnxModel.ReadParameters<float>(transposed, TanhSigmoid241.Topology));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         private static void AssertReproduces<TNetwork>(TNetwork network, string fixture)

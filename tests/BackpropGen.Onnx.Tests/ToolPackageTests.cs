@@ -1,7 +1,9 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
+using System.Xml.Linq;
 using Xunit;
 
 namespace BackpropGen.Onnx.Tests
@@ -45,6 +47,16 @@ namespace BackpropGen.Onnx.Tests
             foreach (string project in new[] { "BackpropGen", "BackpropGen.Onnx", "BackpropGen.Tool" })
             {
                 Succeeds(Dotnet(_root, "pack", Path.Combine(sources, "src", project, project + ".csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + version));
+            }
+
+            // The add-on carries the dependencies; the core package gains none (PackageTests checks it has only System.Memory).
+            using (ZipArchive onnx = ZipFile.OpenRead(Path.Combine(feed, "BackpropGen.Onnx." + version + ".nupkg")))
+            {
+                Assert.Contains("lib/netstandard2.0/BackpropGen.Onnx.dll", onnx.Entries.Select(e => e.FullName));
+                using Stream nuspec = onnx.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+                var dependencies = XDocument.Load(nuspec).Descendants().Where(e => e.Name.LocalName == "dependency")
+                    .Select(e => e.Attribute("id")!.Value + " " + e.Attribute("version")!.Value).OrderBy(d => d, StringComparer.Ordinal).ToArray();
+                Assert.Equal(new[] { "BackpropGen " + version, "Google.Protobuf 3.36.2" }, dependencies);
             }
 
             WriteNuGetConfig(feed);

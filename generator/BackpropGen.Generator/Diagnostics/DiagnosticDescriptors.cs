@@ -151,6 +151,16 @@ namespace BackpropGen.Generator.Diagnostics
             "Invalid input or output names",
             "{0} {1}");
 
+        public static readonly DiagnosticDescriptor ExplainTooLarge = Warning(
+            "BPG0026",
+            "Network too large to explain",
+            "Explain = true is ignored: '{0}' has {1}, more than the {2} a step-by-step explanation stays readable for; explain a smaller network, or remove Explain");
+
+        public static readonly DiagnosticDescriptor ExplainWithoutTraining = Warning(
+            "BPG0027",
+            "Explain needs a trainable network",
+            "Explain = true is ignored: '{0}' is {1}, and Explain writes out a training step; remove Explain, or make the network trainable");
+
         private static DiagnosticDescriptor Warning(string id, string title, string message) => new(
             id,
             title,

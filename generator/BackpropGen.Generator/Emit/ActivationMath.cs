@@ -103,6 +103,41 @@ namespace BackpropGen.Generator.Emit
             Reads.None,
             WeightInitialization.Xavier);
 
+        /// <summary>
+        /// z · sigmoid(z). σ' = s + z s (1 − s) = s (1 + (z − a)) with s = sigmoid(z), since a = z s:
+        /// one exponential, and exact at both ends (s = 1 makes z − a = 0; s = 0 makes σ' = 0).
+        /// </summary>
+        private static readonly ActivationRule s_silu = new(
+            Activation.SiLU,
+            "σ(z) = z / (1 + e⁻ᶻ)",
+            "σ'(z) = s (1 + (z − a)), s = 1 / (1 + e⁻ᶻ)",
+            (x, z) => z + " / (" + x.One + " + " + x.Exp("-" + z) + ")",
+            (x, z, a) => "(" + x.One + " / (" + x.One + " + " + x.Exp("-" + z) + ")) * (" + x.One + " + (" + z + " - " + a + "))",
+            Reads.Z | Reads.A,
+            WeightInitialization.He);
+
+        /// <summary>
+        /// ½ z (1 + tanh u), u = √(2/π) (z + 0.044715 z³), which is z · sigmoid(2u). As for SiLU,
+        /// σ' = s + z s (1 − s) 2u' = s (1 + (z − a) · 2√(2/π) (1 + 3 · 0.044715 z²)) with s = sigmoid(2u):
+        /// one exponential.
+        /// </summary>
+        private static readonly ActivationRule s_gelu = new(
+            Activation.GELU,
+            "σ(z) = ½ z (1 + tanh(√(2/π) (z + 0.044715 z³)))",
+            "σ'(z) = s (1 + (z − a) · 2√(2/π) (1 + 0.134145 z²)), s = 1 / (1 + e^(−2√(2/π) (z + 0.044715 z³)))",
+            (x, z) => x.Constant(0.5) + " * " + z + " * (" + x.One + " + " + x.Tanh(x.Constant(GeluScale) + " * (" + GeluCubic(x, z) + ")") + ")",
+            (x, z, a) => "(" + x.One + " / (" + x.One + " + " + x.Exp("-" + x.Constant(2 * GeluScale) + " * (" + GeluCubic(x, z) + ")") + ")) * ("
+                + x.One + " + (" + z + " - " + a + ") * " + x.Constant(2 * GeluScale) + " * (" + x.One + " + " + x.Constant(3 * GeluCubicCoefficient) + " * " + z + " * " + z + "))",
+            Reads.Z | Reads.A,
+            WeightInitialization.He);
+
+        /// <summary>√(2/π) and 0.044715, GELU's tanh form (Hendrycks and Gimpel; PyTorch approximate="tanh").</summary>
+        private const double GeluScale = 0.79788456080286536;
+
+        private const double GeluCubicCoefficient = 0.044715;
+
+        private static string GeluCubic(Algebra x, string z) => z + " + " + x.Constant(GeluCubicCoefficient) + " * " + z + " * " + z + " * " + z;
+
         /// <summary>Softmax is a function of the whole layer (ForwardEmitter.EmitSoftmax); its σ' only appears fused with cross-entropy (LossEmitter).</summary>
         private static readonly ActivationRule s_softmax = new(
             Activation.Softmax,
@@ -121,6 +156,8 @@ namespace BackpropGen.Generator.Emit
             Activation.LeakyReLU => s_leakyRelu,
             Activation.Linear => s_linear,
             Activation.Softmax => s_softmax,
+            Activation.SiLU => s_silu,
+            Activation.GELU => s_gelu,
             _ => throw EmitContext.Unreachable(activation),
         };
 

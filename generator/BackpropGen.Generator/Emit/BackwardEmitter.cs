@@ -149,6 +149,11 @@ namespace BackpropGen.Generator.Emit
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
                     string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
+                    if (c.Spec.Explain)
+                    {
+                        w.WriteLine(ExplainEmitter.WeightComment(c, l, j, k));
+                    }
+
                     OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient);
                 }
             }
@@ -158,6 +163,11 @@ namespace BackpropGen.Generator.Emit
                 : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
             for (int j = start; j < end; j++)
             {
+                if (c.Spec.Explain)
+                {
+                    w.WriteLine(ExplainEmitter.BiasComment(c, l, j));
+                }
+
                 OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j));
             }
         }

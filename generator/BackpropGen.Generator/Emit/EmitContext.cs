@@ -23,7 +23,9 @@ namespace BackpropGen.Generator.Emit
             IsDouble = spec.Precision == Precision.Double;
             T = IsDouble ? "double" : "float";
             // What the network can do decides what it implements: training, loading, or only reading.
-            IsVector = features.HasVector256 && !spec.IsBaked && HasWideLayer(spec);
+            // An explained network is written in the shape a reader follows: unsplit scalar statements
+            // (it has at most NetworkLimits.ExplainMaxParameters, well inside the unsplit limits).
+            IsVector = features.HasVector256 && !spec.IsBaked && !spec.Explain && HasWideLayer(spec);
             IsSplit = IsVector || NetworkLimits.NeedsSplit(spec);
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
 

@@ -156,14 +156,15 @@ namespace BackpropGen.Generator.Emit
                 EmitParameterSetters(w, c, remarks, readOnlySpan);
             }
 
+            EmitPrivateMethods(w, c);
             if (c.IsSplit)
             {
                 EmitSplitMembers(w, c);
             }
         }
 
-        /// <summary>A split network's private steps, after the public members, and the structs they share.</summary>
-        private static void EmitSplitMembers(SourceWriter w, EmitContext c)
+        /// <summary>The private methods the public members asked for (<see cref="EmitContext.AddMethod"/>), after the public members.</summary>
+        private static void EmitPrivateMethods(SourceWriter w, EmitContext c)
         {
             foreach (PrivateMethod method in c.Methods)
             {
@@ -174,7 +175,11 @@ namespace BackpropGen.Generator.Emit
                 method.Body(w);
                 w.CloseBrace();
             }
+        }
 
+        /// <summary>The structs a split network's private steps share.</summary>
+        private static void EmitSplitMembers(SourceWriter w, EmitContext c)
+        {
             SplitEmitter.EmitScratchType(w, c, s_generatedCode);
             if (!c.Spec.IsBaked)
             {
@@ -202,6 +207,17 @@ namespace BackpropGen.Generator.Emit
                 return;
             }
 
+            EmitSampleStatements(w, c, backward);
+            w.CloseBrace();
+        }
+
+        /// <summary>
+        /// The statements of an unsplit sample body, up to its <c>return</c>: the forward pass, the loss
+        /// and (when <paramref name="backward"/> is set) the backward pass. ExplainStep writes out these
+        /// very statements, so it does exactly what TrainStep does.
+        /// </summary>
+        public static void EmitSampleStatements(SourceWriter w, EmitContext c, GradientUse? backward)
+        {
             ForwardEmitter.Emit(w, c);
             LossEmitter.Emit(w, c);
             if (backward == GradientUse.Store)
@@ -223,8 +239,10 @@ namespace BackpropGen.Generator.Emit
             }
 
             w.WriteLine("return " + LossEmitter.LossLocal + ";");
-            w.CloseBrace();
         }
+
+        /// <summary>What TrainStep does with each gradient: a stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.</summary>
+        public static GradientUse TrainStepUse(EmitContext c) => c.Spec.Optimizer.HasState ? GradientUse.Store : GradientUse.Descend;
 
         private static void EmitTopology(SourceWriter w, EmitContext c)
         {
@@ -262,8 +280,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("/// <returns>The loss C measured by this step's forward pass (before the update); NaN when the step was refused because an input, a target or the gradient was NaN or ±∞, in which case no parameter changed.</returns>");
             w.WriteLine(remarks);
             OpenMethod(w, "public " + c.T + " TrainStep(" + readOnlySpan + " input, " + readOnlySpan + " target, " + c.T + " learningRate)");
-            // A stateful optimizer's update lives in ApplyGradient; plain SGD updates in place.
-            EmitSampleBody(w, c, c.Spec.Optimizer.HasState ? GradientUse.Store : GradientUse.Descend);
+            EmitSampleBody(w, c, TrainStepUse(c));
 
             // AccumulateGradient
             w.WriteLine();
@@ -291,11 +308,14 @@ namespace BackpropGen.Generator.Emit
             // Adam keeps g² in its state: a finite g whose square overflows would freeze parameters for good.
             string check = c.Spec.Optimizer.Kind == Optimizer.Adam ? "AllSquaresFinite" : "AllFinite";
             w.WriteLine("if (!global::BackpropGen.NetworkGuard." + check + "(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
-            var blocks = new System.Collections.Generic.List<string>();
-            OptimizerEmitter.EmitApplyGradientBody(w, c, blocks);
+            OptimizerEmitter.EmitApplyGradientBody(w, c);
             w.WriteLine("return true;");
             w.CloseBrace();
-            OptimizerEmitter.EmitBlocks(w, c, blocks, s_generatedCode);
+
+            if (c.Spec.Explain)
+            {
+                ExplainEmitter.EmitExplainStep(w, c, remarks);
+            }
 
             // ResetOptimizerState
             w.WriteLine();
@@ -350,13 +370,13 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("public const int " + name + " = " + Count(value) + ";");
         }
 
-        private static void OpenMethod(SourceWriter w, string signature)
+        internal static void OpenMethod(SourceWriter w, string signature)
         {
             w.WriteLine(s_generatedCode);
             w.OpenBlock(signature);
         }
 
-        private static void CheckLength(SourceWriter w, string parameter, string expected)
+        internal static void CheckLength(SourceWriter w, string parameter, string expected)
         {
             w.WriteLine("if (" + parameter + ".Length != " + expected + ") global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(" + parameter + "), " + expected + ", " + parameter + ".Length);");
         }

@@ -77,7 +77,7 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>The body of ApplyGradient after its argument check.</summary>
-        public static void EmitApplyGradientBody(SourceWriter w, EmitContext c, List<string> blockMethods)
+        public static void EmitApplyGradientBody(SourceWriter w, EmitContext c)
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
             string arguments = "gradient, learningRate";
@@ -110,12 +110,23 @@ namespace BackpropGen.Generator.Emit
             }
 
             // Too many updates for one optimized method: split them into blocks.
+            string signature = BlockSignature(c);
             for (int start = 0, block = 0; start < parameters.Count; start += blockSize, block++)
             {
+                var slice = parameters.GetRange(start, System.Math.Min(blockSize, parameters.Count - start));
                 string name = "ApplyGradient" + Count(block);
                 w.WriteLine(name + "(" + arguments + ");");
-                blockMethods.Add(name);
+                c.AddMethod("// ApplyGradient for parameters [" + Count(start) + ".." + Count(start + slice.Count) + ")", "private void " + name + signature, body => EmitUpdates(body, c, slice));
             }
+        }
+
+        /// <summary>The parameter list of a private block of ApplyGradient: the gradient and the step's scalars.</summary>
+        private static string BlockSignature(EmitContext c)
+        {
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            return c.Spec.Optimizer.Kind == Optimizer.Adam
+                ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
+                : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
         }
 
         /// <summary>
@@ -126,10 +137,7 @@ namespace BackpropGen.Generator.Emit
         private static void EmitVectorBlocks(SourceWriter w, EmitContext c, List<(string Name, int Index, int Layer)> parameters, string arguments)
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
-            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
-            string signature = optimizer.Kind == Optimizer.Adam
-                ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
-                : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
+            string signature = BlockSignature(c);
             SplitEmitter.Dispatch(w, c, shape =>
             {
                 VectorShape v = shape ?? throw Unreachable("no vector shape");
@@ -177,28 +185,6 @@ namespace BackpropGen.Generator.Emit
             if (vectorCount < parameters.Count)
             {
                 EmitUpdates(w, c, parameters.GetRange(vectorCount, parameters.Count - vectorCount));
-            }
-        }
-
-        /// <summary>The private block methods that ApplyGradient calls for a large network.</summary>
-        public static void EmitBlocks(SourceWriter w, EmitContext c, List<string> blockMethods, string generatedCode)
-        {
-            var parameters = c.Parameters().ToList();
-            int blockSize = BlockSize(c.Spec.Optimizer.Kind);
-            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
-            string signature = c.Spec.Optimizer.Kind == Optimizer.Adam
-                ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
-                : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
-            for (int block = 0; block < blockMethods.Count; block++)
-            {
-                int start = block * blockSize;
-                int end = System.Math.Min(start + blockSize, parameters.Count);
-                w.WriteLine();
-                w.WriteLine("// ApplyGradient for parameters [" + Count(start) + ".." + Count(end) + ")");
-                w.WriteLine(generatedCode);
-                w.OpenBlock("private void " + blockMethods[block] + signature);
-                EmitUpdates(w, c, parameters.GetRange(start, end - start));
-                w.CloseBrace();
             }
         }
 

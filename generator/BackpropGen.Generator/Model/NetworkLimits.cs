@@ -27,6 +27,13 @@ namespace BackpropGen.Generator.Model
         public const int UnsplitMaxNeurons = 192;
         public const int UnsplitMaxInputs = 384;
 
+        /// <summary>
+        /// The largest network Explain writes out: each parameter's chain rule and each number of a
+        /// step, a few lines per parameter, stay readable up to about this many (2-2-2 has 12,
+        /// 4-8-3 has 67, 8-16-4 has 212); such a network is always unsplit.
+        /// </summary>
+        public const int ExplainMaxParameters = 256;
+
         public static bool NeedsSplit(NetworkSpec spec) =>
             spec.Inputs > UnsplitMaxInputs
             || spec.ParameterCount > UnsplitMaxParameters

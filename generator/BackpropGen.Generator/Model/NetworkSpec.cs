@@ -4,7 +4,8 @@ namespace BackpropGen.Generator.Model
     /// Everything the emitter needs to write one network, as plain values: no symbols or syntax,
     /// so the incremental pipeline can compare two runs and skip the emitter when nothing changed.
     /// <c>FastMath</c> (last, with a default, so it stays an optional argument) makes Sigmoid and Tanh
-    /// layers call BackpropGen.FastActivation.
+    /// layers call BackpropGen.FastActivation. <c>Explain</c> adds ExplainStep and a chain-rule comment
+    /// per parameter (the parser has checked the network is trainable and small enough).
     /// </summary>
     internal sealed record NetworkSpec(
         string? Namespace,
@@ -21,7 +22,8 @@ namespace BackpropGen.Generator.Model
         EquatableArray<string> InputNames,
         EquatableArray<string> OutputNames,
         EquatableArray<double> BakedParameters,
-        bool FastMath = false)
+        bool FastMath = false,
+        bool Explain = false)
     {
         /// <summary>Parameters are literals in the code (from a [BakedParameters] file), not fields.</summary>
         public bool IsBaked => BakedParameters.Count > 0;

@@ -10,7 +10,7 @@ namespace BackpropGen.Generator.Parsing
 {
     /// <summary>
     /// What <c>[Network]</c> says: inputs, loss, precision, optimizer and its hyperparameters,
-    /// Trainable, FastMath, input and output names (with where the names stand, for BPG0025); and
+    /// Trainable, FastMath, Explain, input and output names (with where the names stand, for BPG0025); and
     /// the <c>[BakedParameters]</c> request.
     /// </summary>
     internal static class NetworkArgumentReader
@@ -24,6 +24,8 @@ namespace BackpropGen.Generator.Parsing
             OptimizerSpec optimizer = OptimizerSpec.Default;
             bool trainable = true;
             bool fastMath = false;
+            bool explain = false;
+            Location explainLocation = networkLocation;
             string[] inputNames = System.Array.Empty<string>();
             string[] outputNames = System.Array.Empty<string>();
             Location inputNamesLocation = networkLocation;
@@ -57,6 +59,10 @@ namespace BackpropGen.Generator.Parsing
                         case "FastMath":
                             fastMath = named.Value.Value is true;
                             break;
+                        case "Explain":
+                            explain = named.Value.Value is true;
+                            explainLocation = location;
+                            break;
                         case "InputNames":
                             inputNames = ArgumentValues.ReadNames(named.Value);
                             inputNamesLocation = location;
@@ -87,7 +93,7 @@ namespace BackpropGen.Generator.Parsing
                 }
             }
 
-            return new NetworkArguments(inputs, loss, precision, optimizer, trainable, fastMath, inputNames, outputNames, inputNamesLocation, outputNamesLocation);
+            return new NetworkArguments(inputs, loss, precision, optimizer, trainable, fastMath, inputNames, outputNames, inputNamesLocation, outputNamesLocation, explain, explainLocation);
         }
 
         /// <summary>The <c>[BakedParameters]</c> path, if the type has the attribute, and where its argument stands.</summary>
@@ -124,5 +130,7 @@ namespace BackpropGen.Generator.Parsing
         string[] InputNames,
         string[] OutputNames,
         Location InputNamesLocation,
-        Location OutputNamesLocation);
+        Location OutputNamesLocation,
+        bool Explain,
+        Location ExplainLocation);
 }

@@ -136,6 +136,8 @@ namespace BackpropGen.Generator.Parsing
                 return null;
             }
 
+            bool explain = NetworkRules.Explains(type, arguments, layers, baked is not null, report);
+
             return new NetworkSpec(
                 Namespace: DeclarationRules.NamespaceOf(type),
                 ContainingTypes: new EquatableArray<ContainingTypeSpec>(containingTypes.ToArray()),
@@ -151,7 +153,8 @@ namespace BackpropGen.Generator.Parsing
                 InputNames: new EquatableArray<string>(arguments.InputNames),
                 OutputNames: new EquatableArray<string>(arguments.OutputNames),
                 BakedParameters: EquatableArray<double>.Empty,
-                FastMath: arguments.FastMath);
+                FastMath: arguments.FastMath,
+                Explain: explain);
         }
     }
 }

@@ -10,7 +10,8 @@ namespace BackpropGen.Generator.Parsing
     /// <summary>
     /// Rules on the network as a whole, once its arguments and layers are read: Softmax only as the
     /// output (BPG0008), a loss that fits the output layer (BPG0016), the size limits (BPG0010), and
-    /// hyperparameters that are unused (BPG0019) or do not survive as literals of the precision (BPG0017).
+    /// hyperparameters that are unused (BPG0019) or do not survive as literals of the precision (BPG0017),
+    /// and whether Explain can be honoured (BPG0026, BPG0027).
     /// </summary>
     internal static class NetworkRules
     {
@@ -132,6 +133,33 @@ namespace BackpropGen.Generator.Parsing
                     report.Add(DiagnosticDescriptors.HyperparameterOutOfRange, location, named.Key, value.ToString("R", CultureInfo.InvariantCulture), problem);
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether the network gets ExplainStep and its chain-rule comments: asked for, trainable (it
+        /// explains a training step), and small enough to read (BPG0027, BPG0026 warn and drop it).
+        /// </summary>
+        public static bool Explains(INamedTypeSymbol type, NetworkArguments arguments, List<LayerSpec> layers, bool baked, ParseReport report)
+        {
+            if (!arguments.Explain)
+            {
+                return false;
+            }
+
+            if (baked || !arguments.Trainable)
+            {
+                report.Add(DiagnosticDescriptors.ExplainWithoutTraining, arguments.ExplainLocation, type.Name, baked ? "baked ([BakedParameters])" : "frozen (Trainable = false)");
+                return false;
+            }
+
+            int parameters = NetworkLimits.CountParameters(arguments.Inputs, new EquatableArray<LayerSpec>(layers.ToArray()));
+            if (parameters > NetworkLimits.ExplainMaxParameters)
+            {
+                report.Add(DiagnosticDescriptors.ExplainTooLarge, arguments.ExplainLocation, type.Name, Counts.Of(parameters, "parameter"), Text(NetworkLimits.ExplainMaxParameters));
+                return false;
+            }
+
+            return true;
         }
 
         private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -127,13 +127,16 @@ namespace BackpropGen.Generator.Tests.Infrastructure
             return gradient;
         }
 
-        private static double Activate(Activation activation, double z) => activation switch
+        /// <summary>σ(z) of a per-neuron activation, straight from its definition (PyTorch's for SiLU and GELU).</summary>
+        public static double Activate(Activation activation, double z) => activation switch
         {
             Activation.Sigmoid => 1 / (1 + Math.Exp(-z)),
             Activation.Tanh => Math.Tanh(z),
             Activation.ReLU => Math.Max(0, z),
             Activation.LeakyReLU => z > 0 ? z : 0.01 * z,
             Activation.Linear => z,
+            Activation.SiLU => z / (1 + Math.Exp(-z)),
+            Activation.GELU => 0.5 * z * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (z + (0.044715 * z * z * z)))),
             _ => throw new NotSupportedException(activation.ToString()),
         };
     }
