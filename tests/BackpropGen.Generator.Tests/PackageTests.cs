@@ -40,7 +40,7 @@ namespace BackpropGen.Generator.Tests
                 ChildProcess.Result pack = ChildProcess.Run(
                     "dotnet",
                     new[] { "pack", ChildProcess.RepositoryPath("src", "BackpropGen", "BackpropGen.csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + Version },
-                    timeout: TimeSpan.FromMinutes(5));
+                    timeout: TimeSpan.FromMinutes(15));
                 Assert.True(pack.ExitCode == 0, pack.Output);
                 PackagePath = Assert.Single(Directory.GetFiles(feed, "*.nupkg"));
                 Extracted = Path.Combine(Root, "extracted");
@@ -114,7 +114,7 @@ namespace BackpropGen.Generator.Tests
                 "dotnet",
                 new[] { "run", "--project", Path.Combine(Root, "App") },
                 workingDirectory: Root,
-                timeout: TimeSpan.FromMinutes(5));
+                timeout: TimeSpan.FromMinutes(15));
             Assert.True(app.ExitCode == 0, app.Output);
 
             // "0 xor 1 = 0.981": each of the four cases on the right side of ½.
@@ -137,7 +137,7 @@ namespace BackpropGen.Generator.Tests
                 "dotnet",
                 new[] { "build", Path.Combine(Root, "UnityLike") },
                 workingDirectory: Root,
-                timeout: TimeSpan.FromMinutes(5));
+                timeout: TimeSpan.FromMinutes(15));
             Assert.True(library.ExitCode == 0, library.Output);
             Assert.Contains("0 Warning(s)", library.Output, StringComparison.Ordinal);
 
@@ -209,7 +209,7 @@ namespace BackpropGen.Generator.Tests
                 "dotnet",
                 new[] { "build", Path.Combine(Root, "FSharpDirect") },
                 workingDirectory: Root,
-                timeout: TimeSpan.FromMinutes(5));
+                timeout: TimeSpan.FromMinutes(15));
             Assert.True(build.ExitCode == 0, build.Output);
             Assert.Contains("1 Warning(s)", build.Output, StringComparison.Ordinal);
             Assert.Contains("warning BPG1000: BackpropGen generates C#, and this project is written in F#", build.Output, StringComparison.Ordinal);
@@ -223,7 +223,7 @@ namespace BackpropGen.Generator.Tests
                 "dotnet",
                 new[] { "run", "--project", Path.Combine(Root, "FSharpApp") },
                 workingDirectory: Root,
-                timeout: TimeSpan.FromMinutes(5));
+                timeout: TimeSpan.FromMinutes(15));
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Contains("XOR learned from F#", run.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("BPG1000", run.Output, StringComparison.Ordinal);
@@ -238,7 +238,7 @@ namespace BackpropGen.Generator.Tests
                 "dotnet",
                 new[] { "build", Path.Combine(Root, "MonoApp") },
                 workingDirectory: Root,
-                timeout: TimeSpan.FromMinutes(5));
+                timeout: TimeSpan.FromMinutes(15));
             Assert.True(build.ExitCode == 0, build.Output);
             Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
 
