@@ -276,6 +276,7 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        [Trait("Category", "Slow")]
         public void In_a_real_build_pragma_and_editorconfig_apply_and_BPG0018_advice_for_emitted_files_fixes_the_next_build()
         {
             // The compiler itself, through dotnet build: the generator and the runtime as built
