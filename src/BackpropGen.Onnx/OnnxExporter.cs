@@ -54,7 +54,11 @@ namespace BackpropGen.Onnx
                 graph.Node.Add(gemm);
                 current = z;
 
-                if (layer.Activation == Activation.LeakyReLU && !single)
+                if (layer.Activation is Activation.SiLU or Activation.GELU)
+                {
+                    current = Decomposed(graph, layer.Activation, prefix, current, last ? OutputName : prefix + ".a", elementType, single);
+                }
+                else if (layer.Activation == Activation.LeakyReLU && !single)
                 {
                     // ONNX Runtime's CPU provider has LeakyRelu for float only: max(z, 0.01 z) is the same function.
                     string a = last ? OutputName : prefix + ".a";
@@ -103,7 +107,7 @@ namespace BackpropGen.Onnx
             return model;
         }
 
-        /// <summary>The ONNX operator of an activation; null for Linear (no node).</summary>
+        /// <summary>The ONNX operator of an activation; null for Linear (no node); SiLU and GELU are written by <see cref="Decomposed"/>.</summary>
         private static string? OperatorOf(Activation activation) => activation switch
         {
             Activation.Sigmoid => "Sigmoid",
@@ -112,8 +116,50 @@ namespace BackpropGen.Onnx
             Activation.LeakyReLU => "LeakyRelu",
             Activation.Linear => null,
             Activation.Softmax => "Softmax",
+            Activation.SiLU => "SiLU",
+            Activation.GELU => "GELU",
             _ => throw new NotSupportedException("BackpropGen.Onnx cannot export the activation " + activation + " yet."),
         };
+
+        /// <summary>
+        /// SiLU and GELU as torch 1.13 writes them for opsets below 20: SiLU = z · Sigmoid(z);
+        /// GELU = 0.5 · z · (1 + Tanh(√(2/π) · (z + 0.044715 · z · z · z))).
+        /// </summary>
+        private static string Decomposed(GraphProto graph, Activation activation, string prefix, string z, string output, TensorProto.Types.DataType elementType, bool single)
+        {
+            int step = 0;
+            string Node(string op, string output2, params string[] inputs)
+            {
+                var node = new NodeProto { OpType = op, Name = prefix + "/" + op + "_" + step.ToString(CultureInfo.InvariantCulture) };
+                node.Input.Add(inputs);
+                node.Output.Add(output2);
+                graph.Node.Add(node);
+                step++;
+                return output2;
+            }
+
+            string Scalar(string name, double value)
+            {
+                graph.Initializer.Add(Tensor(prefix + "." + name, elementType, new[] { value }, single));
+                return prefix + "." + name;
+            }
+
+            if (activation == Activation.SiLU)
+            {
+                string s = Node("Sigmoid", prefix + ".sigmoid", z);
+                return Node("Mul", output, z, s);
+            }
+
+            string squared = Node("Mul", prefix + ".z2", z, z);
+            string cubed = Node("Mul", prefix + ".z3", z, squared);
+            string scaledCube = Node("Mul", prefix + ".cz3", Scalar("gelu_c", 0.044715), cubed);
+            string inner = Node("Add", prefix + ".inner", z, scaledCube);
+            string u = Node("Mul", prefix + ".u", Scalar("gelu_k", Math.Sqrt(2 / Math.PI)), inner);
+            string t = Node("Tanh", prefix + ".tanh", u);
+            string onePlus = Node("Add", prefix + ".one_plus", Scalar("one", 1), t);
+            string zTimes = Node("Mul", prefix + ".z_one_plus", z, onePlus);
+            return Node("Mul", output, Scalar("half", 0.5), zTimes);
+        }
 
         private static ValueInfoProto Value(string name, TensorProto.Types.DataType elementType, int features)
         {

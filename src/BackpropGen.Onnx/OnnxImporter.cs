@@ -14,7 +14,7 @@ namespace BackpropGen.Onnx
     /// </summary>
     internal static class OnnxImporter
     {
-        internal const string Supported = "BackpropGen imports fully connected networks: Gemm or MatMul+Add, with Sigmoid, Tanh, Relu, LeakyRelu, Softmax, and SiLU/GELU once they exist";
+        internal const string Supported = "BackpropGen imports fully connected networks: Gemm or MatMul+Add, with Sigmoid, Tanh, Relu, LeakyRelu, Softmax, SiLU (Sigmoid + Mul) and GELU (tanh form, decomposed)";
 
         private const float LeakyReluSlope = 0.01f;
 
@@ -78,6 +78,15 @@ namespace BackpropGen.Onnx
             var nodes = graph.Node;
             for (int i = 0; i < nodes.Count; i++)
             {
+                // Collected first: a decomposed activation may use a Constant that comes later in the list.
+                if (nodes[i].OpType == "Constant" && (nodes[i].Domain.Length == 0 || nodes[i].Domain == "ai.onnx"))
+                {
+                    AddConstant(i, nodes[i], constants);
+                }
+            }
+
+            for (int i = 0; i < nodes.Count; i++)
+            {
                 NodeProto node = nodes[i];
                 if (node.Domain.Length != 0 && node.Domain != "ai.onnx")
                 {
@@ -86,7 +95,6 @@ namespace BackpropGen.Onnx
 
                 if (node.OpType == "Constant")
                 {
-                    AddConstant(i, node, constants);
                     continue;
                 }
 
@@ -109,8 +117,12 @@ namespace BackpropGen.Onnx
                         layers.Add(MatMulAdd(ref i, nodes, constants, ref width));
                         node = nodes[i];
                         break;
-                    case "Sigmoid" when IsSiLU(nodes, i):
-                        throw Unsupported(i, node, "SiLU (Sigmoid then Mul)");
+                    case "Sigmoid" or "Mul" or "Add" or "Pow" or "Div" when last is not null && !last.HasActivationNode
+                        && ActivationSubgraph.Match(nodes, i, current, constants, out int end) is Activation decomposed:
+                        SetActivation(i, node, last, decomposed);
+                        i = end;
+                        node = nodes[i];
+                        break;
                     case "Sigmoid":
                         SetActivation(i, node, last, Activation.Sigmoid);
                         break;
@@ -144,8 +156,6 @@ namespace BackpropGen.Onnx
                         i++;
                         node = nodes[i];
                         break;
-                    case "Mul" when node.Input.Count == 2 && node.Input[1] == current:
-                        throw Unsupported(i, node, "Mul of a layer's output by itself (GELU, tanh form, decomposed)");
                     default:
                         throw Unsupported(i, node, node.OpType);
                 }
@@ -205,18 +215,6 @@ namespace BackpropGen.Onnx
 
             double[] value = TensorValues.Read(i, mul, slope, 1);
             return value[0] == 0.01 || value[0] == (double)LeakyReluSlope;
-        }
-
-        private static bool IsSiLU(IList<NodeProto> nodes, int i)
-        {
-            NodeProto sigmoid = nodes[i];
-            if (i + 1 >= nodes.Count || sigmoid.Output.Count == 0)
-            {
-                return false;
-            }
-
-            NodeProto next = nodes[i + 1];
-            return next.OpType == "Mul" && next.Input.Count == 2 && next.Input.Contains(sigmoid.Input[0]) && next.Input.Contains(sigmoid.Output[0]);
         }
 
         private static ImportedLayer Gemm(int index, NodeProto node, Dictionary<string, TensorProto> constants, ref int width)

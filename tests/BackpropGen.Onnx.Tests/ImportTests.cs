@@ -34,6 +34,14 @@ namespace BackpropGen.Onnx.Tests
             AssertReproduces(new MatMulAdd342(), "matmul_add_3_4_2");
 
         [Fact]
+        public void SiLU_as_torch_writes_it_Sigmoid_then_Mul_reproduces_pytorch() =>
+            AssertReproduces(new SiLU342(), "silu_3_4_2");
+
+        [Fact]
+        public void GELU_tanh_form_as_torch_decomposes_it_at_opset_17_reproduces_pytorch() =>
+            AssertReproduces(new Gelu342(), "gelu_tanh_3_4_2");
+
+        [Fact]
         public void Double_model_reproduces_pytorch_in_double()
         {
             var network = new DoubleSigmoidTanh231();

@@ -39,6 +39,16 @@ namespace BackpropGen.Onnx.Tests
     [Layer(2, Activation.Sigmoid)]
     public partial class MatMulAdd342 { }
 
+    [Network(3)]
+    [Layer(4, Activation.SiLU)]
+    [Layer(2, Activation.Linear)]
+    public partial class SiLU342 { }
+
+    [Network(3)]
+    [Layer(4, Activation.GELU)]
+    [Layer(2, Activation.Linear)]
+    public partial class Gelu342 { }
+
     // For export only: every activation, float and double, a frozen network.
     [Network(5, Loss = LossFunction.CrossEntropy)]
     [Layer(7, Activation.Sigmoid)]
@@ -46,6 +56,8 @@ namespace BackpropGen.Onnx.Tests
     [Layer(5, Activation.ReLU)]
     [Layer(4, Activation.LeakyReLU)]
     [Layer(3, Activation.Linear)]
+    [Layer(4, Activation.SiLU)]
+    [Layer(3, Activation.GELU)]
     [Layer(3, Activation.Softmax)]
     public partial class EveryActivation { }
 
@@ -55,6 +67,8 @@ namespace BackpropGen.Onnx.Tests
     [Layer(5, Activation.ReLU)]
     [Layer(4, Activation.LeakyReLU)]
     [Layer(3, Activation.Linear)]
+    [Layer(4, Activation.SiLU)]
+    [Layer(3, Activation.GELU)]
     [Layer(3, Activation.Softmax)]
     public partial class EveryActivationDouble { }
 

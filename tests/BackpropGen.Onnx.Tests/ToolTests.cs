@@ -83,8 +83,8 @@ namespace BackpropGen.Onnx.Tests
             string text = _output.ToString();
             Assert.Contains("16 inputs → 16 Tanh → 8 ReLU → 4 Softmax", text, StringComparison.Ordinal);
             Assert.Contains("parameters: 444", text, StringComparison.Ordinal);
-            Assert.Equal(1, Commands.Run(new[] { "inspect", Fixtures.Model("silu_3_4_2") }, _output, _error, _project));
-            Assert.Contains("SiLU", _error.ToString(), StringComparison.Ordinal);
+            Assert.Equal(1, Commands.Run(new[] { "inspect", Fixtures.Model("conv_unsupported") }, _output, _error, _project));
+            Assert.Contains("node 0 is Conv", _error.ToString(), StringComparison.Ordinal);
         }
 
         [Fact]

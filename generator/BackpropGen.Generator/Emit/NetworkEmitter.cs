@@ -305,8 +305,7 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public bool ApplyGradient(" + readOnlySpan + " gradient, " + c.T + " learningRate)");
             CheckLength(w, "gradient", "ParameterCount");
             w.WriteLine("// Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).");
-            // Adam keeps g² in its state: a finite g whose square overflows would freeze parameters for good.
-            string check = c.Spec.Optimizer.Kind == Optimizer.Adam ? "AllSquaresFinite" : "AllFinite";
+            string check = OptimizerEmitter.GradientCheck(c.Spec.Optimizer.Kind);
             w.WriteLine("if (!global::BackpropGen.NetworkGuard." + check + "(gradient) || !(" + Abs("learningRate") + " <= " + c.T + ".MaxValue)) return false;");
             OptimizerEmitter.EmitApplyGradientBody(w, c);
             w.WriteLine("return true;");

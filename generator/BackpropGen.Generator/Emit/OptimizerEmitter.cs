@@ -36,40 +36,64 @@ namespace BackpropGen.Generator.Emit
             _ => throw Unreachable(kind),
         };
 
+        /// <summary>
+        /// The state each optimizer keeps, in one place: how many moment vectors of θ's shape
+        /// (<see cref="FirstMoment"/>, <see cref="SecondMoment"/>), whether it counts steps (Adam's
+        /// t, β₁ᵗ, β₂ᵗ, and the bias-corrected step size ApplyGradient passes its blocks), and the
+        /// comment above the fields. <see cref="Update"/> is what it does with them.
+        /// </summary>
+        private static (int Moments, bool CountsSteps, string Comment) State(Optimizer kind) => kind switch
+        {
+            Optimizer.Sgd => (0, false, "// SGD keeps no state."),
+            Optimizer.Momentum => (1, false, "// Momentum's state: the velocity v (_m…) of every parameter."),
+            Optimizer.Adam => (2, true, "// Adam's state: the moments m (_m…) and v (_v…) of every parameter, the step t and β₁ᵗ, β₂ᵗ."),
+            _ => throw Unreachable(kind),
+        };
+
+        /// <summary>Which NetworkGuard check ApplyGradient makes: Adam keeps g², so a finite g whose square overflows would freeze it.</summary>
+        public static string GradientCheck(Optimizer kind) => kind switch
+        {
+            Optimizer.Sgd or Optimizer.Momentum => "AllFinite",
+            Optimizer.Adam => "AllSquaresFinite",
+            _ => throw Unreachable(kind),
+        };
+
         public static void EmitFields(SourceWriter w, EmitContext c)
         {
-            OptimizerSpec optimizer = c.Spec.Optimizer;
-            if (!optimizer.HasState)
+            var (moments, countsSteps, comment) = State(c.Spec.Optimizer.Kind);
+            if (moments == 0 && !countsSteps)
             {
                 return;
             }
 
             w.WriteLine();
-            w.WriteLine(optimizer.Kind == Optimizer.Adam
-                ? "// Adam's state: the moments m (_m…) and v (_v…) of every parameter, the step t and β₁ᵗ, β₂ᵗ."
-                : "// Momentum's state: the velocity v (_m…) of every parameter.");
+            w.WriteLine(comment);
             if (c.IsSplit)
             {
                 // One BpgParameters per state vector: the same fields as θ, so m and v sit beside θ's shape.
-                w.WriteLine("private " + ParameterType + " " + FirstMomentField + ";");
-                if (optimizer.Kind == Optimizer.Adam)
+                if (moments > 0)
+                {
+                    w.WriteLine("private " + ParameterType + " " + FirstMomentField + ";");
+                }
+
+                if (moments > 1)
                 {
                     w.WriteLine("private " + ParameterType + " " + SecondMomentField + ";");
                 }
             }
             else
             {
-                foreach (var (name, _, _) in c.Parameters())
+                foreach (var (name, _, _) in moments > 0 ? c.Parameters() : System.Linq.Enumerable.Empty<(string, int, int)>())
                 {
                     w.WriteLine("private " + c.T + " " + FirstMoment(c, name) + ";");
-                    if (optimizer.Kind == Optimizer.Adam)
+                    if (moments > 1)
                     {
                         w.WriteLine("private " + c.T + " " + SecondMoment(c, name) + ";");
                     }
                 }
             }
 
-            if (optimizer.Kind == Optimizer.Adam)
+            if (countsSteps)
             {
                 w.WriteLine("private long _adamStep;");
                 w.WriteLine("private " + c.T + " _adamBeta1Power;");
@@ -82,7 +106,7 @@ namespace BackpropGen.Generator.Emit
         {
             OptimizerSpec optimizer = c.Spec.Optimizer;
             string arguments = "gradient, learningRate";
-            if (optimizer.Kind == Optimizer.Adam)
+            if (State(optimizer.Kind).CountsSteps)
             {
                 string beta1 = c.Literal(optimizer.Beta1);
                 string beta2 = c.Literal(optimizer.Beta2);
@@ -125,7 +149,7 @@ namespace BackpropGen.Generator.Emit
         private static string BlockSignature(EmitContext c)
         {
             string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
-            return c.Spec.Optimizer.Kind == Optimizer.Adam
+            return State(c.Spec.Optimizer.Kind).CountsSteps
                 ? "(" + readOnlySpan + " gradient, " + c.T + " " + StepSize + ", " + c.T + " " + SecondMomentScale + ")"
                 : "(" + readOnlySpan + " gradient, " + c.T + " learningRate)";
         }
@@ -191,34 +215,38 @@ namespace BackpropGen.Generator.Emit
 
         public static void EmitResetBody(SourceWriter w, EmitContext c)
         {
-            OptimizerSpec optimizer = c.Spec.Optimizer;
-            if (!optimizer.HasState)
+            var (moments, countsSteps, comment) = State(c.Spec.Optimizer.Kind);
+            if (moments == 0 && !countsSteps)
             {
-                w.WriteLine("// SGD keeps no state.");
+                w.WriteLine(comment);
                 return;
             }
 
             if (c.IsSplit)
             {
-                w.WriteLine(FirstMomentField + " = default;");
-                if (optimizer.Kind == Optimizer.Adam)
+                if (moments > 0)
+                {
+                    w.WriteLine(FirstMomentField + " = default;");
+                }
+
+                if (moments > 1)
                 {
                     w.WriteLine(SecondMomentField + " = default;");
                 }
             }
             else
             {
-                foreach (var (name, _, _) in c.Parameters())
+                foreach (var (name, _, _) in moments > 0 ? c.Parameters() : System.Linq.Enumerable.Empty<(string, int, int)>())
                 {
                     w.WriteLine(FirstMoment(c, name) + " = " + c.Literal(0) + ";");
-                    if (optimizer.Kind == Optimizer.Adam)
+                    if (moments > 1)
                     {
                         w.WriteLine(SecondMoment(c, name) + " = " + c.Literal(0) + ";");
                     }
                 }
             }
 
-            if (optimizer.Kind == Optimizer.Adam)
+            if (countsSteps)
             {
                 w.WriteLine("_adamStep = 0;");
                 w.WriteLine("_adamBeta1Power = " + c.Literal(0) + ";");
@@ -230,16 +258,14 @@ namespace BackpropGen.Generator.Emit
         /// The length of the optimizer's state as one vector (OptimizerStateCount): nothing for SGD;
         /// momentum's v per parameter; Adam's m per parameter, v per parameter, then t, β₁ᵗ and β₂ᵗ.
         /// </summary>
-        public static int StateCount(EmitContext c) => c.Spec.Optimizer.Kind switch
+        public static int StateCount(EmitContext c)
         {
-            Optimizer.Sgd => 0,
-            Optimizer.Momentum => c.Spec.ParameterCount,
-            Optimizer.Adam => (2 * c.Spec.ParameterCount) + AdamScalars,
-            _ => throw Unreachable(c.Spec.Optimizer.Kind),
-        };
+            var (moments, countsSteps, _) = State(c.Spec.Optimizer.Kind);
+            return (moments * c.Spec.ParameterCount) + (countsSteps ? StepScalars : 0);
+        }
 
-        /// <summary>Adam's state after its two moment vectors: the step t, β₁ᵗ and β₂ᵗ.</summary>
-        private const int AdamScalars = 3;
+        /// <summary>A step-counting optimizer's state after its moment vectors: the step t, β₁ᵗ and β₂ᵗ.</summary>
+        private const int StepScalars = 3;
 
         /// <summary>The order of <see cref="StateCount"/>'s vector, for the doc comments.</summary>
         public static string StateOrder(Optimizer kind) => kind switch
@@ -263,8 +289,8 @@ namespace BackpropGen.Generator.Emit
         /// </summary>
         private static void EmitStateTransfer(SourceWriter w, EmitContext c, bool load)
         {
-            OptimizerSpec optimizer = c.Spec.Optimizer;
-            if (!optimizer.HasState)
+            var (moments, countsSteps, _) = State(c.Spec.Optimizer.Kind);
+            if (moments == 0 && !countsSteps)
             {
                 w.WriteLine("// SGD keeps no state.");
                 return;
@@ -273,8 +299,13 @@ namespace BackpropGen.Generator.Emit
             string span = load ? "source" : "destination";
             string spanType = "global::System." + (load ? "ReadOnlySpan<" : "Span<") + c.T + ">";
             int count = c.Spec.ParameterCount;
-            var vectors = new List<(string Label, System.Func<string, string> Field)> { (optimizer.Kind == Optimizer.Adam ? "m" : "v", name => FirstMoment(c, name)) };
-            if (optimizer.Kind == Optimizer.Adam)
+            var vectors = new List<(string Label, System.Func<string, string> Field)>();
+            if (moments > 0)
+            {
+                vectors.Add((moments > 1 ? "m" : "v", name => FirstMoment(c, name)));
+            }
+
+            if (moments > 1)
             {
                 vectors.Add(("v", name => SecondMoment(c, name)));
             }
@@ -295,11 +326,11 @@ namespace BackpropGen.Generator.Emit
                     vectors[v].Field);
             }
 
-            if (optimizer.Kind == Optimizer.Adam)
+            if (countsSteps)
             {
-                int t = 2 * count;
+                int t = moments * count;
                 // Only t == 1 reads t itself (β₁ᵗ and β₂ᵗ are kept): a float vector rounds t past 2²⁴ steps without changing an update.
-                w.WriteLine("// t, β₁ᵗ, β₂ᵗ at [" + Count(t) + ".." + Count(t + AdamScalars) + ")");
+                w.WriteLine("// t, β₁ᵗ, β₂ᵗ at [" + Count(t) + ".." + Count(t + StepScalars) + ")");
                 if (load)
                 {
                     w.WriteLine("_adamStep = (long)source[" + Count(t) + "];");

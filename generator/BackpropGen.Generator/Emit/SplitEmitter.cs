@@ -164,7 +164,8 @@ namespace BackpropGen.Generator.Emit
             {
                 GradientUse.Descend => "BpgDescend",
                 GradientUse.Accumulate => "BpgAccumulate",
-                _ => "BpgStore",
+                GradientUse.Store => "BpgStore",
+                _ => throw Unreachable(use),
             };
             string parameters = ScratchParameter + (use == GradientUse.Descend ? ", " + c.T + " learningRate" : ", " + span + " gradient");
             string arguments = ScratchArgument + (use == GradientUse.Descend ? ", learningRate" : ", gradient");

@@ -6,6 +6,11 @@ namespace BackpropGen.Generator.Model
         public static OptimizerSpec Default { get; } = new(Optimizer.Sgd, 0.9, 0.9, 0.999, 1e-8, 0);
 
         /// <summary>Whether the optimizer keeps state between steps (fields, and a TrainStep through ApplyGradient).</summary>
-        public bool HasState => Kind != Optimizer.Sgd;
+        public bool HasState => Kind switch
+        {
+            Optimizer.Sgd => false,
+            Optimizer.Momentum or Optimizer.Adam => true,
+            _ => throw new System.InvalidOperationException("Unexpected value " + Kind + "."),
+        };
     }
 }

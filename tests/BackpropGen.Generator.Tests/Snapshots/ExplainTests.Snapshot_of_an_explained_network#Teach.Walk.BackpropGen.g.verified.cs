@@ -614,7 +614,7 @@ namespace Teach
 
         /// <summary>
         /// Sets the weights from a deterministic generator seeded with <paramref name="seed"/> (Xavier/Glorot uniform
-        /// for Sigmoid, Tanh and Linear layers, He uniform for ReLU and LeakyReLU layers) and every bias to 0.
+        /// for Sigmoid, Tanh and Linear layers, He uniform for ReLU, LeakyReLU, SiLU and GELU layers) and every bias to 0.
         /// The same seed gives the same parameters on every platform.
         /// </summary>
         /// <param name="seed">Any number; equal seeds give equal parameters.</param>
