@@ -35,5 +35,25 @@ namespace BackpropGen
 
         /// <summary>Clears the optimizer's state (momentum, Adam's moments and step count); nothing for SGD.</summary>
         void ResetOptimizerState();
+
+        /// <summary>
+        /// The length of the optimizer's state as one vector: 0 for SGD, <c>ParameterCount</c> for
+        /// momentum, <c>2 × ParameterCount + 3</c> for Adam.
+        /// </summary>
+        int OptimizerStateCount { get; }
+
+        /// <summary>
+        /// Writes the optimizer's state into <paramref name="destination"/> (of length
+        /// <see cref="OptimizerStateCount"/>) in this order: momentum's velocity v of every parameter in
+        /// canonical order; Adam's m of every parameter, then v of every parameter, then the step count t,
+        /// β₁ᵗ and β₂ᵗ. With <see cref="IInferenceNetwork{T}.LoadParameters"/> and <see cref="LoadOptimizerState"/>
+        /// it lets training stop and resume with the same bits (what Trainer checkpoints save).
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="destination"/> is not of length <see cref="OptimizerStateCount"/>.</exception>
+        void CopyOptimizerStateTo(Span<T> destination);
+
+        /// <summary>Sets the optimizer's state from <paramref name="source"/>, written by <see cref="CopyOptimizerStateTo"/>; the parameters are left as they are.</summary>
+        /// <exception cref="ArgumentException"><paramref name="source"/> is not of length <see cref="OptimizerStateCount"/>.</exception>
+        void LoadOptimizerState(ReadOnlySpan<T> source);
     }
 }

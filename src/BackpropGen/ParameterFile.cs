@@ -449,7 +449,7 @@ namespace BackpropGen
         /// disk, then renames it over <paramref name="path"/>: readers see the old file or the new one,
         /// never half of either. On failure the temporary file is removed and the target is untouched.
         /// </summary>
-        private static void WriteAtomically(string path, byte[] bytes)
+        internal static void WriteAtomically(string path, byte[] bytes)
         {
             if (path is null)
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 
 namespace BackpropGen
 {
@@ -115,6 +116,12 @@ namespace BackpropGen
             // Clipping needs the gradient before the update, so it trains through AccumulateGradient
             // + ApplyGradient even one sample at a time.
             var run = new TrainingRun<T>(count, network.ParameterCount, batchSize > 1 || options.ClipGradientNorm.HasValue, options.RestoreBestParameters, options.ShuffleSeed);
+            string? checkpoint = options.CheckpointPath;
+            if (checkpoint is not null && File.Exists(checkpoint))
+            {
+                Checkpoint.Resume(checkpoint, ref network, run);
+            }
+
             Stopwatch clock = Stopwatch.StartNew();
             TrainingProgress progress = default;
             bool reached = false, stoppedEarly = false;
@@ -142,20 +149,19 @@ namespace BackpropGen
                 }
 
                 run.Epoch = epoch;
-                progress = new TrainingProgress(epoch, options.Epochs, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed, rate);
-                options.Progress?.Report(progress);
+                reached = options.TargetLoss is double target && trainingLoss <= target;
+                stoppedEarly = !reached && options.EarlyStoppingPatience is int patience && run.EpochsWithoutImprovement >= patience;
 
-                // A checkpoint belongs here: after the epoch is complete and reported, it saves the run,
-                // the network's parameters and its optimizer state.
-                if (options.TargetLoss is double target && trainingLoss <= target)
+                // Saved before the epoch is reported, so a run stopped from its progress handler resumes after this epoch.
+                if (checkpoint is not null && (epoch % options.CheckpointEvery == 0 || epoch == options.Epochs || reached || stoppedEarly))
                 {
-                    reached = true;
-                    break;
+                    Checkpoint.Save(checkpoint, ref network, run);
                 }
 
-                if (options.EarlyStoppingPatience is int patience && run.EpochsWithoutImprovement >= patience)
+                progress = new TrainingProgress(epoch, options.Epochs, trainingLoss, validationLoss, validationAccuracy, clock.Elapsed, rate);
+                options.Progress?.Report(progress);
+                if (reached || stoppedEarly)
                 {
-                    stoppedEarly = true;
                     break;
                 }
             }

@@ -47,6 +47,23 @@ namespace BackpropGen
         /// <summary>Stop as soon as an epoch's mean training loss is at or below this. Default: never.</summary>
         public double? TargetLoss { get; set; }
 
+        /// <summary>
+        /// A file that saves the run every <see cref="CheckpointEvery"/> epochs (atomically: the network's
+        /// parameters and optimizer state, the epochs done, the shuffle's state and the early-stopping
+        /// record), and from which a <c>Fit</c> resumes when it exists: the checkpoint's parameters
+        /// replace the network's, and <see cref="Epochs"/> counts the whole run, so a checkpoint after
+        /// epoch 6 and <c>Epochs = 12</c> train epochs 7 to 12, ending with the same bits as an
+        /// uninterrupted run. A damaged checkpoint, or one of another network, precision, optimizer or
+        /// training set, throws a <see cref="ParameterFileException"/> and is left as it is. Default: none.
+        /// </summary>
+        public string? CheckpointPath { get; set; }
+
+        /// <summary>
+        /// Epochs between checkpoints (after epoch <c>k × CheckpointEvery</c>, saved before that epoch
+        /// is reported); the last epoch of a <c>Fit</c> is always saved. Default 1.
+        /// </summary>
+        public int CheckpointEvery { get; set; } = 1;
+
         /// <summary>Told after every epoch. Default: nobody.</summary>
         public IProgress<TrainingProgress>? Progress { get; set; }
 
@@ -80,6 +97,16 @@ namespace BackpropGen
             if (EarlyStoppingPatience is int patience && patience < 1)
             {
                 throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), patience, "Wait at least one epoch for a better validation loss.");
+            }
+
+            if (CheckpointEvery < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "Checkpoint at least every epoch: CheckpointEvery must be 1 or more.");
+            }
+
+            if (CheckpointPath is not null && CheckpointPath.Length == 0)
+            {
+                throw new ArgumentException("The checkpoint path is empty: use null for no checkpoints.", nameof(CheckpointPath));
             }
 
             if ((EarlyStoppingPatience.HasValue || RestoreBestParameters) && !hasValidationSet)

@@ -48,6 +48,22 @@ namespace BackpropGen
         /// <summary>Epochs since the best one (or since the start, before there is one).</summary>
         public int EpochsWithoutImprovement { get; private set; }
 
+        /// <summary>Continues a run from its checkpoint (<see cref="Checkpoint.Resume"/>), which has checked every value.</summary>
+        public void Restore(int epoch, int[] order, ulong shuffle, int skipped, int? bestEpoch, double bestValidationLoss, int epochsWithoutImprovement, T[]? bestParameters)
+        {
+            Epoch = epoch;
+            Array.Copy(order, Order, Order.Length);
+            Shuffle.State = shuffle;
+            Skipped = skipped;
+            BestEpoch = bestEpoch;
+            BestValidationLoss = bestValidationLoss;
+            EpochsWithoutImprovement = epochsWithoutImprovement;
+            if (BestParameters is not null && bestParameters is not null)
+            {
+                Array.Copy(bestParameters, BestParameters, BestParameters.Length);
+            }
+        }
+
         /// <summary>Fisher–Yates with the platform-independent generator: the same seed, the same order.</summary>
         public void ShuffleOrder()
         {

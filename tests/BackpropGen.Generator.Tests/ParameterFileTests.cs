@@ -504,6 +504,12 @@ namespace BackpropGen.Generator.Tests
 
             public void ResetOptimizerState() => inner.ResetOptimizerState();
 
+            public int OptimizerStateCount => inner.OptimizerStateCount;
+
+            public void CopyOptimizerStateTo(Span<float> destination) => inner.CopyOptimizerStateTo(destination);
+
+            public void LoadOptimizerState(ReadOnlySpan<float> source) => inner.LoadOptimizerState(source);
+
             public void LoadParameters(ReadOnlySpan<float> source) => inner.LoadParameters(source);
 
             public void InitializeParameters(int seed) => inner.InitializeParameters(seed);

@@ -222,6 +222,16 @@ namespace BackpropGen.Generator.Tests
             {
             }
 
+            public int OptimizerStateCount => 0;
+
+            public void CopyOptimizerStateTo(Span<double> destination)
+            {
+            }
+
+            public void LoadOptimizerState(ReadOnlySpan<double> source)
+            {
+            }
+
             public void CopyParametersTo(Span<double> destination)
             {
                 destination[0] = _w;

@@ -323,6 +323,31 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public void ResetOptimizerState()");
             OptimizerEmitter.EmitResetBody(w, c);
             w.CloseBrace();
+
+            // The optimizer's state as one vector, for checkpoints
+            string order = OptimizerEmitter.StateOrder(c.Spec.Optimizer.Kind);
+            w.WriteLine();
+            EmitConstant(w, "OptimizerStateCount", OptimizerEmitter.StateCount(c), "The length of the optimizer's state as a vector (CopyOptimizerStateTo, LoadOptimizerState): " + order + ".");
+            w.WriteLine();
+            w.WriteLine("int " + c.InterfaceName + ".OptimizerStateCount => OptimizerStateCount;");
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Writes the optimizer's state into <paramref name=\"destination\"/>: " + order + ".</summary>");
+            w.WriteLine("/// <param name=\"destination\">Receives the state; of length <see cref=\"OptimizerStateCount\"/>.</param>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void CopyOptimizerStateTo(" + span + " destination)");
+            CheckLength(w, "destination", "OptimizerStateCount");
+            OptimizerEmitter.EmitCopyStateBody(w, c);
+            w.CloseBrace();
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Sets the optimizer's state from <paramref name=\"source\"/> (written by CopyOptimizerStateTo): " + order + ". The parameters are left as they are.</summary>");
+            w.WriteLine("/// <param name=\"source\">The state; of length <see cref=\"OptimizerStateCount\"/>.</param>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void LoadOptimizerState(" + readOnlySpan + " source)");
+            CheckLength(w, "source", "OptimizerStateCount");
+            OptimizerEmitter.EmitLoadStateBody(w, c);
+            w.CloseBrace();
         }
 
         private static void EmitParameterSetters(SourceWriter w, EmitContext c, string remarks, string readOnlySpan)

@@ -7,7 +7,8 @@ namespace BackpropGen.Generator.Emit
 {
     /// <summary>
     /// The optimizer: its state fields, ApplyGradient (one update statement group per parameter,
-    /// unrolled) and ResetOptimizerState. Updates of large networks go into private blocks so no
+    /// unrolled), ResetOptimizerState, and the state as one vector (OptimizerStateCount,
+    /// CopyOptimizerStateTo, LoadOptimizerState). Updates of large networks go into private blocks so no
     /// method grows past what the JIT optimizes.
     /// </summary>
     internal static class OptimizerEmitter
@@ -250,6 +251,98 @@ namespace BackpropGen.Generator.Emit
                 w.WriteLine("_adamStep = 0;");
                 w.WriteLine("_adamBeta1Power = " + c.Literal(0) + ";");
                 w.WriteLine("_adamBeta2Power = " + c.Literal(0) + ";");
+            }
+        }
+
+        /// <summary>
+        /// The length of the optimizer's state as one vector (OptimizerStateCount): nothing for SGD;
+        /// momentum's v per parameter; Adam's m per parameter, v per parameter, then t, β₁ᵗ and β₂ᵗ.
+        /// </summary>
+        public static int StateCount(EmitContext c)
+        {
+            var (moments, countsSteps, _) = State(c.Spec.Optimizer.Kind);
+            return (moments * c.Spec.ParameterCount) + (countsSteps ? StepScalars : 0);
+        }
+
+        /// <summary>A step-counting optimizer's state after its moment vectors: the step t, β₁ᵗ and β₂ᵗ.</summary>
+        private const int StepScalars = 3;
+
+        /// <summary>The order of <see cref="StateCount"/>'s vector, for the doc comments.</summary>
+        public static string StateOrder(Optimizer kind) => kind switch
+        {
+            Optimizer.Sgd => "SGD keeps no state: the vector is empty",
+            Optimizer.Momentum => "the velocity v of every parameter in canonical order",
+            Optimizer.Adam => "Adam's m of every parameter in canonical order, then v of every parameter, then the step t, β₁ᵗ and β₂ᵗ",
+            _ => throw Unreachable(kind),
+        };
+
+        /// <summary>The body of CopyOptimizerStateTo after its argument check: the state, in the order of <see cref="StateOrder"/>.</summary>
+        public static void EmitCopyStateBody(SourceWriter w, EmitContext c) => EmitStateTransfer(w, c, load: false);
+
+        /// <summary>The body of LoadOptimizerState after its argument check: the inverse of <see cref="EmitCopyStateBody"/>.</summary>
+        public static void EmitLoadStateBody(SourceWriter w, EmitContext c) => EmitStateTransfer(w, c, load: true);
+
+        /// <summary>
+        /// Moves the state fields of <see cref="EmitFields"/> to or from the span <c>destination</c> /
+        /// <c>source</c>, one vector of θ's shape after the other through
+        /// <see cref="ParameterEmitter.ForEachParameter"/> (so every shape moves them as it moves θ).
+        /// </summary>
+        private static void EmitStateTransfer(SourceWriter w, EmitContext c, bool load)
+        {
+            var (moments, countsSteps, _) = State(c.Spec.Optimizer.Kind);
+            if (moments == 0 && !countsSteps)
+            {
+                w.WriteLine("// SGD keeps no state.");
+                return;
+            }
+
+            string span = load ? "source" : "destination";
+            string spanType = "global::System." + (load ? "ReadOnlySpan<" : "Span<") + c.T + ">";
+            int count = c.Spec.ParameterCount;
+            var vectors = new List<(string Label, System.Func<string, string> Field)>();
+            if (moments > 0)
+            {
+                vectors.Add((moments > 1 ? "m" : "v", name => FirstMoment(c, name)));
+            }
+
+            if (moments > 1)
+            {
+                vectors.Add(("v", name => SecondMoment(c, name)));
+            }
+
+            for (int v = 0; v < vectors.Count; v++)
+            {
+                int offset = v * count;
+                string slice = span + ".Slice(" + Count(offset) + ", ParameterCount)";
+                w.WriteLine("// " + vectors[v].Label + " of every parameter at [" + Count(offset) + ".." + Count(offset + count) + ")");
+                ParameterEmitter.ForEachParameter(
+                    w,
+                    c,
+                    (field, i) => load ? field + " = source[" + Count(offset + i) + "];" : "destination[" + Count(offset + i) + "] = " + field + ";",
+                    (load ? "BpgLoadState" : "BpgCopyState") + Count(v) + "_",
+                    spanType + " " + span,
+                    span,
+                    state => load ? slice + ".CopyTo(" + state(false) + ");" : state(true) + ".CopyTo(" + slice + ");",
+                    vectors[v].Field);
+            }
+
+            if (countsSteps)
+            {
+                int t = moments * count;
+                // Only t == 1 reads t itself (β₁ᵗ and β₂ᵗ are kept): a float vector rounds t past 2²⁴ steps without changing an update.
+                w.WriteLine("// t, β₁ᵗ, β₂ᵗ at [" + Count(t) + ".." + Count(t + StepScalars) + ")");
+                if (load)
+                {
+                    w.WriteLine("_adamStep = (long)source[" + Count(t) + "];");
+                    w.WriteLine("_adamBeta1Power = source[" + Count(t + 1) + "];");
+                    w.WriteLine("_adamBeta2Power = source[" + Count(t + 2) + "];");
+                }
+                else
+                {
+                    w.WriteLine("destination[" + Count(t) + "] = _adamStep;");
+                    w.WriteLine("destination[" + Count(t + 1) + "] = _adamBeta1Power;");
+                    w.WriteLine("destination[" + Count(t + 2) + "] = _adamBeta2Power;");
+                }
             }
         }
 

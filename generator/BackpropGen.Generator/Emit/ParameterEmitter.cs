@@ -68,21 +68,24 @@ namespace BackpropGen.Generator.Emit
         /// private methods <paramref name="blockName"/>0, 1, … of <see cref="BlockSize"/> parameters,
         /// declared with <paramref name="blockParameters"/> and called with <paramref name="blockArguments"/>;
         /// where θ moves as a span (<see cref="MovesAsSpan"/>), <paramref name="spanStatement"/>(θ as a span)
-        /// replaces them all, when given.
+        /// replaces them all, when given. <paramref name="fieldOf"/> maps a parameter's name to the field
+        /// the statements move (default θ's own, <see cref="EmitContext.Field"/>; the optimizer passes its
+        /// state vectors, which have θ's shape).
         /// </summary>
-        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement, string blockName, string blockParameters, string blockArguments, System.Func<System.Func<bool, string>, string>? spanStatement = null)
+        public static void ForEachParameter(SourceWriter w, EmitContext c, System.Func<string, int, string> statement, string blockName, string blockParameters, string blockArguments, System.Func<System.Func<bool, string>, string>? spanStatement = null, System.Func<string, string>? fieldOf = null)
         {
+            System.Func<string, string> field = fieldOf ?? c.Field;
             if (spanStatement is not null && MovesAsSpan(c))
             {
-                w.WriteLine("// θ is one sequential struct in canonical order: one block copy.");
-                w.WriteLine(spanStatement(readOnly => Span(c, c.W(1, 0, 0), "ParameterCount", readOnly)));
+                w.WriteLine(fieldOf is null ? "// θ is one sequential struct in canonical order: one block copy." : "// One sequential struct of θ's shape in canonical order: one block copy.");
+                w.WriteLine(spanStatement(readOnly => Span(c, field(WName(1, 0, 0)), "ParameterCount", readOnly)));
                 return;
             }
 
             var parameters = new System.Collections.Generic.List<(string Name, int Index, int Layer)>(c.Parameters());
             if (!c.IsSplit)
             {
-                WriteStatements(w, c, parameters, statement);
+                WriteStatements(w, parameters, statement, field);
                 return;
             }
 
@@ -94,11 +97,11 @@ namespace BackpropGen.Generator.Emit
                 c.AddMethod(
                     "// Parameters [" + Count(start) + ".." + Count(start + slice.Count) + ")",
                     "private void " + name + "(" + blockParameters + ")",
-                    body => WriteStatements(body, c, slice, statement));
+                    body => WriteStatements(body, slice, statement, field));
             }
         }
 
-        private static void WriteStatements(SourceWriter w, EmitContext c, System.Collections.Generic.List<(string Name, int Index, int Layer)> parameters, System.Func<string, int, string> statement)
+        private static void WriteStatements(SourceWriter w, System.Collections.Generic.List<(string Name, int Index, int Layer)> parameters, System.Func<string, int, string> statement, System.Func<string, string> field)
         {
             int layer = 0;
             foreach (var (name, index, l) in parameters)
@@ -109,7 +112,7 @@ namespace BackpropGen.Generator.Emit
                     layer = l;
                 }
 
-                w.WriteLine(statement(c.Field(name), index));
+                w.WriteLine(statement(field(name), index));
             }
         }
 

@@ -372,6 +372,86 @@ namespace Tuned
             _adamBeta2Power = 0f;
         }
 
+        /// <summary>The length of the optimizer's state as a vector (CopyOptimizerStateTo, LoadOptimizerState): Adam's m of every parameter in canonical order, then v of every parameter, then the step t, β₁ᵗ and β₂ᵗ.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public const int OptimizerStateCount = 21;
+
+        int global::BackpropGen.INetwork<float>.OptimizerStateCount => OptimizerStateCount;
+
+        /// <summary>Writes the optimizer's state into <paramref name="destination"/>: Adam's m of every parameter in canonical order, then v of every parameter, then the step t, β₁ᵗ and β₂ᵗ.</summary>
+        /// <param name="destination">Receives the state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network AdamNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Adam; float; 9 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void CopyOptimizerStateTo(global::System.Span<float> destination)
+        {
+            if (destination.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(destination), OptimizerStateCount, destination.Length);
+            // m of every parameter at [0..9)
+            // Layer 1
+            destination[0] = _m_w1_0_0;
+            destination[1] = _m_w1_0_1;
+            destination[2] = _m_w1_1_0;
+            destination[3] = _m_w1_1_1;
+            destination[4] = _m_b1_0;
+            destination[5] = _m_b1_1;
+            // Layer 2
+            destination[6] = _m_w2_0_0;
+            destination[7] = _m_w2_0_1;
+            destination[8] = _m_b2_0;
+            // v of every parameter at [9..18)
+            // Layer 1
+            destination[9] = _v_w1_0_0;
+            destination[10] = _v_w1_0_1;
+            destination[11] = _v_w1_1_0;
+            destination[12] = _v_w1_1_1;
+            destination[13] = _v_b1_0;
+            destination[14] = _v_b1_1;
+            // Layer 2
+            destination[15] = _v_w2_0_0;
+            destination[16] = _v_w2_0_1;
+            destination[17] = _v_b2_0;
+            // t, β₁ᵗ, β₂ᵗ at [18..21)
+            destination[18] = _adamStep;
+            destination[19] = _adamBeta1Power;
+            destination[20] = _adamBeta2Power;
+        }
+
+        /// <summary>Sets the optimizer's state from <paramref name="source"/> (written by CopyOptimizerStateTo): Adam's m of every parameter in canonical order, then v of every parameter, then the step t, β₁ᵗ and β₂ᵗ. The parameters are left as they are.</summary>
+        /// <param name="source">The state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network AdamNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Adam; float; 9 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void LoadOptimizerState(global::System.ReadOnlySpan<float> source)
+        {
+            if (source.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(source), OptimizerStateCount, source.Length);
+            // m of every parameter at [0..9)
+            // Layer 1
+            _m_w1_0_0 = source[0];
+            _m_w1_0_1 = source[1];
+            _m_w1_1_0 = source[2];
+            _m_w1_1_1 = source[3];
+            _m_b1_0 = source[4];
+            _m_b1_1 = source[5];
+            // Layer 2
+            _m_w2_0_0 = source[6];
+            _m_w2_0_1 = source[7];
+            _m_b2_0 = source[8];
+            // v of every parameter at [9..18)
+            // Layer 1
+            _v_w1_0_0 = source[9];
+            _v_w1_0_1 = source[10];
+            _v_w1_1_0 = source[11];
+            _v_w1_1_1 = source[12];
+            _v_b1_0 = source[13];
+            _v_b1_1 = source[14];
+            // Layer 2
+            _v_w2_0_0 = source[15];
+            _v_w2_0_1 = source[16];
+            _v_b2_0 = source[17];
+            // t, β₁ᵗ, β₂ᵗ at [18..21)
+            _adamStep = (long)source[18];
+            _adamBeta1Power = source[19];
+            _adamBeta2Power = source[20];
+        }
+
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network AdamNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Adam; float; 9 parameters.</remarks>

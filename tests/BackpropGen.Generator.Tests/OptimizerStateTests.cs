@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using BackpropGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace BackpropGen.Generator.Tests
+{
+    /// <summary>
+    /// CopyOptimizerStateTo / LoadOptimizerState for every optimizer, both precisions and every shape:
+    /// unsplit fields (a small network), split structs moved as spans (netstandard2.1: CreateSpan but no
+    /// Vector256), split structs moved one statement at a time in blocks (netstandard2.0), and vector
+    /// networks (the same wide network on .NET 10). A network trained 5 steps, copied into a fresh one
+    /// (parameters and optimizer state), then both trained 5 more steps end with the same bits.
+    /// </summary>
+    public class OptimizerStateTests
+    {
+        private static readonly string Source = BuildSource();
+
+        private static readonly Dictionary<TargetProfile, Lazy<Assembly>> s_assemblies = new()
+        {
+            [TargetProfile.Net10] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.Net10)),
+            [TargetProfile.NetStandard21] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.NetStandard21)),
+            [TargetProfile.NetStandard20] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.NetStandard20)),
+        };
+
+        private static string BuildSource()
+        {
+            var source = new StringBuilder("using BackpropGen;\nnamespace OptimizerState\n{\n");
+            foreach (Optimizer optimizer in Enum.GetValues<Optimizer>())
+            {
+                foreach (string precision in new[] { "Single", "Double" })
+                {
+                    // Small: unsplit fields everywhere. Wide (64-32-10): split, and a vector network on .NET 10.
+                    source.Append("    [Network(3, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(")]\n")
+                        .Append("    [Layer(4, Activation.Tanh)]\n    [Layer(2, Activation.Sigmoid)]\n")
+                        .Append("    public partial class Small").Append(optimizer).Append(precision).Append(" { }\n\n");
+                    source.Append("    [Network(64, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(", WeightDecay = 1e-3)]\n")
+                        .Append("    [Layer(32, Activation.ReLU)]\n    [Layer(10, Activation.Sigmoid)]\n")
+                        .Append("    public partial struct Wide").Append(optimizer).Append(precision).Append(" { }\n\n");
+                }
+            }
+
+            return source.Append("}\n").ToString();
+        }
+
+        public static IEnumerable<object[]> Cases()
+        {
+            foreach (Optimizer optimizer in Enum.GetValues<Optimizer>())
+            {
+                foreach (bool isDouble in new[] { false, true })
+                {
+                    yield return new object[] { optimizer, isDouble, "Small", TargetProfile.Net10 };
+                    yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.Net10 };
+                    yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.NetStandard21 };
+                    yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.NetStandard20 };
+                }
+            }
+        }
+
+        private static string TypeName(Optimizer optimizer, bool isDouble, string size) =>
+            "OptimizerState." + size + optimizer + (isDouble ? "Double" : "Single");
+
+        [Fact]
+        public void The_shapes_are_the_ones_named()
+        {
+            string Generated(TargetProfile profile, string type) =>
+                GeneratorHarness.Run(Source, profile).GeneratedSources.Single(s => s.HintName.Contains(type, StringComparison.Ordinal)).SourceText.ToString();
+
+            Assert.DoesNotContain("_bpgMoment1", Generated(TargetProfile.Net10, "SmallAdamSingle"), StringComparison.Ordinal);
+            Assert.Contains("Vector256", Generated(TargetProfile.Net10, "WideAdamSingle"), StringComparison.Ordinal);
+            string span = Generated(TargetProfile.NetStandard21, "WideAdamSingle");
+            Assert.DoesNotContain("Vector256", span, StringComparison.Ordinal);
+            Assert.Contains("MemoryMarshal.CreateSpan(ref _bpgMoment2.", span, StringComparison.Ordinal);
+            Assert.Contains("BpgCopyState1_0(destination);", Generated(TargetProfile.NetStandard20, "WideAdamSingle"), StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void A_copied_state_continues_with_the_same_bits(Optimizer optimizer, bool isDouble, string size, TargetProfile profile)
+        {
+            string type = TypeName(optimizer, isDouble, size);
+            Assembly assembly = s_assemblies[profile].Value;
+            if (isDouble)
+            {
+                RoundTrip<double>(assembly, type, optimizer, x => x);
+            }
+            else
+            {
+                RoundTrip<float>(assembly, type, optimizer, x => (float)x);
+            }
+        }
+
+        private static void RoundTrip<T>(Assembly assembly, string type, Optimizer optimizer, Func<double, T> number)
+            where T : struct, IEquatable<T>
+        {
+            INetwork<T> trained = Networks.Create<T>(assembly, type);
+            int expectedCount = optimizer switch
+            {
+                Optimizer.Sgd => 0,
+                Optimizer.Momentum => trained.ParameterCount,
+                _ => (2 * trained.ParameterCount) + 3,
+            };
+            Assert.Equal(expectedCount, trained.OptimizerStateCount);
+            trained.InitializeParameters(11);
+            Train(trained, number, 0);
+
+            T[] parameters = Networks.Parameters(trained);
+            var state = new T[trained.OptimizerStateCount];
+            trained.CopyOptimizerStateTo(state);
+            if (optimizer != Optimizer.Sgd)
+            {
+                Assert.Contains(state, s => !s.Equals(default));
+            }
+
+            if (optimizer == Optimizer.Adam)
+            {
+                // t after 5 steps, after both moment vectors.
+                Assert.Equal(number(5), state[2 * trained.ParameterCount]);
+            }
+
+            INetwork<T> resumed = Networks.Create<T>(assembly, type);
+            resumed.InitializeParameters(99);
+            resumed.LoadParameters(parameters);
+            resumed.LoadOptimizerState(state);
+            var reloaded = new T[state.Length];
+            resumed.CopyOptimizerStateTo(reloaded);
+            Assert.Equal(state, reloaded);
+
+            // Without the state the next steps differ (so the comparison below can fail).
+            INetwork<T> restarted = Networks.Create<T>(assembly, type);
+            restarted.LoadParameters(parameters);
+
+            Train(trained, number, 5);
+            Train(resumed, number, 5);
+            Train(restarted, number, 5);
+            T[] expected = Networks.Parameters(trained);
+            Assert.Equal(expected, Networks.Parameters(resumed));
+            Assert.NotEqual(parameters, expected);
+            if (optimizer != Optimizer.Sgd)
+            {
+                Assert.NotEqual(expected, Networks.Parameters(restarted));
+            }
+
+            trained.CopyOptimizerStateTo(state);
+            resumed.CopyOptimizerStateTo(reloaded);
+            Assert.Equal(state, reloaded);
+        }
+
+        /// <summary>Five TrainSteps on fixed samples (<paramref name="first"/> on).</summary>
+        private static void Train<T>(INetwork<T> network, Func<double, T> number, int first)
+            where T : struct
+        {
+            var input = new T[network.InputCount];
+            var target = new T[network.OutputCount];
+            for (int step = first; step < first + 5; step++)
+            {
+                for (int i = 0; i < input.Length; i++)
+                {
+                    input[i] = number(Math.Sin((step * 7) + i));
+                }
+
+                for (int j = 0; j < target.Length; j++)
+                {
+                    target[j] = number((step + j) % 2);
+                }
+
+                network.TrainStep(input, target, number(0.05));
+            }
+        }
+
+        [Theory]
+        [InlineData("OptimizerState.SmallAdamSingle", TargetProfile.Net10)]
+        [InlineData("OptimizerState.WideMomentumSingle", TargetProfile.Net10)]
+        [InlineData("OptimizerState.WideAdamSingle", TargetProfile.NetStandard20)]
+        [InlineData("OptimizerState.SmallSgdSingle", TargetProfile.Net10)]
+        public void Wrong_lengths_throw_naming_the_span(string type, TargetProfile profile)
+        {
+            INetwork<float> network = Networks.Create<float>(s_assemblies[profile].Value, type);
+            int count = network.OptimizerStateCount;
+            var copy = Assert.Throws<ArgumentException>(() => network.CopyOptimizerStateTo(new float[count + 1]));
+            Assert.Equal("destination", copy.ParamName);
+            var load = Assert.Throws<ArgumentException>(() => network.LoadOptimizerState(new float[count + 1]));
+            Assert.Equal("source", load.ParamName);
+            if (count > 0)
+            {
+                Assert.Throws<ArgumentException>(() => network.LoadOptimizerState(new float[count - 1]));
+            }
+        }
+
+        [Theory]
+        [InlineData("OptimizerState.SmallAdamDouble", TargetProfile.Net10)]
+        [InlineData("OptimizerState.WideAdamDouble", TargetProfile.Net10)]
+        [InlineData("OptimizerState.WideMomentumDouble", TargetProfile.NetStandard21)]
+        [InlineData("OptimizerState.WideAdamDouble", TargetProfile.NetStandard20)]
+        public void Copying_and_loading_the_state_allocate_nothing(string type, TargetProfile profile)
+        {
+            INetwork<double> network = Networks.Create<double>(s_assemblies[profile].Value, type);
+            var state = new double[network.OptimizerStateCount];
+            network.CopyOptimizerStateTo(state);
+            network.LoadOptimizerState(state);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                network.CopyOptimizerStateTo(state);
+                network.LoadOptimizerState(state);
+            }
+
+            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+}
