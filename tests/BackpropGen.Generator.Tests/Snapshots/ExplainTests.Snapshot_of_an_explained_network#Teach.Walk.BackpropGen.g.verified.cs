@@ -566,6 +566,32 @@ namespace Teach
             // SGD keeps no state.
         }
 
+        /// <summary>The length of the optimizer's state as a vector (CopyOptimizerStateTo, LoadOptimizerState): SGD keeps no state: the vector is empty.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public const int OptimizerStateCount = 0;
+
+        int global::BackpropGen.INetwork<double>.OptimizerStateCount => OptimizerStateCount;
+
+        /// <summary>Writes the optimizer's state into <paramref name="destination"/>: SGD keeps no state: the vector is empty.</summary>
+        /// <param name="destination">Receives the state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network Walk: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; double; 12 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void CopyOptimizerStateTo(global::System.Span<double> destination)
+        {
+            if (destination.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(destination), OptimizerStateCount, destination.Length);
+            // SGD keeps no state.
+        }
+
+        /// <summary>Sets the optimizer's state from <paramref name="source"/> (written by CopyOptimizerStateTo): SGD keeps no state: the vector is empty. The parameters are left as they are.</summary>
+        /// <param name="source">The state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network Walk: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; double; 12 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void LoadOptimizerState(global::System.ReadOnlySpan<double> source)
+        {
+            if (source.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(source), OptimizerStateCount, source.Length);
+            // SGD keeps no state.
+        }
+
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network Walk: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; double; 12 parameters.</remarks>
