@@ -404,6 +404,32 @@ namespace Game
             // SGD keeps no state.
         }
 
+        /// <summary>The length of the optimizer's state as a vector (CopyOptimizerStateTo, LoadOptimizerState): SGD keeps no state: the vector is empty.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public const int OptimizerStateCount = 0;
+
+        int global::BackpropGen.INetwork<float>.OptimizerStateCount => OptimizerStateCount;
+
+        /// <summary>Writes the optimizer's state into <paramref name="destination"/>: SGD keeps no state: the vector is empty.</summary>
+        /// <param name="destination">Receives the state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void CopyOptimizerStateTo(global::System.Span<float> destination)
+        {
+            if (destination.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(destination), OptimizerStateCount, destination.Length);
+            // SGD keeps no state.
+        }
+
+        /// <summary>Sets the optimizer's state from <paramref name="source"/> (written by CopyOptimizerStateTo): SGD keeps no state: the vector is empty. The parameters are left as they are.</summary>
+        /// <param name="source">The state; of length <see cref="OptimizerStateCount"/>.</param>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void LoadOptimizerState(global::System.ReadOnlySpan<float> source)
+        {
+            if (source.Length != OptimizerStateCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(source), OptimizerStateCount, source.Length);
+            // SGD keeps no state.
+        }
+
         /// <summary>Writes every weight and bias into <paramref name="destination"/> in canonical order.</summary>
         /// <param name="destination">Receives the parameters; of length <see cref="ParameterCount"/>.</param>
         /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
