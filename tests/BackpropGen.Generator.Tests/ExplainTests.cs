@@ -100,7 +100,7 @@ namespace BackpropGen.Generator.Tests
             for (int step = 0; step < 4; step++)
             {
                 T[] input = Enumerable.Range(0, explained.InputCount).Select(_ => from((random.NextDouble() * 4) - 2)).ToArray();
-                T[] target = Softmax(explained, Enumerable.Range(0, explained.OutputCount).Select(_ => random.NextDouble()).ToArray()).Select(from).ToArray();
+                T[] target = Distribution(Enumerable.Range(0, explained.OutputCount).Select(_ => random.NextDouble()).ToArray()).Select(from).ToArray();
                 T rate = from(0.1);
                 var writer = new StringWriter(CultureInfo.InvariantCulture);
                 T loss = Call(explained, input, target, rate, writer);
@@ -112,8 +112,7 @@ namespace BackpropGen.Generator.Tests
         }
 
         /// <summary>Targets that sum to 1 suit every loss (cross-entropy needs it).</summary>
-        private static double[] Softmax<T>(INetwork<T> network, double[] values)
-            where T : struct
+        private static double[] Distribution(double[] values)
         {
             double sum = values.Sum();
             return values.Select(v => v / sum).ToArray();
