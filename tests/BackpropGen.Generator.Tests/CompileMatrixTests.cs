@@ -101,12 +101,19 @@ namespace BackpropGen.Generator.Tests
             {
                 SyntaxNode root = source.SyntaxTree.GetRoot();
                 Assert.DoesNotContain(root.DescendantNodes(), n =>
-                    n is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
+                    n is Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
+
+                // Straight-line code, but for the batch members' loops over their samples (for statements only).
+                Assert.All(root.DescendantNodes().Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax
                         or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax
-                        or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
-                        or Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax
-                        or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
+                        or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax), loop =>
+                {
+                    Assert.IsType<Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax>(loop);
+                    string method = loop.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()!.Identifier.Text;
+                    Assert.Matches("^(ForwardBatch|AccumulateGradientBatch|BpgForwardBatchV(256|128)|BpgAccumulateGradientBatchV(256|128))$", method);
+                });
 
                 // Objects are created only for the PRNG (a struct) and the static topology, built once per type.
                 var creations = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>().ToArray();
