@@ -14,6 +14,7 @@ Assembly assembly = Assembly.LoadFrom(args[0]);
 bool dump = args.Contains("--dump");
 int networks = 0;
 Console.WriteLine("Vector256.IsHardwareAccelerated=" + System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+Console.WriteLine("Vector128.IsHardwareAccelerated=" + System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated);
 foreach (Type type in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
 {
     // Networks only: a netstandard2.0 assembly also holds the compiler's embedded attribute classes.

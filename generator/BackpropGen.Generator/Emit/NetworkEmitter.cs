@@ -192,7 +192,11 @@ namespace BackpropGen.Generator.Emit
             {
                 PrivateMethod method = c.Methods[i];
                 w.WriteLine();
-                w.WriteLine(method.Comment);
+                foreach (string line in method.Comment.Split('\n'))
+                {
+                    w.WriteLine(line);
+                }
+
                 w.WriteLine(s_generatedCode);
                 w.OpenBlock(method.Signature);
                 method.Body(w);

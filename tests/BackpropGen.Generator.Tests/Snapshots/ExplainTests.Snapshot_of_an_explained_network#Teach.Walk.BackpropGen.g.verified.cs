@@ -900,22 +900,22 @@ namespace Teach
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) += a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 10) += d2_0;
-                BpgUnsafe.Add(ref sums, 11) += d2_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) += d1_0;
-                BpgUnsafe.Add(ref sums, 5) += d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1003,22 +1003,22 @@ namespace Teach
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) += a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 10) += d2_0;
-                BpgUnsafe.Add(ref sums, 11) += d2_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) += d1_0;
-                BpgUnsafe.Add(ref sums, 5) += d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums

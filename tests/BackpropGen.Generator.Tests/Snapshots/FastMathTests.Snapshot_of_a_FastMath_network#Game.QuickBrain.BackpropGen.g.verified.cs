@@ -635,8 +635,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
@@ -681,8 +681,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
@@ -732,8 +732,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
@@ -754,8 +754,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector256<float> d3_0 = e0 * (a3_0 * (BpgVector256.Create(1f) - a3_0));
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = (BpgVector256.Create(_w3_0_0) * d3_0) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), BpgVector256.Create(1f), global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = (BpgVector256.Create(_w3_0_1) * d3_0) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), BpgVector256.Create(1f), global::System.Runtime.Intrinsics.Vector256<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = (BpgVector256.Create(_w3_0_0) * d3_0) * ((BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = (BpgVector256.Create(_w3_0_1) * d3_0) * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
                 global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (BpgVector256.Create(1f) - a1_0 * a1_0);
@@ -784,33 +784,33 @@ namespace Game
                 losses += loss;
 
                 // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                BpgUnsafe.Add(ref sums, 17) += a2_0 * d3_0;
-                BpgUnsafe.Add(ref sums, 18) += a2_1 * d3_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
                 // ∂C/∂b³ⱼ = δ³ⱼ
-                BpgUnsafe.Add(ref sums, 19) += d3_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
 
                 // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 9) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 10) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 11) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 12) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 13) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 14) += a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 15) += d2_0;
-                BpgUnsafe.Add(ref sums, 16) += d2_1;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
 
                 // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 5) += a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 6) += d1_0;
-                BpgUnsafe.Add(ref sums, 7) += d1_1;
-                BpgUnsafe.Add(ref sums, 8) += d1_2;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d1_2;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -858,8 +858,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
@@ -880,8 +880,8 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector128<float> d3_0 = e0 * (a3_0 * (BpgVector128.Create(1f) - a3_0));
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = (BpgVector128.Create(_w3_0_0) * d3_0) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), BpgVector128.Create(1f), global::System.Runtime.Intrinsics.Vector128<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = (BpgVector128.Create(_w3_0_1) * d3_0) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), BpgVector128.Create(1f), global::System.Runtime.Intrinsics.Vector128<float>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = (BpgVector128.Create(_w3_0_0) * d3_0) * ((BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = (BpgVector128.Create(_w3_0_1) * d3_0) * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
                 global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (BpgVector128.Create(1f) - a1_0 * a1_0);
@@ -910,33 +910,33 @@ namespace Game
                 losses += loss;
 
                 // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                BpgUnsafe.Add(ref sums, 17) += a2_0 * d3_0;
-                BpgUnsafe.Add(ref sums, 18) += a2_1 * d3_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
                 // ∂C/∂b³ⱼ = δ³ⱼ
-                BpgUnsafe.Add(ref sums, 19) += d3_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
 
                 // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 9) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 10) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 11) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 12) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 13) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 14) += a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 15) += d2_0;
-                BpgUnsafe.Add(ref sums, 16) += d2_1;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
 
                 // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 5) += a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 6) += d1_0;
-                BpgUnsafe.Add(ref sums, 7) += d1_1;
-                BpgUnsafe.Add(ref sums, 8) += d1_2;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d1_2;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums

@@ -692,9 +692,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
                     global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_2 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
 
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -748,9 +748,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
                     global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_2 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
 
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -805,9 +805,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
                     global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector256<double> a1_2 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
 
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -845,9 +845,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector256<double> d2_1 = (BpgVector256.Create(_w3_0_1) * d3_0 + BpgVector256.Create(_w3_1_1) * d3_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), BpgVector256.Create(0.01)));
 
                     // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                    global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
-                    global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
-                    global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                    global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
 
                     // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                     // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -871,39 +871,39 @@ namespace Demo.Games
                     losses += loss;
 
                     // Layer 3 gradient, gradient[20..26): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                    BpgUnsafe.Add(ref sums, 20) += a2_0 * d3_0;
-                    BpgUnsafe.Add(ref sums, 21) += a2_1 * d3_0;
-                    BpgUnsafe.Add(ref sums, 22) += a2_0 * d3_1;
-                    BpgUnsafe.Add(ref sums, 23) += a2_1 * d3_1;
+                    BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a2_0 * d3_0;
+                    BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a2_1 * d3_0;
+                    BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a2_0 * d3_1;
+                    BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a2_1 * d3_1;
                     // ∂C/∂b³ⱼ = δ³ⱼ
-                    BpgUnsafe.Add(ref sums, 24) += d3_0;
-                    BpgUnsafe.Add(ref sums, 25) += d3_1;
+                    BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d3_0;
+                    BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d3_1;
 
                     // Layer 2 gradient, gradient[12..20): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                    BpgUnsafe.Add(ref sums, 12) += a1_0 * d2_0;
-                    BpgUnsafe.Add(ref sums, 13) += a1_1 * d2_0;
-                    BpgUnsafe.Add(ref sums, 14) += a1_2 * d2_0;
-                    BpgUnsafe.Add(ref sums, 15) += a1_0 * d2_1;
-                    BpgUnsafe.Add(ref sums, 16) += a1_1 * d2_1;
-                    BpgUnsafe.Add(ref sums, 17) += a1_2 * d2_1;
+                    BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_0;
+                    BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_0;
+                    BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_0;
+                    BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a1_0 * d2_1;
+                    BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_1 * d2_1;
+                    BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_2 * d2_1;
                     // ∂C/∂b²ⱼ = δ²ⱼ
-                    BpgUnsafe.Add(ref sums, 18) += d2_0;
-                    BpgUnsafe.Add(ref sums, 19) += d2_1;
+                    BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + d2_0;
+                    BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d2_1;
 
                     // Layer 1 gradient, gradient[0..12): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                    BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                    BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                    BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                    BpgUnsafe.Add(ref sums, 3) += a0_0 * d1_1;
-                    BpgUnsafe.Add(ref sums, 4) += a0_1 * d1_1;
-                    BpgUnsafe.Add(ref sums, 5) += a0_2 * d1_1;
-                    BpgUnsafe.Add(ref sums, 6) += a0_0 * d1_2;
-                    BpgUnsafe.Add(ref sums, 7) += a0_1 * d1_2;
-                    BpgUnsafe.Add(ref sums, 8) += a0_2 * d1_2;
+                    BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                    BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                    BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                    BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                    BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                    BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                    BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                    BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                    BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
                     // ∂C/∂b¹ⱼ = δ¹ⱼ
-                    BpgUnsafe.Add(ref sums, 9) += d1_0;
-                    BpgUnsafe.Add(ref sums, 10) += d1_1;
-                    BpgUnsafe.Add(ref sums, 11) += d1_2;
+                    BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + d1_0;
+                    BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d1_1;
+                    BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d1_2;
                 }
 
                 // Σ over the lanes (the samples) of each parameter's sums
@@ -943,9 +943,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
                     global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                    global::System.Runtime.Intrinsics.Vector128<double> a1_2 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                    global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
 
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -983,9 +983,9 @@ namespace Demo.Games
                     global::System.Runtime.Intrinsics.Vector128<double> d2_1 = (BpgVector128.Create(_w3_0_1) * d3_0 + BpgVector128.Create(_w3_1_1) * d3_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), BpgVector128.Create(0.01)));
 
                     // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                    global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
-                    global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
-                    global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
+                    global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
 
                     // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                     // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -1009,39 +1009,39 @@ namespace Demo.Games
                     losses += loss;
 
                     // Layer 3 gradient, gradient[20..26): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                    BpgUnsafe.Add(ref sums, 20) += a2_0 * d3_0;
-                    BpgUnsafe.Add(ref sums, 21) += a2_1 * d3_0;
-                    BpgUnsafe.Add(ref sums, 22) += a2_0 * d3_1;
-                    BpgUnsafe.Add(ref sums, 23) += a2_1 * d3_1;
+                    BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a2_0 * d3_0;
+                    BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a2_1 * d3_0;
+                    BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a2_0 * d3_1;
+                    BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a2_1 * d3_1;
                     // ∂C/∂b³ⱼ = δ³ⱼ
-                    BpgUnsafe.Add(ref sums, 24) += d3_0;
-                    BpgUnsafe.Add(ref sums, 25) += d3_1;
+                    BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d3_0;
+                    BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d3_1;
 
                     // Layer 2 gradient, gradient[12..20): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                    BpgUnsafe.Add(ref sums, 12) += a1_0 * d2_0;
-                    BpgUnsafe.Add(ref sums, 13) += a1_1 * d2_0;
-                    BpgUnsafe.Add(ref sums, 14) += a1_2 * d2_0;
-                    BpgUnsafe.Add(ref sums, 15) += a1_0 * d2_1;
-                    BpgUnsafe.Add(ref sums, 16) += a1_1 * d2_1;
-                    BpgUnsafe.Add(ref sums, 17) += a1_2 * d2_1;
+                    BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_0;
+                    BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_0;
+                    BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_0;
+                    BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a1_0 * d2_1;
+                    BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_1 * d2_1;
+                    BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_2 * d2_1;
                     // ∂C/∂b²ⱼ = δ²ⱼ
-                    BpgUnsafe.Add(ref sums, 18) += d2_0;
-                    BpgUnsafe.Add(ref sums, 19) += d2_1;
+                    BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + d2_0;
+                    BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d2_1;
 
                     // Layer 1 gradient, gradient[0..12): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                    BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                    BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                    BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                    BpgUnsafe.Add(ref sums, 3) += a0_0 * d1_1;
-                    BpgUnsafe.Add(ref sums, 4) += a0_1 * d1_1;
-                    BpgUnsafe.Add(ref sums, 5) += a0_2 * d1_1;
-                    BpgUnsafe.Add(ref sums, 6) += a0_0 * d1_2;
-                    BpgUnsafe.Add(ref sums, 7) += a0_1 * d1_2;
-                    BpgUnsafe.Add(ref sums, 8) += a0_2 * d1_2;
+                    BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                    BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                    BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                    BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                    BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                    BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                    BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                    BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                    BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
                     // ∂C/∂b¹ⱼ = δ¹ⱼ
-                    BpgUnsafe.Add(ref sums, 9) += d1_0;
-                    BpgUnsafe.Add(ref sums, 10) += d1_1;
-                    BpgUnsafe.Add(ref sums, 11) += d1_2;
+                    BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + d1_0;
+                    BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d1_1;
+                    BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d1_2;
                 }
 
                 // Σ over the lanes (the samples) of each parameter's sums

@@ -520,16 +520,16 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z1_1));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z2_1));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
 
                 // ŷ = a², each lane into its sample's outputs
                 BpgUnsafe.Add(ref os, 0) = a2_0[0];
@@ -573,16 +573,16 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z1_1));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z2_1));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
 
                 // ŷ = a², each lane into its sample's outputs
                 BpgUnsafe.Add(ref os, 0) = a2_0[0];
@@ -623,16 +623,16 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z1_1));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgVector256.Exp(-z2_1));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
 
                 // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
                 global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6), BpgUnsafe.Add(ref ys, 8), BpgUnsafe.Add(ref ys, 10), BpgUnsafe.Add(ref ys, 12), BpgUnsafe.Add(ref ys, 14));
@@ -673,22 +673,22 @@ namespace Walkthrough
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) += a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 10) += d2_0;
-                BpgUnsafe.Add(ref sums, 11) += d2_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) += d1_0;
-                BpgUnsafe.Add(ref sums, 5) += d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -726,16 +726,16 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z1_1));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgVector128.Exp(-z2_1));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
 
                 // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
                 global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6));
@@ -776,22 +776,22 @@ namespace Walkthrough
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) += a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 10) += d2_0;
-                BpgUnsafe.Add(ref sums, 11) += d2_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) += a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) += d1_0;
-                BpgUnsafe.Add(ref sums, 5) += d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -801,6 +801,50 @@ namespace Walkthrough
             }
             done = sample;
             return BpgVector128.Sum(losses) + redone;
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
+            r = r - n * BpgVector256.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
+            p = p * r + BpgVector256.Create(0.008333452f);
+            p = p * r + BpgVector256.Create(0.041665796f);
+            p = p * r + BpgVector256.Create(0.16666666f);
+            p = p * r + BpgVector256.Create(0.5f);
+            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
+            y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
+            return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
+            r = r - n * BpgVector128.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
+            p = p * r + BpgVector128.Create(0.008333452f);
+            p = p * r + BpgVector128.Create(0.041665796f);
+            p = p * r + BpgVector128.Create(0.16666666f);
+            p = p * r + BpgVector128.Create(0.5f);
+            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
+            y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
+            return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
         }
     }
 }

@@ -642,10 +642,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
                 global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -692,10 +692,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
                 global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -743,10 +743,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
                 global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -771,10 +771,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector256<double> d2_1 = e1 * BpgVector256.Create(0.5);
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0 + BpgVector256.Create(_w2_1_3) * d2_1) * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), global::System.Runtime.Intrinsics.Vector256<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0 + BpgVector256.Create(_w2_1_3) * d2_1) * ((BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -796,36 +796,36 @@ namespace Flags
                 losses += loss;
 
                 // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 17) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 18) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 19) += a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 20) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 21) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 22) += a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 23) += a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 24) += d2_0;
-                BpgUnsafe.Add(ref sums, 25) += d2_1;
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
 
                 // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) += a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 7) += a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 8) += a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) += a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 10) += a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 11) += a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 12) += d1_0;
-                BpgUnsafe.Add(ref sums, 13) += d1_1;
-                BpgUnsafe.Add(ref sums, 14) += d1_2;
-                BpgUnsafe.Add(ref sums, 15) += d1_3;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -866,10 +866,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
                 global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
@@ -894,10 +894,10 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector128<double> d2_1 = e1 * BpgVector128.Create(0.5);
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0 + BpgVector128.Create(_w2_1_3) * d2_1) * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), global::System.Runtime.Intrinsics.Vector128<double>.Zero));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0 + BpgVector128.Create(_w2_1_3) * d2_1) * ((BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -919,36 +919,36 @@ namespace Flags
                 losses += loss;
 
                 // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 17) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 18) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 19) += a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 20) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 21) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 22) += a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 23) += a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 24) += d2_0;
-                BpgUnsafe.Add(ref sums, 25) += d2_1;
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
 
                 // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) += a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 7) += a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 8) += a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) += a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 10) += a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 11) += a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 12) += d1_0;
-                BpgUnsafe.Add(ref sums, 13) += d1_1;
-                BpgUnsafe.Add(ref sums, 14) += d1_2;
-                BpgUnsafe.Add(ref sums, 15) += d1_3;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums

@@ -840,9 +840,9 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector256<float> m2 = z2_0;
                 m2 = BpgVector256.Max(m2, z2_1);
                 m2 = BpgVector256.Max(m2, z2_2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_0 = BpgVector256.Exp(z2_0 - m2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_1 = BpgVector256.Exp(z2_1 - m2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_2 = BpgVector256.Exp(z2_2 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_0 = BpgExp(z2_0 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_1 = BpgExp(z2_1 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_2 = BpgExp(z2_2 - m2);
                 global::System.Runtime.Intrinsics.Vector256<float> sum2 = s2_0 + s2_1 + s2_2;
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = s2_0 / sum2;
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = s2_1 / sum2;
@@ -918,9 +918,9 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector128<float> m2 = z2_0;
                 m2 = BpgVector128.Max(m2, z2_1);
                 m2 = BpgVector128.Max(m2, z2_2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_0 = BpgVector128.Exp(z2_0 - m2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_1 = BpgVector128.Exp(z2_1 - m2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_2 = BpgVector128.Exp(z2_2 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_0 = BpgExp(z2_0 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_1 = BpgExp(z2_1 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_2 = BpgExp(z2_2 - m2);
                 global::System.Runtime.Intrinsics.Vector128<float> sum2 = s2_0 + s2_1 + s2_2;
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = s2_0 / sum2;
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = s2_1 / sum2;
@@ -989,9 +989,9 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector256<float> m2 = z2_0;
                 m2 = BpgVector256.Max(m2, z2_1);
                 m2 = BpgVector256.Max(m2, z2_2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_0 = BpgVector256.Exp(z2_0 - m2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_1 = BpgVector256.Exp(z2_1 - m2);
-                global::System.Runtime.Intrinsics.Vector256<float> s2_2 = BpgVector256.Exp(z2_2 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_0 = BpgExp(z2_0 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_1 = BpgExp(z2_1 - m2);
+                global::System.Runtime.Intrinsics.Vector256<float> s2_2 = BpgExp(z2_2 - m2);
                 global::System.Runtime.Intrinsics.Vector256<float> sum2 = s2_0 + s2_1 + s2_2;
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = s2_0 / sum2;
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = s2_1 / sum2;
@@ -1042,53 +1042,53 @@ namespace Flowers
                 losses += loss;
 
                 // Layer 2 gradient, gradient[25..43): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 25) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 26) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 27) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 28) += a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 29) += a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 30) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 31) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 32) += a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 33) += a1_3 * d2_1;
-                BpgUnsafe.Add(ref sums, 34) += a1_4 * d2_1;
-                BpgUnsafe.Add(ref sums, 35) += a1_0 * d2_2;
-                BpgUnsafe.Add(ref sums, 36) += a1_1 * d2_2;
-                BpgUnsafe.Add(ref sums, 37) += a1_2 * d2_2;
-                BpgUnsafe.Add(ref sums, 38) += a1_3 * d2_2;
-                BpgUnsafe.Add(ref sums, 39) += a1_4 * d2_2;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a1_4 * d2_0;
+                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a1_4 * d2_1;
+                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a1_0 * d2_2;
+                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a1_1 * d2_2;
+                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a1_2 * d2_2;
+                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a1_3 * d2_2;
+                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a1_4 * d2_2;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 40) += d2_0;
-                BpgUnsafe.Add(ref sums, 41) += d2_1;
-                BpgUnsafe.Add(ref sums, 42) += d2_2;
+                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + d2_0;
+                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + d2_1;
+                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + d2_2;
 
                 // Layer 1 gradient, gradient[0..25): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) += a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) += a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 7) += a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 8) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) += a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 10) += a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 11) += a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 12) += a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 13) += a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 14) += a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 15) += a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 16) += a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 17) += a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 18) += a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 19) += a0_3 * d1_4;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_3 * d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_3 * d1_2;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_3 * d1_3;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_0 * d1_4;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_1 * d1_4;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_2 * d1_4;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_3 * d1_4;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 20) += d1_0;
-                BpgUnsafe.Add(ref sums, 21) += d1_1;
-                BpgUnsafe.Add(ref sums, 22) += d1_2;
-                BpgUnsafe.Add(ref sums, 23) += d1_3;
-                BpgUnsafe.Add(ref sums, 24) += d1_4;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + d1_0;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + d1_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + d1_2;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + d1_3;
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d1_4;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1146,9 +1146,9 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector128<float> m2 = z2_0;
                 m2 = BpgVector128.Max(m2, z2_1);
                 m2 = BpgVector128.Max(m2, z2_2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_0 = BpgVector128.Exp(z2_0 - m2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_1 = BpgVector128.Exp(z2_1 - m2);
-                global::System.Runtime.Intrinsics.Vector128<float> s2_2 = BpgVector128.Exp(z2_2 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_0 = BpgExp(z2_0 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_1 = BpgExp(z2_1 - m2);
+                global::System.Runtime.Intrinsics.Vector128<float> s2_2 = BpgExp(z2_2 - m2);
                 global::System.Runtime.Intrinsics.Vector128<float> sum2 = s2_0 + s2_1 + s2_2;
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = s2_0 / sum2;
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = s2_1 / sum2;
@@ -1199,53 +1199,53 @@ namespace Flowers
                 losses += loss;
 
                 // Layer 2 gradient, gradient[25..43): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 25) += a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 26) += a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 27) += a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 28) += a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 29) += a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 30) += a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 31) += a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 32) += a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 33) += a1_3 * d2_1;
-                BpgUnsafe.Add(ref sums, 34) += a1_4 * d2_1;
-                BpgUnsafe.Add(ref sums, 35) += a1_0 * d2_2;
-                BpgUnsafe.Add(ref sums, 36) += a1_1 * d2_2;
-                BpgUnsafe.Add(ref sums, 37) += a1_2 * d2_2;
-                BpgUnsafe.Add(ref sums, 38) += a1_3 * d2_2;
-                BpgUnsafe.Add(ref sums, 39) += a1_4 * d2_2;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a1_4 * d2_0;
+                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a1_4 * d2_1;
+                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a1_0 * d2_2;
+                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a1_1 * d2_2;
+                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a1_2 * d2_2;
+                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a1_3 * d2_2;
+                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a1_4 * d2_2;
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 40) += d2_0;
-                BpgUnsafe.Add(ref sums, 41) += d2_1;
-                BpgUnsafe.Add(ref sums, 42) += d2_2;
+                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + d2_0;
+                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + d2_1;
+                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + d2_2;
 
                 // Layer 1 gradient, gradient[0..25): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) += a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) += a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) += a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) += a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) += a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) += a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) += a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 7) += a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 8) += a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) += a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 10) += a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 11) += a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 12) += a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 13) += a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 14) += a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 15) += a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 16) += a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 17) += a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 18) += a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 19) += a0_3 * d1_4;
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_3 * d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_3 * d1_2;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_3 * d1_3;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_0 * d1_4;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_1 * d1_4;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_2 * d1_4;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_3 * d1_4;
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 20) += d1_0;
-                BpgUnsafe.Add(ref sums, 21) += d1_1;
-                BpgUnsafe.Add(ref sums, 22) += d1_2;
-                BpgUnsafe.Add(ref sums, 23) += d1_3;
-                BpgUnsafe.Add(ref sums, 24) += d1_4;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + d1_0;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + d1_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + d1_2;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + d1_3;
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d1_4;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1257,18 +1257,64 @@ namespace Flowers
             return BpgVector128.Sum(losses) + redone;
         }
 
-        // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
-            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgVector256.Exp(x + x) + BpgVector256.Create(1f));
+            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
+            r = r - n * BpgVector256.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
+            p = p * r + BpgVector256.Create(0.008333452f);
+            p = p * r + BpgVector256.Create(0.041665796f);
+            p = p * r + BpgVector256.Create(0.16666666f);
+            p = p * r + BpgVector256.Create(0.5f);
+            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
+            y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
+            return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgExp(x + x) + BpgVector256.Create(1f));
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
+            r = r - n * BpgVector128.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
+            p = p * r + BpgVector128.Create(0.008333452f);
+            p = p * r + BpgVector128.Create(0.041665796f);
+            p = p * r + BpgVector128.Create(0.16666666f);
+            p = p * r + BpgVector128.Create(0.5f);
+            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
+            y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
+            return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
+        }
+
+        // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanh(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgVector128.Exp(x + x) + BpgVector128.Create(1f));
+            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgExp(x + x) + BpgVector128.Create(1f));
         }
     }
 }
