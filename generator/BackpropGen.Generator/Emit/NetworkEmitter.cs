@@ -467,7 +467,7 @@ namespace BackpropGen.Generator.Emit
         /// <summary>How this network's batch members run, for their documentation.</summary>
         private static string BatchShapeSummary(EmitContext c) => c.HasBatchShape
             ? "Runs " + Count(c.IsDouble ? 4 : 8) + " samples at a time, one per lane of a Vector256 (" + Count(c.IsDouble ? 2 : 4) + " with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time."
-            : "This network runs them one at a time (" + (!c.Features.HasVector256 ? "the target has no Vector256" : "it is larger than the batch shape's limits") + ").";
+            : "This network runs them one at a time (" + (!c.Features.HasVector256 ? "the target has no System.Runtime.Intrinsics vectors" : "it is larger than the batch shape's limits") + ").";
 
         /// <summary>The network in one paragraph, shown by IntelliSense on every public member.</summary>
         private static string Remarks(EmitContext c)

@@ -76,7 +76,7 @@ namespace Legacy
 
         /// <summary>
         /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
-        /// Forward would one by one. This network runs them one at a time (the target has no Vector256).
+        /// Forward would one by one. This network runs them one at a time (the target has no System.Runtime.Intrinsics vectors).
         /// </summary>
         /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
         /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
@@ -285,7 +285,7 @@ namespace Legacy
 
         /// <summary>
         /// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name="gradient"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:
-        /// what AccumulateGradient on each sample adds, up to the order of the additions. This network runs them one at a time (the target has no Vector256).
+        /// what AccumulateGradient on each sample adds, up to the order of the additions. This network runs them one at a time (the target has no System.Runtime.Intrinsics vectors).
         /// </summary>
         /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
         /// <param name="targets">count × <see cref="OutputCount"/> values, sample-major.</param>
