@@ -26,7 +26,10 @@ namespace BackpropGen.Generator.Tests
     [Trait("Category", "Slow")]
     public class JitLimitTests : IClassFixture<JitLimitTests.CompiledLimits>
     {
-        private const int UnsplitCount = 9;
+        private const int UnsplitCount = 10;
+
+        /// <summary>The one network of the netstandard2.0 set that is split (scalar steps).</summary>
+        private const string ScalarSplit = "ScalarSplitManyInputs";
         private const int SplitCount = 6;
 
         private static readonly string[] s_members = { "TrainStep", "AccumulateGradient", "Forward", "ComputeLoss", "ApplyGradient", "LoadParameters", "InitializeParameters" };
@@ -106,6 +109,13 @@ namespace BackpropGen.Generator.Tests
                 [Network(1)]
                 {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.LeakyReLU)]", NetworkLimits.UnsplitMaxNeurons))}}
                 public partial class Chain { }
+
+                // Not unsplit: the split scalar form netstandard code (Unity) gets for a large network, at
+                // its longest step: a first-layer row of {{NetworkLimits.MaxInputs}} updates with weight decay, in double.
+                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4)]
+                [Layer(2, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class {{ScalarSplit}} { }
             }
             """;
 
@@ -118,10 +128,12 @@ namespace BackpropGen.Generator.Tests
             using BackpropGen;
             namespace Limits
             {
-                // The most inputs, in double with momentum: a step cannot split a neuron's sum, so each
-                // first-layer neuron's gradient is {{NetworkLimits.MaxInputs}} terms in one method; two neurons show it
-                // as well as fifteen, at an eighth of the code: (1024 + 1) * 2 + (2 + 1) * 1 = 2053 parameters.
-                [Network({{NetworkLimits.MaxInputs}}, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
+                // The most inputs, in double with SGD and weight decay (the longest update per weight, inside
+                // TrainStep's steps): a step cannot split a neuron's row, so each first-layer neuron's update
+                // is {{NetworkLimits.MaxInputs}} terms in one method (256 Vector256 or 512 Vector128 updates, so a
+                // step holds fewer neurons than a vector has lanes); two neurons show it as well as fifteen,
+                // at an eighth of the code: (1024 + 1) * 2 + (2 + 1) * 1 = 2053 parameters.
+                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4)]
                 [Layer(2, Activation.Tanh)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class SplitManyInputs { }
@@ -139,8 +151,8 @@ namespace BackpropGen.Generator.Tests
                 [Layer(1, Activation.Linear)]
                 public partial struct SplitWideReLU { }
 
-                // The widest softmax output: 32 → 16 → {{NetworkLimits.MaxOutputs}}.
-                [Network(32, Loss = LossFunction.CrossEntropy)]
+                // The widest softmax output, with momentum (its ApplyGradient blocks): 32 → 16 → {{NetworkLimits.MaxOutputs}}.
+                [Network(32, Loss = LossFunction.CrossEntropy, Optimizer = Optimizer.Momentum)]
                 [Layer(16, Activation.Tanh)]
                 [Layer({{NetworkLimits.MaxOutputs}}, Activation.Softmax)]
                 public partial class SplitWideSoftmax { }
@@ -171,8 +183,10 @@ namespace BackpropGen.Generator.Tests
         {
             string[] generated = JitReport(_compiled.Unsplit, UnsplitCount, disableAvx: false);
 
-            // One method per member: nothing was split into private steps.
-            Assert.DoesNotContain(generated, l => l.Contains(":Bpg", StringComparison.Ordinal));
+            // One method per member: nothing but the split scalar network was split into private steps,
+            // and its longest steps (a row of 1024 updates each) were compiled on their own.
+            Assert.DoesNotContain(generated, l => l.Contains(":Bpg", StringComparison.Ordinal) && !l.Contains(ScalarSplit + ":", StringComparison.Ordinal));
+            Assert.Contains(generated, l => l.Contains(ScalarSplit + ":BpgDescend1_0_k0(", StringComparison.Ordinal));
         }
 
         [Theory]

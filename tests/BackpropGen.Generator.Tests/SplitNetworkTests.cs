@@ -28,6 +28,13 @@ namespace BackpropGen.Generator.Tests
                 [Layer(32, Activation.ReLU)]
                 [Layer(10, Activation.Sigmoid)]
                 public partial struct Wide { }
+
+                // SGD updates inside TrainStep's steps, in rows longer than a step holds: netstandard2.0's
+                // scalar steps cut each first-layer row at 512 columns (.NET 10's vector rows are 75 vectors).
+                [Network(600)]
+                [Layer(2, Activation.Tanh)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class LongRows { }
             }
             """;
 
@@ -42,11 +49,15 @@ namespace BackpropGen.Generator.Tests
             Assert.Contains("random.FillUniform(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(", net10, StringComparison.Ordinal);
             Assert.DoesNotContain("MemoryMarshal.CreateSpan", netStandard20, StringComparison.Ordinal);
             Assert.Contains("BpgInitialize0(ref random);", netStandard20, StringComparison.Ordinal);
+            Assert.Contains("BpgDescend1_0_k0(ref s, learningRate);", netStandard20, StringComparison.Ordinal);
+            Assert.Contains("BpgDescend1_1_k512(ref s, learningRate);", netStandard20, StringComparison.Ordinal);
+            Assert.DoesNotContain("_k0(", net10, StringComparison.Ordinal);
         }
 
         [Theory]
         [InlineData("Split.ManyInputs")]
         [InlineData("Split.Wide")]
+        [InlineData("Split.LongRows")]
         public void Both_forms_initialize_the_same_parameters_from_a_seed(string typeName)
         {
             INetwork<float> modern = Networks.Create<float>(s_net10.Value, typeName);
@@ -65,6 +76,7 @@ namespace BackpropGen.Generator.Tests
         [Theory]
         [InlineData("Split.ManyInputs")]
         [InlineData("Split.Wide")]
+        [InlineData("Split.LongRows")]
         public void LoadParameters_and_CopyParametersTo_round_trip_every_parameter(string typeName)
         {
             foreach (Assembly assembly in new[] { s_net10.Value, s_netStandard20.Value })
@@ -79,6 +91,7 @@ namespace BackpropGen.Generator.Tests
         [Theory]
         [InlineData("Split.ManyInputs")]
         [InlineData("Split.Wide")]
+        [InlineData("Split.LongRows")]
         public void Both_forms_train_alike(string typeName)
         {
             INetwork<float> modern = Networks.Create<float>(s_net10.Value, typeName);

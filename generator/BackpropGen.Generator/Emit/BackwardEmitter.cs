@@ -128,7 +128,15 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>The gradient (or update) of the weights and biases of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>.</summary>
-        public static void EmitGradients(SourceWriter w, EmitContext c, int l, int start, int end, GradientUse use)
+        public static void EmitGradients(SourceWriter w, EmitContext c, int l, int start, int end, GradientUse use) =>
+            EmitGradients(w, c, l, start, end, 0, c.Size(l - 1), use);
+
+        /// <summary>
+        /// The gradient (or update) of the weights in columns [<paramref name="columnStart"/>,
+        /// <paramref name="columnEnd"/>) of neurons [<paramref name="start"/>, <paramref name="end"/>), and
+        /// their biases with the last columns: a split network's step holds part of a row that is too long for one method.
+        /// </summary>
+        public static void EmitGradients(SourceWriter w, EmitContext c, int l, int start, int end, int columnStart, int columnEnd, GradientUse use)
         {
             string up = Sup(l);
             string below = Sup(l - 1);
@@ -146,7 +154,7 @@ namespace BackpropGen.Generator.Emit
             var writer = new ScalarParameterWriter(c);
             for (int j = start; j < end; j++)
             {
-                for (int k = 0; k < c.Size(l - 1); k++)
+                for (int k = columnStart; k < columnEnd; k++)
                 {
                     string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
                     if (c.Spec.Explain)
@@ -156,6 +164,11 @@ namespace BackpropGen.Generator.Emit
 
                     OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient);
                 }
+            }
+
+            if (columnEnd < c.Size(l - 1))
+            {
+                return;
             }
 
             w.WriteLine(use == GradientUse.Descend

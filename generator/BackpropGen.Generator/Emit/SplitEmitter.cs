@@ -86,6 +86,18 @@ namespace BackpropGen.Generator.Emit
             w.CloseBrace();
         }
 
+        private static void EmitGradients(SourceWriter w, EmitContext c, VectorShape? vector, int l, int start, int end, int columnStart, int columnEnd, GradientUse use)
+        {
+            if (vector is not null)
+            {
+                VectorEmitter.EmitGradients(w, c, vector, l, start, end, columnStart, columnEnd, use);
+            }
+            else
+            {
+                BackwardEmitter.EmitGradients(w, c, l, start, end, columnStart, columnEnd, use);
+            }
+        }
+
         /// <summary>The statements a sum over <paramref name="count"/> products costs: one per vector and one per left-over product.</summary>
         private static int Terms(VectorShape? vector, int count) => vector is null ? count : (count / vector.Lanes) + (count % vector.Lanes);
 
@@ -174,19 +186,29 @@ namespace BackpropGen.Generator.Emit
                 for (int l = c.L; l >= 1; l--)
                 {
                     int layer = l;
-                    foreach (var (start, end) in Blocks(c.Size(l), Terms(vector, c.Size(l - 1)) + 1, vector?.Lanes ?? 1))
+                    int fanIn = c.Size(l - 1);
+                    if (Terms(vector, fanIn) > TermsPerMethod)
                     {
-                        Call(w, c, Name(name, vector, l), start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body =>
+                        // A row longer than a step: each neuron's row in steps of TermsPerMethod updates
+                        // (the updates are independent statements, so the order of the numbers is unchanged).
+                        int columns = TermsPerMethod * (vector?.Lanes ?? 1);
+                        for (int j = 0; j < c.Size(l); j++)
                         {
-                            if (vector is not null)
+                            int neuron = j;
+                            for (int k = 0; k < fanIn; k += columns)
                             {
-                                VectorEmitter.EmitGradients(body, c, vector, layer, start, end, use);
+                                int columnStart = k;
+                                int columnEnd = System.Math.Min(fanIn, k + columns);
+                                Call(w, c, Name(name, vector, l) + Count(j) + "_k", columnStart, columnEnd, parameters, arguments, "Layer " + Count(l) + ", neuron " + Count(j) + ", columns [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ" + (columnEnd == fanIn ? ", ∂C/∂bˡⱼ = δˡⱼ" : string.Empty), body => EmitGradients(body, c, vector, layer, neuron, neuron + 1, columnStart, columnEnd, use));
                             }
-                            else
-                            {
-                                BackwardEmitter.EmitGradients(body, c, layer, start, end, use);
-                            }
-                        });
+                        }
+
+                        continue;
+                    }
+
+                    foreach (var (start, end) in Blocks(c.Size(l), Terms(vector, fanIn) + 1, vector?.Lanes ?? 1))
+                    {
+                        Call(w, c, Name(name, vector, l), start, end, parameters, arguments, "Layer " + Count(l) + ", neurons [{0}..{1}): ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ, ∂C/∂bˡⱼ = δˡⱼ", body => EmitGradients(body, c, vector, layer, start, end, 0, fanIn, use));
                     }
                 }
             });
@@ -248,12 +270,19 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>
         /// Consecutive ranges of <paramref name="count"/> units that each hold at most <see cref="TermsPerMethod"/>
-        /// terms (at least one unit), a multiple of <paramref name="multiple"/> units each (whole vectors).
+        /// terms (at least one unit), a multiple of <paramref name="multiple"/> units each (whole vectors)
+        /// where that many fit. Where fewer fit (a neuron of 1024 inputs is 128 vector updates, so
+        /// eight of them would be 61 KB of IL, past the JIT's 60,000-byte MinOpts threshold), a block is
+        /// smaller than a vector: the steps write what does not fill a vector as scalar statements.
         /// </summary>
         private static IEnumerable<(int Start, int End)> Blocks(int count, int termsPerUnit, int multiple = 1)
         {
             int perBlock = System.Math.Max(1, TermsPerMethod / System.Math.Max(1, termsPerUnit));
-            perBlock = System.Math.Max(multiple, perBlock - (perBlock % multiple));
+            if (perBlock >= multiple)
+            {
+                perBlock -= perBlock % multiple;
+            }
+
             for (int start = 0; start < count; start += perBlock)
             {
                 yield return (start, System.Math.Min(count, start + perBlock));

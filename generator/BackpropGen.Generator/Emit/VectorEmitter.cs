@@ -114,11 +114,16 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
-        /// <summary>The gradient (or update) of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>, eight weights of a row at a time.</summary>
-        public static void EmitGradients(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end, GradientUse use)
+        /// <summary>
+        /// The gradient (or update) of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer
+        /// <paramref name="l"/>, eight weights of a row at a time: columns [<paramref name="columnStart"/>,
+        /// <paramref name="columnEnd"/>) (a whole number of vectors from <paramref name="columnStart"/>), and the
+        /// biases with the last columns.
+        /// </summary>
+        public static void EmitGradients(SourceWriter w, EmitContext c, VectorShape v, int l, int start, int end, int columnStart, int columnEnd, GradientUse use)
         {
             int fanIn = c.Size(l - 1);
-            int vectorEnd = fanIn - (fanIn % v.Lanes);
+            int vectorEnd = columnEnd - ((columnEnd - columnStart) % v.Lanes);
             string vectorType = v.Type;
             string up = Sup(l);
             w.WriteLine("// Layer " + Count(l) + (use == GradientUse.Descend ? " update: w" + up + "ⱼₖ ← w" + up + "ⱼₖ − α a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ" : " gradient: ∂C/∂w" + up + "ⱼₖ = a" + Sup(l - 1) + "ₖ δ" + up + "ⱼ")
@@ -140,20 +145,25 @@ namespace BackpropGen.Generator.Emit
 
             for (int j = start; j < end; j++)
             {
-                if (vectorEnd > 0)
+                if (vectorEnd > columnStart)
                 {
                     w.WriteLine((j == start ? vectorType + " " : string.Empty) + "d = " + v.Alias + ".Create(" + c.Delta(l, j) + ");");
                 }
 
-                for (int k = 0; k < vectorEnd; k += v.Lanes)
+                for (int k = columnStart; k < vectorEnd; k += v.Lanes)
                 {
                     OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), v.Load(c.A(l - 1, k)) + " * d");
                 }
 
-                for (int k = vectorEnd; k < fanIn; k++)
+                for (int k = vectorEnd; k < columnEnd; k++)
                 {
                     OptimizerEmitter.UseGradient(scalar, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k) + " * " + c.Delta(l, j));
                 }
+            }
+
+            if (columnEnd < fanIn)
+            {
+                return;
             }
 
             int biasVectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
