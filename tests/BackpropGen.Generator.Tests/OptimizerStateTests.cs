@@ -17,42 +17,66 @@ namespace BackpropGen.Generator.Tests
     /// </summary>
     public class OptimizerStateTests
     {
-        private static readonly string Source = BuildSource();
+        private static readonly string SmallSource = BuildSource(wide: false);
 
-        private static readonly Dictionary<TargetProfile, Lazy<Assembly>> s_assemblies = new()
+        private static readonly string WideSource = BuildSource(wide: true);
+
+        private static readonly Lazy<Assembly> s_small = new(() => GeneratorHarness.CompileAndLoad(SmallSource, TargetProfile.Net10));
+
+        // The wide networks are compiled once per target, and only by the Category=Slow tests.
+        private static readonly Dictionary<TargetProfile, Lazy<Assembly>> s_wide = new()
         {
-            [TargetProfile.Net10] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.Net10)),
-            [TargetProfile.NetStandard21] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.NetStandard21)),
-            [TargetProfile.NetStandard20] = new(() => GeneratorHarness.CompileAndLoad(Source, TargetProfile.NetStandard20)),
+            [TargetProfile.Net10] = new(() => GeneratorHarness.CompileAndLoad(WideSource, TargetProfile.Net10)),
+            [TargetProfile.NetStandard21] = new(() => GeneratorHarness.CompileAndLoad(WideSource, TargetProfile.NetStandard21)),
+            [TargetProfile.NetStandard20] = new(() => GeneratorHarness.CompileAndLoad(WideSource, TargetProfile.NetStandard20)),
         };
 
-        private static string BuildSource()
+        private static string BuildSource(bool wide)
         {
             var source = new StringBuilder("using BackpropGen;\nnamespace OptimizerState\n{\n");
             foreach (Optimizer optimizer in Enum.GetValues<Optimizer>())
             {
                 foreach (string precision in new[] { "Single", "Double" })
                 {
-                    // Small: unsplit fields everywhere. Wide (64-32-10): split, and a vector network on .NET 10.
-                    source.Append("    [Network(3, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(")]\n")
-                        .Append("    [Layer(4, Activation.Tanh)]\n    [Layer(2, Activation.Sigmoid)]\n")
-                        .Append("    public partial class Small").Append(optimizer).Append(precision).Append(" { }\n\n");
-                    source.Append("    [Network(64, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(", WeightDecay = 1e-3)]\n")
-                        .Append("    [Layer(32, Activation.ReLU)]\n    [Layer(10, Activation.Sigmoid)]\n")
-                        .Append("    public partial struct Wide").Append(optimizer).Append(precision).Append(" { }\n\n");
+                    // Small: unsplit fields everywhere. Wide (36-22-2, 860 parameters, past the unsplit 768):
+                    // split, and a vector network on .NET 10 with scalar tails (36 and 22 are not multiples of 8).
+                    if (!wide)
+                    {
+                        source.Append("    [Network(3, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(")]\n")
+                            .Append("    [Layer(4, Activation.Tanh)]\n    [Layer(2, Activation.Sigmoid)]\n")
+                            .Append("    public partial class Small").Append(optimizer).Append(precision).Append(" { }\n\n");
+                    }
+                    else
+                    {
+                        source.Append("    [Network(36, Precision = Precision.").Append(precision).Append(", Optimizer = Optimizer.").Append(optimizer).Append(", WeightDecay = 1e-3)]\n")
+                            .Append("    [Layer(22, Activation.ReLU)]\n    [Layer(2, Activation.Sigmoid)]\n")
+                            .Append("    public partial struct Wide").Append(optimizer).Append(precision).Append(" { }\n\n");
+                    }
                 }
             }
 
             return source.Append("}\n").ToString();
         }
 
-        public static IEnumerable<object[]> Cases()
+        private static Assembly Compiled(string type, TargetProfile profile) =>
+            type.StartsWith("OptimizerState.Small", StringComparison.Ordinal) ? s_small.Value : s_wide[profile].Value;
+
+        public static IEnumerable<object[]> SmallCases() => Cases(wide: false);
+
+        public static IEnumerable<object[]> WideCases() => Cases(wide: true);
+
+        private static IEnumerable<object[]> Cases(bool wide)
         {
             foreach (Optimizer optimizer in Enum.GetValues<Optimizer>())
             {
                 foreach (bool isDouble in new[] { false, true })
                 {
-                    yield return new object[] { optimizer, isDouble, "Small", TargetProfile.Net10 };
+                    if (!wide)
+                    {
+                        yield return new object[] { optimizer, isDouble, "Small", TargetProfile.Net10 };
+                        continue;
+                    }
+
                     yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.Net10 };
                     yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.NetStandard21 };
                     yield return new object[] { optimizer, isDouble, "Wide", TargetProfile.NetStandard20 };
@@ -67,7 +91,7 @@ namespace BackpropGen.Generator.Tests
         public void The_shapes_are_the_ones_named()
         {
             string Generated(TargetProfile profile, string type) =>
-                GeneratorHarness.Run(Source, profile).GeneratedSources.Single(s => s.HintName.Contains(type, StringComparison.Ordinal)).SourceText.ToString();
+                GeneratorHarness.Run(type.StartsWith("Small", StringComparison.Ordinal) ? SmallSource : WideSource, profile).GeneratedSources.Single(s => s.HintName.Contains(type, StringComparison.Ordinal)).SourceText.ToString();
 
             Assert.DoesNotContain("_bpgMoment1", Generated(TargetProfile.Net10, "SmallAdamSingle"), StringComparison.Ordinal);
             Assert.Contains("Vector256", Generated(TargetProfile.Net10, "WideAdamSingle"), StringComparison.Ordinal);
@@ -78,11 +102,20 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Theory]
-        [MemberData(nameof(Cases))]
-        public void A_copied_state_continues_with_the_same_bits(Optimizer optimizer, bool isDouble, string size, TargetProfile profile)
+        [MemberData(nameof(SmallCases))]
+        public void A_copied_state_continues_with_the_same_bits(Optimizer optimizer, bool isDouble, string size, TargetProfile profile) =>
+            CopiedStateContinues(optimizer, isDouble, size, profile);
+
+        [Theory]
+        [MemberData(nameof(WideCases))]
+        [Trait("Category", "Slow")]
+        public void A_copied_state_of_a_split_network_continues_with_the_same_bits(Optimizer optimizer, bool isDouble, string size, TargetProfile profile) =>
+            CopiedStateContinues(optimizer, isDouble, size, profile);
+
+        private static void CopiedStateContinues(Optimizer optimizer, bool isDouble, string size, TargetProfile profile)
         {
             string type = TypeName(optimizer, isDouble, size);
-            Assembly assembly = s_assemblies[profile].Value;
+            Assembly assembly = Compiled(type, profile);
             if (isDouble)
             {
                 RoundTrip<double>(assembly, type, optimizer, x => x);
@@ -173,12 +206,18 @@ namespace BackpropGen.Generator.Tests
 
         [Theory]
         [InlineData("OptimizerState.SmallAdamSingle", TargetProfile.Net10)]
+        [InlineData("OptimizerState.SmallSgdSingle", TargetProfile.Net10)]
+        public void Wrong_lengths_throw_naming_the_span(string type, TargetProfile profile) => WrongLengthsThrow(type, profile);
+
+        [Theory]
         [InlineData("OptimizerState.WideMomentumSingle", TargetProfile.Net10)]
         [InlineData("OptimizerState.WideAdamSingle", TargetProfile.NetStandard20)]
-        [InlineData("OptimizerState.SmallSgdSingle", TargetProfile.Net10)]
-        public void Wrong_lengths_throw_naming_the_span(string type, TargetProfile profile)
+        [Trait("Category", "Slow")]
+        public void Wrong_lengths_throw_naming_the_span_in_split_networks(string type, TargetProfile profile) => WrongLengthsThrow(type, profile);
+
+        private static void WrongLengthsThrow(string type, TargetProfile profile)
         {
-            INetwork<float> network = Networks.Create<float>(s_assemblies[profile].Value, type);
+            INetwork<float> network = Networks.Create<float>(Compiled(type, profile), type);
             int count = network.OptimizerStateCount;
             var copy = Assert.Throws<ArgumentException>(() => network.CopyOptimizerStateTo(new float[count + 1]));
             Assert.Equal("destination", copy.ParamName);
@@ -192,12 +231,18 @@ namespace BackpropGen.Generator.Tests
 
         [Theory]
         [InlineData("OptimizerState.SmallAdamDouble", TargetProfile.Net10)]
+        public void Copying_and_loading_the_state_allocate_nothing(string type, TargetProfile profile) => AllocateNothing(type, profile);
+
+        [Theory]
         [InlineData("OptimizerState.WideAdamDouble", TargetProfile.Net10)]
         [InlineData("OptimizerState.WideMomentumDouble", TargetProfile.NetStandard21)]
         [InlineData("OptimizerState.WideAdamDouble", TargetProfile.NetStandard20)]
-        public void Copying_and_loading_the_state_allocate_nothing(string type, TargetProfile profile)
+        [Trait("Category", "Slow")]
+        public void Copying_and_loading_the_state_of_split_networks_allocate_nothing(string type, TargetProfile profile) => AllocateNothing(type, profile);
+
+        private static void AllocateNothing(string type, TargetProfile profile)
         {
-            INetwork<double> network = Networks.Create<double>(s_assemblies[profile].Value, type);
+            INetwork<double> network = Networks.Create<double>(Compiled(type, profile), type);
             var state = new double[network.OptimizerStateCount];
             network.CopyOptimizerStateTo(state);
             network.LoadOptimizerState(state);

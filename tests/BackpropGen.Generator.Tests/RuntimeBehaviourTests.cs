@@ -27,8 +27,8 @@ namespace BackpropGen.Generator.Tests
                 public partial struct StructNet { }
 
                 // Split into private steps with vector steps, Adam (a stack gradient inside TrainStep).
-                [Network(64, Optimizer = Optimizer.Adam)]
-                [Layer(32, Activation.Sigmoid)]
+                [Network(36, Optimizer = Optimizer.Adam)]
+                [Layer(22, Activation.Sigmoid)]
                 [Layer(10, Activation.Sigmoid)]
                 public partial class WideNet { }
 
@@ -169,7 +169,7 @@ namespace BackpropGen.Generator.Tests
             INetwork<float> network = Networks.Create<float>(s_assembly.Value, "Runtime.WideNet");
             network.InitializeParameters(8);
             var random = new ParameterRandom(4);
-            float[][] inputs = Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, 64).Select(_ => (float)random.NextUniform(1)).ToArray()).ToArray();
+            float[][] inputs = Enumerable.Range(0, 32).Select(_ => Enumerable.Range(0, network.InputCount).Select(_ => (float)random.NextUniform(1)).ToArray()).ToArray();
             float[][] expected = inputs.Select(x =>
             {
                 var y = new float[10];

@@ -13,6 +13,7 @@ namespace BackpropGen.Generator.Tests
     /// networks are also vector networks (Adam and momentum updating whole vectors of θ), so training
     /// alike checks those against the scalar updates that OptimizerTests checks against the textbook.
     /// </summary>
+    [Trait("Category", "Slow")]
     public class SplitNetworkTests
     {
         private const string Source = """
@@ -24,8 +25,8 @@ namespace BackpropGen.Generator.Tests
                 [Layer(2, Activation.Sigmoid)]
                 public partial class ManyInputs { }
 
-                [Network(64, Optimizer = Optimizer.Momentum, WeightDecay = 1e-3)]
-                [Layer(32, Activation.ReLU)]
+                [Network(36, Optimizer = Optimizer.Momentum, WeightDecay = 1e-3)]
+                [Layer(22, Activation.ReLU)]
                 [Layer(10, Activation.Sigmoid)]
                 public partial struct Wide { }
 
