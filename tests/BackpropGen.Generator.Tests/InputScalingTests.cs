@@ -622,13 +622,15 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal("BPG0018", Assert.Single(outcome.GeneratorDiagnostics).Id);
         }
 
-        [Fact]
-        public void The_scaled_network_compiles_for_netstandard20()
+        [Theory]
+        [InlineData(TargetProfile.NetStandard20, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3)]
+        [InlineData(TargetProfile.NetStandard21, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp9)]
+        public void The_scaled_networks_compile_clean_for_netstandard_and_old_language_versions(TargetProfile profile, Microsoft.CodeAnalysis.CSharp.LanguageVersion version)
         {
-            GeneratorOutcome outcome = GeneratorHarness.Run(new[] { FrozenSource, Source }, TargetProfile.NetStandard20, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp7_3);
+            GeneratorOutcome outcome = GeneratorHarness.Run(new[] { FrozenSource, Source }, profile, version);
             using var stream = new MemoryStream();
             GeneratorHarness.EmitClean(outcome, stream);
-            Assert.True(stream.Length > 0);
+            Assert.Equal(9, outcome.GeneratedSources.Count());
         }
 
         // ---- helpers --------------------------------------------------------------------------
