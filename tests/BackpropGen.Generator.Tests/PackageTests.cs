@@ -202,17 +202,19 @@ namespace BackpropGen.Generator.Tests
             Assert.Contains("clean", lines);
         }
 
-        [Fact]
-        public void An_FSharp_project_that_references_the_package_gets_exactly_one_warning()
+        [Theory]
+        [InlineData("FSharpDirect", "F#")]
+        [InlineData("VisualBasicDirect", "VB")]
+        public void A_project_in_another_language_that_references_the_package_gets_exactly_one_warning(string project, string language)
         {
             ChildProcess.Result build = ChildProcess.Run(
                 "dotnet",
-                new[] { "build", Path.Combine(Root, "FSharpDirect") },
+                new[] { "build", Path.Combine(Root, project) },
                 workingDirectory: Root,
                 timeout: TimeSpan.FromMinutes(15));
             Assert.True(build.ExitCode == 0, build.Output);
             Assert.Contains("1 Warning(s)", build.Output, StringComparison.Ordinal);
-            Assert.Contains("warning BPG1000: BackpropGen generates C#, and this project is written in F#", build.Output, StringComparison.Ordinal);
+            Assert.Contains("warning BPG1000: BackpropGen generates C#, and this project is written in " + language + ",", build.Output, StringComparison.Ordinal);
         }
 
         [Fact]
@@ -528,6 +530,23 @@ namespace BackpropGen.Generator.Tests
                 module Library
 
                 let answer = 42
+                """);
+
+            Write(root, "VisualBasicDirect/VisualBasicDirect.vbproj", $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <RootNamespace>VisualBasicDirect</RootNamespace>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="BackpropGen" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            Write(root, "VisualBasicDirect/Library.vb", """
+                Public Module Library
+                    Public Const Answer As Integer = 42
+                End Module
                 """);
 
             Write(root, "Networks/Networks.csproj", $"""

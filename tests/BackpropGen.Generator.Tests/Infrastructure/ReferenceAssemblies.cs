@@ -10,9 +10,9 @@ using Microsoft.CodeAnalysis;
 namespace BackpropGen.Generator.Tests.Infrastructure
 {
     /// <summary>
-    /// Reference assemblies for each <see cref="TargetProfile"/>, located by the test project at build
-    /// time (NuGet packages via PackageDownload, the SDK's ref pack for net10.0), plus the BackpropGen
-    /// runtime every network references.
+    /// Reference assemblies for each <see cref="TargetProfile"/>: net10.0 from Basic.Reference.Assemblies.Net100,
+    /// netstandard2.0/2.1 located by the test project at build time (NuGet packages via PackageDownload),
+    /// plus the BackpropGen runtime every network references.
     /// </summary>
     public static class ReferenceAssemblies
     {
@@ -28,10 +28,14 @@ namespace BackpropGen.Generator.Tests.Infrastructure
 
         private static ImmutableArray<MetadataReference> Load(TargetProfile profile)
         {
+            if (profile == TargetProfile.Net10)
+            {
+                return Basic.Reference.Assemblies.Net100.References.All.Add(MetadataReference.CreateFromFile(RuntimeAssemblyPath)).CastArray<MetadataReference>();
+            }
+
             var paths = new List<string>();
             string directory = profile switch
             {
-                TargetProfile.Net10 => Metadata("Net10Refs"),
                 TargetProfile.NetStandard21 => Metadata("NetStandard21Refs"),
                 TargetProfile.NetStandard20 => Metadata("NetStandard20Refs"),
                 _ => throw new ArgumentOutOfRangeException(nameof(profile)),
