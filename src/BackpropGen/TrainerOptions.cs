@@ -61,9 +61,9 @@ namespace BackpropGen
 
         /// <summary>
         /// A file that saves the run every <see cref="CheckpointEvery"/> epochs (atomically: the network's
-        /// parameters and optimizer state, the epochs done, the shuffle's state and the early-stopping
-        /// record), and from which a <c>Fit</c> resumes when it exists: the checkpoint's parameters
-        /// replace the network's, and <see cref="Epochs"/> counts the whole run, so a checkpoint after
+        /// parameters, optimizer state and input scaling, the epochs done, the shuffle's state and the
+        /// early-stopping record), and from which a <c>Fit</c> resumes when it exists: the checkpoint's
+        /// parameters (and input scaling) replace the network's, and <see cref="Epochs"/> counts the whole run, so a checkpoint after
         /// epoch 6 and <c>Epochs = 12</c> train epochs 7 to 12, ending with the same bits as an
         /// uninterrupted run. A damaged checkpoint, or one of another network, precision, optimizer or
         /// training set, throws a <see cref="ParameterFileException"/> and is left as it is. Default: none.
