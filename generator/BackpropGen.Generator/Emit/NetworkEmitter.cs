@@ -50,7 +50,7 @@ namespace BackpropGen.Generator.Emit
                 w.OpenBlock("partial " + outer.Keyword + " " + outer.Name);
             }
 
-            w.OpenBlock("partial " + (spec.IsStruct ? "struct " : "class ") + spec.TypeName + " : " + c.InterfaceName);
+            w.OpenBlock("partial " + (spec.IsStruct ? "struct " : "class ") + spec.TypeName + " : " + c.Interfaces);
             EmitMembers(w, c);
             w.CloseBrace();
 
@@ -96,6 +96,8 @@ namespace BackpropGen.Generator.Emit
             {
                 OptimizerEmitter.EmitFields(w, c);
             }
+
+            InputScalingEmitter.EmitFields(w, c);
 
             // Forward
             w.WriteLine();
@@ -156,6 +158,7 @@ namespace BackpropGen.Generator.Emit
                 EmitParameterSetters(w, c, remarks, readOnlySpan);
             }
 
+            InputScalingEmitter.EmitMembers(w, c, remarks, span, readOnlySpan);
             EmitPrivateMethods(w, c);
             if (c.IsSplit)
             {
@@ -420,6 +423,7 @@ namespace BackpropGen.Generator.Emit
                 .Append(c.Spec.HasTraining ? "; optimizer " + c.Spec.Optimizer.Kind : c.Spec.IsBaked ? "; baked parameters (inference only)" : "; frozen (inference only)")
                 .Append("; ").Append(c.T)
                 .Append(c.Spec.FastMath ? "; FastMath σ and tanh" : string.Empty)
+                .Append(c.Spec.InputScaling ? "; inputs scaled as (x − μ)·s" : string.Empty)
                 .Append("; ").Append(Pluralize(c.Spec.ParameterCount, "parameter"))
                 .Append(".</remarks>");
             return text.ToString();
