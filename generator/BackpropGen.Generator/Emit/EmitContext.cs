@@ -69,10 +69,10 @@ namespace BackpropGen.Generator.Emit
 
         public string InterfaceName { get; }
 
-        /// <summary>The interface that declares the sizes and the topology (for explicit implementations).</summary>
         /// <summary>Everything the generated type implements: <see cref="InterfaceName"/>, and the input scaling's interface when it has one.</summary>
         public string Interfaces { get; }
 
+        /// <summary>The interface that declares the sizes and the topology (for explicit implementations).</summary>
         public string ReadOnlyInterfaceName => "global::BackpropGen.IReadOnlyNetwork<" + T + ">";
 
         public int L => Spec.OutputLayer;
