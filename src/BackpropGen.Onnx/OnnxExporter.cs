@@ -21,6 +21,32 @@ namespace BackpropGen.Onnx
         public const string InputName = "input";
         public const string OutputName = "output";
 
+        /// <summary>
+        /// The parameters with input scaling a⁰ₖ = (xₖ − μₖ)·sₖ folded into layer 1, which ONNX then runs on
+        /// x itself: z¹ⱼ = Σₖ w¹ⱼₖ sₖ (xₖ − μₖ) + b¹ⱼ = Σₖ (w¹ⱼₖ sₖ) xₖ + (b¹ⱼ − Σₖ w¹ⱼₖ sₖ μₖ),
+        /// so W′ = W·diag(s) and b′ = b − W·diag(s)·μ (in double; the later layers are unchanged).
+        /// </summary>
+        public static double[] FoldInputScaling(NetworkTopology topology, double[] parameters, double[] offset, double[] scale)
+        {
+            var folded = (double[])parameters.Clone();
+            int inputs = topology.InputCount;
+            int size = topology.Layers[0].Size;
+            for (int j = 0; j < size; j++)
+            {
+                double shift = 0;
+                for (int k = 0; k < inputs; k++)
+                {
+                    double weight = parameters[(j * inputs) + k] * scale[k];
+                    folded[(j * inputs) + k] = weight;
+                    shift += weight * offset[k];
+                }
+
+                folded[(size * inputs) + j] = parameters[(size * inputs) + j] - shift;
+            }
+
+            return folded;
+        }
+
         public static ModelProto Build(NetworkTopology topology, ReadOnlySpan<double> parameters, bool single)
         {
             var elementType = single ? TensorProto.Types.DataType.Float : TensorProto.Types.DataType.Double;

@@ -64,6 +64,7 @@ namespace BackpropGen.Onnx
             }
 
             network.LoadParameters(ReadParameters<T>(path, network.Topology));
+            ResetInputScaling<IInferenceNetwork<T>, T>(ref network);
         }
 
         /// <summary>Loads the parameters of the ONNX file at <paramref name="path"/> into <paramref name="network"/>, a class or a struct (in place, never boxed).</summary>
@@ -78,12 +79,16 @@ namespace BackpropGen.Onnx
             }
 
             network.LoadParameters(ReadParameters<T>(path, network.Topology));
+            ResetInputScaling<TNetwork, T>(ref network);
         }
 
         /// <summary>
         /// Saves <paramref name="network"/> to <paramref name="path"/> as an ONNX model (opset 13, the
         /// network's float or double): one input and one output of shape [batch, n], a Gemm
         /// (transB = 1) per layer and its activation node. Reading it back gives the same parameters bit for bit.
+        /// A network with input scaling (<see cref="NetworkAttribute.InputScaling"/>) is exported with μ and s
+        /// folded into the first layer, W′ = W·diag(s) and b′ = b − W·diag(s)·μ, so the model computes what
+        /// Forward does (to rounding); loading it back gives those folded parameters and μ = 0, s = 1.
         /// </summary>
         /// <exception cref="InvalidOperationException">A parameter is NaN or infinite.</exception>
         public static void Save<T>(IReadOnlyNetwork<T> network, string path)
@@ -162,15 +167,50 @@ namespace BackpropGen.Onnx
             double[] parameters = single
                 ? MemoryMarshal.Cast<T, float>(values).ToArray().Select(v => (double)v).ToArray()
                 : MemoryMarshal.Cast<T, double>(values).ToArray();
+            if (network is IReadOnlyInputScaling<T> scaling)
+            {
+                // ONNX has no place for μ and s that the importer reads back: they go into the first Gemm.
+                var offset = new T[network.InputCount];
+                var scale = new T[network.InputCount];
+                scaling.CopyInputScalingTo(offset, scale);
+                parameters = OnnxExporter.FoldInputScaling(network.Topology, parameters, ToDoubles(offset), ToDoubles(scale));
+            }
+
             foreach (double value in parameters)
             {
                 if (double.IsNaN(value) || double.IsInfinity(value))
                 {
-                    throw new InvalidOperationException("The network has a NaN or infinite parameter; an ONNX model of it would not load back.");
+                    throw new InvalidOperationException("The network has a NaN or infinite parameter" + (network is IReadOnlyInputScaling<T> ? " (after folding its input scaling into the first layer)" : string.Empty) + "; an ONNX model of it would not load back.");
                 }
             }
 
             return OnnxExporter.Build(network.Topology, parameters, single).ToByteArray();
+        }
+
+        private static double[] ToDoubles<T>(T[] values)
+            where T : struct => typeof(T) == typeof(float)
+                ? MemoryMarshal.Cast<T, float>(values).ToArray().Select(v => (double)v).ToArray()
+                : MemoryMarshal.Cast<T, double>(values).ToArray();
+
+        /// <summary>
+        /// An imported model computes its whole function with its own first layer (an exported scaled
+        /// network's μ and s are folded into it), so a network with input scaling gets μ = 0, s = 1.
+        /// </summary>
+        private static void ResetInputScaling<TNetwork, T>(ref TNetwork network)
+            where T : struct
+        {
+            if (network is IInputScaling<T> scaling)
+            {
+                int inputs = ((IReadOnlyNetwork<T>)scaling).InputCount;
+                var offset = new T[inputs];
+                T[] scale = Convert<T>(Enumerable.Repeat(1.0, inputs).ToArray());
+                scaling.SetInputScaling(offset, scale);
+                if (scaling is TNetwork changed)
+                {
+                    // A struct was boxed by the check above; its new values go back into the caller's variable.
+                    network = changed;
+                }
+            }
         }
 
         internal static ImportedNetwork Import(string path)

@@ -17,7 +17,10 @@ namespace BackpropGen
         /// <summary>The first four bytes of a checkpoint: "BPGC".</summary>
         private static readonly byte[] s_magic = { (byte)'B', (byte)'P', (byte)'G', (byte)'C' };
 
-        public const ushort FormatVersion = 1;
+        /// <summary>Version 2 adds the input scaling (μ then s of every input) after the best parameters; a network without it still writes version 1, and both are read.</summary>
+        public const ushort FormatVersion = 2;
+
+        private const ushort UnscaledVersion = 1;
 
         /// <summary>Saves the run and the network to <paramref name="path"/>, atomically.</summary>
         public static void Save<TNetwork, T>(string path, ref TNetwork network, TrainingRun<T> run)
@@ -28,6 +31,7 @@ namespace BackpropGen
             network.CopyParametersTo(parameters);
             var state = new T[network.OptimizerStateCount];
             network.CopyOptimizerStateTo(state);
+            InputScalingValues<T>? scaling = InputScalingAccess.Copy<TNetwork, T>(network, network.InputCount);
 
             NetworkTopology topology = network.Topology;
             using var memory = new MemoryStream();
@@ -35,7 +39,7 @@ namespace BackpropGen
             {
                 // BinaryWriter is little-endian on every platform.
                 writer.Write(s_magic);
-                writer.Write(FormatVersion);
+                writer.Write(scaling is null ? UnscaledVersion : FormatVersion);
                 writer.Write((byte)Numeric<T>.Precision);
                 writer.Write(topology.InputCount);
                 writer.Write(topology.Layers.Count);
@@ -65,6 +69,12 @@ namespace BackpropGen
                 if (run.BestParameters is not null)
                 {
                     WriteValues(writer, run.BestParameters);
+                }
+
+                if (scaling is not null)
+                {
+                    WriteValues(writer, scaling.Offset);
+                    WriteValues(writer, scaling.Scale);
                 }
 
                 writer.Flush();
@@ -99,9 +109,9 @@ namespace BackpropGen
             {
                 using var reader = new BinaryReader(new MemoryStream(bytes, s_magic.Length, bytes.Length - s_magic.Length - 4, writable: false));
                 ushort version = reader.ReadUInt16();
-                if (version != FormatVersion)
+                if (version != UnscaledVersion && version != FormatVersion)
                 {
-                    throw Fail(ParameterFileError.UnsupportedVersion, "The checkpoint has format version " + version.ToString(CultureInfo.InvariantCulture) + "; this library reads version " + FormatVersion.ToString(CultureInfo.InvariantCulture) + ".");
+                    throw Fail(ParameterFileError.UnsupportedVersion, "The checkpoint has format version " + version.ToString(CultureInfo.InvariantCulture) + "; this library reads versions 1 and " + FormatVersion.ToString(CultureInfo.InvariantCulture) + ".");
                 }
 
                 var precision = (Precision)reader.ReadByte();
@@ -167,6 +177,22 @@ namespace BackpropGen
                 var parameters = ReadValues<T>(reader, parameterCount, "parameter");
                 var state = ReadValues<T>(reader, stateCount, "optimizer state value");
                 T[]? best = hasBest ? ReadValues<T>(reader, parameterCount, "best parameter") : null;
+
+                // The scaling the parameters were trained behind: the checkpoint's (it wins over FitInputScaling's),
+                // or from a version 1 checkpoint μ = 0, s = 1 (as a parameter file without scaling loads).
+                bool scales = network is IInputScaling<T>;
+                T[]? offset = version == FormatVersion ? ReadValues<T>(reader, inputs, "input offset") : null;
+                T[]? scale = version == FormatVersion ? ReadValues<T>(reader, inputs, "input scale") : null;
+                if (offset is not null && !scales)
+                {
+                    throw Fail(ParameterFileError.InputScalingMismatch, "The checkpoint holds input scaling (it was written by the training of a network declared with InputScaling = true), but the network has none.");
+                }
+
+                if (scale is not null && Array.Exists(scale, s => Numeric<T>.ToDouble(s) == 0))
+                {
+                    throw Fail(ParameterFileError.Malformed, "The checkpoint's input scale holds 0.");
+                }
+
                 if (reader.BaseStream.Position != reader.BaseStream.Length)
                 {
                     throw Fail(ParameterFileError.Malformed, "The checkpoint has bytes after its end.");
@@ -179,6 +205,11 @@ namespace BackpropGen
 
                 network.LoadParameters(parameters);
                 network.LoadOptimizerState(state);
+                if (scales)
+                {
+                    InputScalingAccess.Set(ref network, offset ?? new T[inputs], scale ?? Ones<T>(inputs));
+                }
+
                 run.Restore(epoch, order, shuffle, skipped, bestEpoch >= 0 ? bestEpoch : null, bestLoss, withoutImprovement, best);
             }
             catch (EndOfStreamException)
@@ -225,6 +256,18 @@ namespace BackpropGen
                 }
 
                 values[i] = Numeric<T>.FromDouble(value);
+            }
+
+            return values;
+        }
+
+        private static T[] Ones<T>(int count)
+            where T : struct
+        {
+            var values = new T[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = Numeric<T>.FromDouble(1);
             }
 
             return values;

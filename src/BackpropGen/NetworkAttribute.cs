@@ -94,6 +94,22 @@ namespace BackpropGen
         public bool Explain { get; set; }
 
         /// <summary>
+        /// True gives the network a per-input offset μₖ and scale sₖ, applied before layer 1 in every
+        /// member that reads an input: a⁰ₖ = (xₖ − μₖ)·sₖ. So raw game quantities (metres, speeds,
+        /// health 0–100) go in as they are. Set them with <c>SetInputScaling(offset, scale)</c> or let
+        /// <see cref="TrainerOptions.FitInputScaling"/> take the training inputs' mean and 1/std; read
+        /// them with <c>CopyInputScalingTo</c> (the network implements <see cref="IInputScaling{T}"/>).
+        /// Default false.
+        /// </summary>
+        /// <remarks>
+        /// μ and s are not parameters: they are not in <c>ParameterCount</c>, no gradient reaches them
+        /// and <c>InitializeParameters</c> leaves them alone. Until they are set, μ = 0 and s = 1 (the
+        /// network sees x unchanged). Parameter files, checkpoints and ONNX export carry them; a
+        /// <see cref="BakedParametersAttribute"/> network bakes them from its file.
+        /// </remarks>
+        public bool InputScaling { get; set; }
+
+        /// <summary>
         /// Names of the inputs, as C# identifiers, one per input. When given, the generator adds a
         /// <c>Forward</c> overload that takes them as separate arguments.
         /// </summary>

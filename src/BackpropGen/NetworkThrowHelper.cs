@@ -34,5 +34,55 @@ namespace BackpropGen
                 " (the sample count times the values per sample) but got one of length " + actual.ToString(CultureInfo.InvariantCulture) + ".",
                 parameterName);
         }
+
+        /// <summary>
+        /// The checks of a generated <c>SetInputScaling</c>: both spans of length <paramref name="inputCount"/>,
+        /// every offset finite, every scale finite and not 0 (a zero scale would erase its input, and the
+        /// generated code reads a stored 0 as "never set", that is s = 1). Throws before anything changes.
+        /// </summary>
+        public static void CheckInputScaling(ReadOnlySpan<float> offset, ReadOnlySpan<float> scale, int inputCount)
+        {
+            CheckInputScalingLengths(offset.Length, scale.Length, inputCount);
+            for (int k = 0; k < inputCount; k++)
+            {
+                CheckInputScalingValues(offset[k], scale[k], k);
+            }
+        }
+
+        /// <summary>The checks of a generated <c>SetInputScaling</c> of a double network.</summary>
+        public static void CheckInputScaling(ReadOnlySpan<double> offset, ReadOnlySpan<double> scale, int inputCount)
+        {
+            CheckInputScalingLengths(offset.Length, scale.Length, inputCount);
+            for (int k = 0; k < inputCount; k++)
+            {
+                CheckInputScalingValues(offset[k], scale[k], k);
+            }
+        }
+
+        private static void CheckInputScalingLengths(int offsetLength, int scaleLength, int inputCount)
+        {
+            if (offsetLength != inputCount)
+            {
+                ThrowLengthMismatch("offset", inputCount, offsetLength);
+            }
+
+            if (scaleLength != inputCount)
+            {
+                ThrowLengthMismatch("scale", inputCount, scaleLength);
+            }
+        }
+
+        private static void CheckInputScalingValues(double offset, double scale, int k)
+        {
+            if (double.IsNaN(offset) || double.IsInfinity(offset))
+            {
+                throw new ArgumentException("offset[" + k.ToString(CultureInfo.InvariantCulture) + "] is " + offset.ToString(CultureInfo.InvariantCulture) + "; an input offset must be finite.", "offset");
+            }
+
+            if (double.IsNaN(scale) || double.IsInfinity(scale) || scale == 0)
+            {
+                throw new ArgumentException("scale[" + k.ToString(CultureInfo.InvariantCulture) + "] is " + scale.ToString(CultureInfo.InvariantCulture) + "; an input scale must be finite and not 0 (0 would erase the input).", "scale");
+            }
+        }
     }
 }

@@ -30,8 +30,15 @@ namespace BackpropGen
         /// <summary>The first four bytes of every binary parameter file: "BPGP".</summary>
         public static ReadOnlySpan<byte> Magic => new[] { (byte)'B', (byte)'P', (byte)'G', (byte)'P' };
 
-        /// <summary>The binary format version this library writes and reads.</summary>
-        public const ushort FormatVersion = 1;
+        /// <summary>
+        /// The newest binary format version this library writes and reads: 2, which adds the input
+        /// scaling after the parameters. A network without input scaling is still written as version 1,
+        /// and both versions are read.
+        /// </summary>
+        public const ushort FormatVersion = 2;
+
+        /// <summary>The version of a file without input scaling (the layout of version 2 without its scaling section).</summary>
+        private const ushort UnscaledVersion = 1;
 
         private const int MaxLayers = 4096;
         private const int MaxLayerSize = 1 << 20;
@@ -72,7 +79,7 @@ namespace BackpropGen
             where T : struct
         {
             RequireReferenceType(network);
-            network.LoadParameters(Read<T>(path, network.Topology));
+            Apply(ref network, Deserialize<T>(ReadAllBytes(path), network.Topology));
         }
 
         /// <summary>Loads parameters from <paramref name="stream"/> into <paramref name="network"/> (a class).</summary>
@@ -81,7 +88,7 @@ namespace BackpropGen
             where T : struct
         {
             RequireReferenceType(network);
-            network.LoadParameters(Read<T>(stream, network.Topology));
+            Apply(ref network, Deserialize<T>(ReadAllBytes(stream), network.Topology));
         }
 
         /// <summary>Loads parameters saved by <see cref="Save{T}(IReadOnlyNetwork{T}, string)"/> into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
@@ -93,7 +100,7 @@ namespace BackpropGen
             where T : struct
         {
             RequireNetwork(network);
-            network.LoadParameters(Read<T>(path, network.Topology));
+            Apply(ref network, Deserialize<T>(ReadAllBytes(path), network.Topology));
         }
 
         /// <summary>Loads parameters from <paramref name="stream"/> into <paramref name="network"/>, a struct (or a class) held in a variable.</summary>
@@ -103,28 +110,129 @@ namespace BackpropGen
             where T : struct
         {
             RequireNetwork(network);
-            network.LoadParameters(Read<T>(stream, network.Topology));
+            Apply(ref network, Deserialize<T>(ReadAllBytes(stream), network.Topology));
         }
 
         /// <summary>Reads and checks a binary parameter file saved from a network of <paramref name="expected"/> topology.</summary>
+        /// <exception cref="ParameterFileException">Also (<see cref="ParameterFileError.InputScalingMismatch"/>) when the file holds input scaling, which this overload would drop: use the one with <c>offset</c> and <c>scale</c>.</exception>
         public static T[] Read<T>(string path, NetworkTopology expected)
-            where T : struct => Deserialize<T>(ReadAllBytes(path), expected);
+            where T : struct => ParametersOnly(Deserialize<T>(ReadAllBytes(path), expected));
 
         /// <summary>Reads and checks binary parameters from <paramref name="stream"/>.</summary>
+        /// <exception cref="ParameterFileException">Also (<see cref="ParameterFileError.InputScalingMismatch"/>) when the data holds input scaling, which this overload would drop.</exception>
         public static T[] Read<T>(Stream stream, NetworkTopology expected)
-            where T : struct => Deserialize<T>(ReadAllBytes(stream), expected);
+            where T : struct => ParametersOnly(Deserialize<T>(ReadAllBytes(stream), expected));
+
+        /// <summary>
+        /// Reads and checks a binary parameter file, with its input scaling: <paramref name="offset"/> and
+        /// <paramref name="scale"/> receive μ and s (for <c>SetInputScaling</c>), or null when the file has none.
+        /// </summary>
+        public static T[] Read<T>(string path, NetworkTopology expected, out T[]? offset, out T[]? scale)
+            where T : struct => Split(Deserialize<T>(ReadAllBytes(path), expected), out offset, out scale);
+
+        /// <summary>Reads and checks binary parameters from <paramref name="stream"/>, with its input scaling (null when it has none).</summary>
+        public static T[] Read<T>(Stream stream, NetworkTopology expected, out T[]? offset, out T[]? scale)
+            where T : struct => Split(Deserialize<T>(ReadAllBytes(stream), expected), out offset, out scale);
+
+        /// <summary>
+        /// Puts what a file holds into the network, after every check has passed. A network with input
+        /// scaling takes the file's, or identity scaling (μ = 0, s = 1) from a file without: it then
+        /// computes exactly what the saved network computed. A file with scaling is refused for a
+        /// network without, as its parameters expect scaled inputs.
+        /// </summary>
+        private static void Apply<TNetwork, T>(ref TNetwork network, LoadedParameters<T> loaded)
+            where TNetwork : IInferenceNetwork<T>
+            where T : struct
+        {
+            bool scales = network is IInputScaling<T>;
+            if (loaded.InputScaling is not null && !scales)
+            {
+                throw Fail(ParameterFileError.InputScalingMismatch, "The parameter file holds input scaling (it was saved from a network declared with InputScaling = true), but the network has none: declare it with [Network(…, InputScaling = true)].");
+            }
+
+            network.LoadParameters(loaded.Parameters);
+            if (scales)
+            {
+                T[] scaling = loaded.InputScaling ?? IdentityScaling<T>(network.InputCount);
+                InputScalingAccess.Set(ref network, scaling.AsSpan(0, network.InputCount), scaling.AsSpan(network.InputCount));
+            }
+        }
+
+        /// <summary>μ = 0 and s = 1 for every input: the scaling of a file saved without any.</summary>
+        private static T[] IdentityScaling<T>(int inputs)
+            where T : struct
+        {
+            var values = new T[2 * inputs];
+            for (int k = inputs; k < values.Length; k++)
+            {
+                values[k] = Numeric<T>.FromDouble(1);
+            }
+
+            return values;
+        }
+
+        private static T[] ParametersOnly<T>(LoadedParameters<T> loaded)
+            where T : struct
+        {
+            if (loaded.InputScaling is not null)
+            {
+                throw Fail(ParameterFileError.InputScalingMismatch, "The parameter file holds input scaling, which reading only its parameters would drop: load it with Load/LoadJson, or read it with the overload that also returns offset and scale.");
+            }
+
+            return loaded.Parameters;
+        }
+
+        private static T[] Split<T>(LoadedParameters<T> loaded, out T[]? offset, out T[]? scale)
+            where T : struct
+        {
+            offset = null;
+            scale = null;
+            if (loaded.InputScaling is { } scaling)
+            {
+                int inputs = scaling.Length / 2;
+                offset = scaling.AsSpan(0, inputs).ToArray();
+                scale = scaling.AsSpan(inputs).ToArray();
+            }
+
+            return loaded.Parameters;
+        }
+
+        /// <summary>The network's μ then s (2 × InputCount values), refusing non-finite ones; null without input scaling.</summary>
+        private static T[]? SavedInputScaling<T>(IReadOnlyNetwork<T> network)
+            where T : struct
+        {
+            if (InputScalingAccess.Copy<IReadOnlyNetwork<T>, T>(network, network.InputCount) is not { } scaling)
+            {
+                return null;
+            }
+
+            var values = new T[2 * network.InputCount];
+            scaling.Offset.CopyTo(values, 0);
+            scaling.Scale.CopyTo(values, network.InputCount);
+            for (int i = 0; i < values.Length; i++)
+            {
+                double value = Numeric<T>.ToDouble(values[i]);
+                if (double.IsNaN(value) || double.IsInfinity(value))
+                {
+                    throw new InvalidOperationException("The input scaling's " + (i < network.InputCount ? "offset" : "scale") + " [" + (i % network.InputCount).ToString(CultureInfo.InvariantCulture) + "] is not finite: it is not saved (it would not load).");
+                }
+            }
+
+            return values;
+        }
 
         private static byte[] Serialize<T>(IReadOnlyNetwork<T> network)
             where T : struct
         {
             NetworkTopology topology = network.Topology;
             T[] values = FiniteParameters(network);
+            T[]? scaling = SavedInputScaling(network);
             using var memory = new MemoryStream();
             using (var writer = new BinaryWriter(memory))
             {
-                // BinaryWriter is little-endian on every platform.
+                // BinaryWriter is little-endian on every platform. Version 1 unless there is a scaling section.
                 writer.Write(Magic.ToArray());
-                writer.Write(FormatVersion);
+                writer.Write(scaling is null ? UnscaledVersion : FormatVersion);
                 writer.Write((byte)topology.Precision);
                 writer.Write((byte)topology.Loss);
                 writer.Write(topology.InputCount);
@@ -136,19 +244,10 @@ namespace BackpropGen
                 }
 
                 writer.Write(values.Length);
-                if (Numeric<T>.IsSingle)
+                WriteValues(writer, values);
+                if (scaling is not null)
                 {
-                    foreach (float value in MemoryMarshal.Cast<T, float>(values))
-                    {
-                        writer.Write(value);
-                    }
-                }
-                else
-                {
-                    foreach (double value in MemoryMarshal.Cast<T, double>(values))
-                    {
-                        writer.Write(value);
-                    }
+                    WriteValues(writer, scaling);
                 }
 
                 writer.Flush();
@@ -159,7 +258,26 @@ namespace BackpropGen
             return memory.ToArray();
         }
 
-        private static T[] Deserialize<T>(byte[] bytes, NetworkTopology expected)
+        private static void WriteValues<T>(BinaryWriter writer, T[] values)
+            where T : struct
+        {
+            if (Numeric<T>.IsSingle)
+            {
+                foreach (float value in MemoryMarshal.Cast<T, float>(values))
+                {
+                    writer.Write(value);
+                }
+            }
+            else
+            {
+                foreach (double value in MemoryMarshal.Cast<T, double>(values))
+                {
+                    writer.Write(value);
+                }
+            }
+        }
+
+        private static LoadedParameters<T> Deserialize<T>(byte[] bytes, NetworkTopology expected)
             where T : struct
         {
             if (expected is null)
@@ -186,9 +304,9 @@ namespace BackpropGen
             }
 
             ushort version = (ushort)(bytes[4] | (bytes[5] << 8));
-            if (version != FormatVersion)
+            if (version != UnscaledVersion && version != FormatVersion)
             {
-                throw Fail(ParameterFileError.UnsupportedVersion, "The parameter file has format version " + version.ToString(CultureInfo.InvariantCulture) + "; this library reads version " + FormatVersion.ToString(CultureInfo.InvariantCulture) + ".");
+                throw Fail(ParameterFileError.UnsupportedVersion, "The parameter file has format version " + version.ToString(CultureInfo.InvariantCulture) + "; this library reads versions 1 and " + FormatVersion.ToString(CultureInfo.InvariantCulture) + ".");
             }
 
             // An intact file checks out against its last four bytes; anything else is either cut
@@ -257,30 +375,36 @@ namespace BackpropGen
                 throw Fail(ParameterFileError.Malformed, "The parameter file holds " + count.ToString(CultureInfo.InvariantCulture) + " parameters but its topology has " + expected.ParameterCount.ToString(CultureInfo.InvariantCulture) + ".");
             }
 
-            var values = new T[count];
-            if (Numeric<T>.IsSingle)
+            T[] values = ReadFinite<T>(reader, count, i => "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
+            T[]? scaling = null;
+            if (version == FormatVersion)
             {
-                Span<float> singles = MemoryMarshal.Cast<T, float>(values.AsSpan());
-                for (int i = 0; i < count; i++)
+                scaling = ReadFinite<T>(reader, 2 * inputs, i => "The input scaling's " + (i < inputs ? "offset" : "scale") + " [" + (i % inputs).ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
+                for (int k = inputs; k < scaling.Length; k++)
                 {
-                    singles[i] = reader.ReadSingle();
-                    if (float.IsNaN(singles[i]) || float.IsInfinity(singles[i]))
+                    if (Numeric<T>.ToDouble(scaling[k]) == 0)
                     {
-                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
+                        throw Fail(ParameterFileError.Malformed, "The input scaling's scale [" + (k - inputs).ToString(CultureInfo.InvariantCulture) + "] in the file is 0.");
                     }
                 }
             }
-            else
+
+            return new LoadedParameters<T>(values, scaling);
+        }
+
+        private static T[] ReadFinite<T>(BinaryReader reader, int count, Func<int, string> notFinite)
+            where T : struct
+        {
+            var values = new T[count];
+            for (int i = 0; i < count; i++)
             {
-                Span<double> doubles = MemoryMarshal.Cast<T, double>(values.AsSpan());
-                for (int i = 0; i < count; i++)
+                double value = Numeric<T>.IsSingle ? reader.ReadSingle() : reader.ReadDouble();
+                if (double.IsNaN(value) || double.IsInfinity(value))
                 {
-                    doubles[i] = reader.ReadDouble();
-                    if (double.IsNaN(doubles[i]) || double.IsInfinity(doubles[i]))
-                    {
-                        throw Fail(ParameterFileError.Malformed, "Parameter [" + i.ToString(CultureInfo.InvariantCulture) + "] in the file is not finite.");
-                    }
+                    throw Fail(ParameterFileError.Malformed, notFinite(i));
                 }
+
+                values[i] = Numeric<T>.FromDouble(value);
             }
 
             return values;
@@ -302,6 +426,7 @@ namespace BackpropGen
                 return HeaderCutShort;
             }
 
+            bool scaled = bytes[4] == FormatVersion && bytes[5] == 0;
             int precision = bytes[6];
             int inputs = BitConverter.ToInt32(LittleEndian(bytes, 8, 4), 0);
             int layerCount = BitConverter.ToInt32(LittleEndian(bytes, 12, 4), 0);
@@ -336,7 +461,8 @@ namespace BackpropGen
                 return HeaderImpossible;
             }
 
-            return countOffset + 4 + ((long)count * (precision == 0 ? 4 : 8)) + 4;
+            // Version 2 adds μ and s of every input after the parameters.
+            return countOffset + 4 + (((long)count + (scaled ? 2L * inputs : 0)) * (precision == 0 ? 4 : 8)) + 4;
         }
 
         /// <summary>The bytes of a little-endian field in the machine's order, for BitConverter.</summary>
@@ -504,5 +630,20 @@ namespace BackpropGen
                 // Likewise.
             }
         }
+    }
+
+    /// <summary>What a parameter file holds: the parameters, and μ then s of every input when it has input scaling.</summary>
+    internal sealed class LoadedParameters<T>
+        where T : struct
+    {
+        public LoadedParameters(T[] parameters, T[]? inputScaling)
+        {
+            Parameters = parameters;
+            InputScaling = inputScaling;
+        }
+
+        public T[] Parameters { get; }
+
+        public T[]? InputScaling { get; }
     }
 }

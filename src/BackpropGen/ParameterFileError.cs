@@ -26,5 +26,11 @@ namespace BackpropGen
 
         /// <summary>The content is not well formed (bad JSON, impossible counts, trailing bytes, non-finite values).</summary>
         Malformed = 7,
+
+        /// <summary>
+        /// The file holds input scaling (saved from a network declared with <see cref="NetworkAttribute.InputScaling"/>)
+        /// but the network has none, or it was read with a method that returns only the parameters.
+        /// </summary>
+        InputScalingMismatch = 8,
     }
 }

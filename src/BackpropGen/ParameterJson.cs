@@ -11,10 +11,12 @@ namespace BackpropGen
     /// so a file the runtime loads is a file the generator bakes, and the other way round.
     /// </summary>
     /// <remarks>
-    /// A file must carry "format", "version": 1, "inputs", "layers" and "parameters". Its shape
+    /// A file must carry "format", "version", "inputs", "layers" and "parameters". Its shape
     /// (inputs, and each layer's size and activation) must be the network's. "precision" and "loss"
     /// are informational: JSON numbers carry no precision, and the loss (like the optimizer) is a
-    /// training setting, not part of the shape.
+    /// training setting, not part of the shape. Version 2 is version 1 plus "inputScaling":
+    /// { "offset": [μ…], "scale": [s…] } of an InputScaling network (version 1 files have none, so a
+    /// reader that knows only version 1 refuses a scaled file instead of dropping its scaling).
     /// </remarks>
     internal static class ParameterJson
     {
@@ -32,8 +34,11 @@ namespace BackpropGen
             /// <summary>JSON, but without "format": "BackpropGen.Parameters".</summary>
             NotAParameterFile,
 
-            /// <summary>A "version" other than 1.</summary>
+            /// <summary>A "version" other than 1 or 2.</summary>
             UnsupportedVersion,
+
+            /// <summary>The file holds input scaling but the network has none (declared without InputScaling).</summary>
+            InputScalingMismatch,
 
             /// <summary>Other inputs or layers; <see cref="Failure.Detail"/> is the file's shape.</summary>
             ShapeMismatch,
@@ -68,9 +73,13 @@ namespace BackpropGen
         /// inputs and <paramref name="layers"/> (each layer's size and its activation as the
         /// <c>Activation</c> enum spells it); returns the parameters in canonical order, each parsed
         /// in the network's precision (a float is the float nearest the digits, widened exactly).
+        /// <paramref name="inputScaling"/> receives the file's input scaling (μ of every input, then s of
+        /// every input) or null when it has none; a file with scaling is refused for a network without
+        /// (<paramref name="networkScales"/> false), since loading it would drop the scaling its
+        /// parameters were trained behind.
         /// </summary>
         /// <exception cref="Failure">The file is unusable for this network.</exception>
-        public static double[] Read(string text, int inputs, IReadOnlyList<KeyValuePair<int, string>> layers, bool single)
+        public static double[] Read(string text, int inputs, IReadOnlyList<KeyValuePair<int, string>> layers, bool single, bool networkScales, out double[]? inputScaling)
         {
             if (text.Trim().Length == 0)
             {
@@ -92,9 +101,15 @@ namespace BackpropGen
                 throw new Failure(Problem.NotAParameterFile, "is not a BackpropGen parameter file: it needs \"format\": \"" + Format + "\"");
             }
 
-            if (!root.TryGetValue("version", out object? version) || version is not MiniJson.Number { Text: "1" })
+            if (!root.TryGetValue("version", out object? version) || version is not MiniJson.Number { Text: "1" or "2" })
             {
-                throw new Failure(Problem.UnsupportedVersion, "needs \"version\": 1");
+                throw new Failure(Problem.UnsupportedVersion, "needs \"version\": 1 (or 2, with \"inputScaling\")");
+            }
+
+            bool scaled = root.ContainsKey("inputScaling");
+            if (scaled != version is MiniJson.Number { Text: "2" })
+            {
+                throw new Failure(Problem.Malformed, scaled ? "has \"inputScaling\", which needs \"version\": 2" : "has \"version\": 2 but no \"inputScaling\" (a file without input scaling is \"version\": 1)");
             }
 
             int fileInputs = ReadCount(root, "inputs");
@@ -144,19 +159,7 @@ namespace BackpropGen
                     throw new Failure(Problem.Malformed, "has a parameter [" + Text(i) + "] that is not a number");
                 }
 
-                // TryParse: on .NET Framework (and Visual Studio's compiler host) Parse throws on overflow where .NET Core returns ∞.
-                bool parsed;
-                double value;
-                if (single)
-                {
-                    parsed = float.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out float singleValue);
-                    value = singleValue;
-                }
-                else
-                {
-                    parsed = double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-                }
-
+                bool parsed = TryParse(number.Text, single, out double value);
                 if (!parsed || double.IsNaN(value) || double.IsInfinity(value))
                 {
                     throw new Failure(Problem.NotFinite, "has parameter [" + Text(i) + "] = " + number.Text + ", which is not a finite " + (single ? "float" : "double"), number.Text, i);
@@ -165,7 +168,64 @@ namespace BackpropGen
                 values[i] = value;
             }
 
+            inputScaling = null;
+            if (scaled)
+            {
+                if (!networkScales)
+                {
+                    throw new Failure(Problem.InputScalingMismatch, "holds input scaling (it was saved from a network declared with InputScaling = true), but the network has none: declare it with [Network(…, InputScaling = true)]");
+                }
+
+                inputScaling = ReadInputScaling(root["inputScaling"], inputs, single);
+            }
+
             return values;
+        }
+
+        /// <summary>"inputScaling": { "offset": [μ…], "scale": [s…] }, each of <paramref name="inputs"/> finite numbers, no scale 0.</summary>
+        private static double[] ReadInputScaling(object? section, int inputs, bool single)
+        {
+            if (section is not Dictionary<string, object?> scaling)
+            {
+                throw new Failure(Problem.Malformed, "needs \"inputScaling\": { \"offset\": [ … ], \"scale\": [ … ] }");
+            }
+
+            var values = new double[2 * inputs];
+            string[] names = { "offset", "scale" };
+            for (int part = 0; part < 2; part++)
+            {
+                string name = names[part];
+                if (!scaling.TryGetValue(name, out object? listValue) || listValue is not List<object?> list || list.Count != inputs)
+                {
+                    throw new Failure(Problem.Malformed, "needs \"inputScaling\".\"" + name + "\" as a list of " + Count(inputs, "number") + ", one per input");
+                }
+
+                for (int k = 0; k < inputs; k++)
+                {
+                    double value = list[k] is MiniJson.Number number && TryParse(number.Text, single, out double parsed) ? parsed : double.NaN;
+                    if (double.IsNaN(value) || double.IsInfinity(value) || (part == 1 && value == 0))
+                    {
+                        throw new Failure(Problem.Malformed, "has inputScaling." + name + "[" + Text(k) + "] = " + (list[k] is MiniJson.Number n ? n.Text : "a value that is not a number") + ", which is not a finite " + (single ? "float" : "double") + (part == 1 ? " other than 0" : string.Empty));
+                    }
+
+                    values[(part * inputs) + k] = value;
+                }
+            }
+
+            return values;
+        }
+
+        /// <summary>The number in the network's precision; TryParse, as .NET Framework's Parse throws on overflow where .NET Core returns ∞.</summary>
+        private static bool TryParse(string text, bool single, out double value)
+        {
+            if (single)
+            {
+                bool parsed = float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float singleValue);
+                value = singleValue;
+                return parsed;
+            }
+
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         }
 
         /// <summary>"4 inputs → 8 Tanh → 3 Softmax".</summary>

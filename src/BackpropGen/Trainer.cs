@@ -116,6 +116,16 @@ namespace BackpropGen
             // Clipping needs the gradient before the update, so it trains through AccumulateGradient
             // + ApplyGradient even one sample at a time.
             var run = new TrainingRun<T>(count, network.ParameterCount, batchSize > 1 || options.ClipGradientNorm.HasValue, options.RestoreBestParameters, options.ShuffleSeed);
+            if (options.FitInputScaling)
+            {
+                if (network is not IInputScaling<T>)
+                {
+                    throw new ArgumentException("TrainerOptions.FitInputScaling needs a network with input scaling it can set: declare it with [Network(…, InputScaling = true)] (and without [BakedParameters]).", nameof(options));
+                }
+
+                FitInputScaling(ref network, inputs, count);
+            }
+
             string? checkpoint = options.CheckpointPath;
             if (checkpoint is not null && File.Exists(checkpoint))
             {
@@ -180,6 +190,53 @@ namespace BackpropGen
             }
 
             return new TrainingResult(progress, reached, stoppedEarly, run.Skipped, run.BestEpoch, run.BestEpoch.HasValue ? run.BestValidationLoss : null, restored);
+        }
+
+        /// <summary>
+        /// μₖ = mean and sₖ = 1/σₖ (population) of input k over the training set, in double, leaving out
+        /// NaN and ±∞; sₖ = 1 for an input without spread (see <see cref="TrainerOptions.FitInputScaling"/>).
+        /// </summary>
+        private static void FitInputScaling<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, int count)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int n = network.InputCount;
+            var offset = new T[n];
+            var scale = new T[n];
+            for (int k = 0; k < n; k++)
+            {
+                // Two passes: the mean, then the mean squared deviation from it (no cancellation).
+                double sum = 0;
+                int finite = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    double x = Numeric<T>.ToDouble(inputs[(i * n) + k]);
+                    if (!double.IsNaN(x) && !double.IsInfinity(x))
+                    {
+                        sum += x;
+                        finite++;
+                    }
+                }
+
+                double mean = finite == 0 ? 0 : sum / finite;
+                double squares = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    double x = Numeric<T>.ToDouble(inputs[(i * n) + k]);
+                    if (!double.IsNaN(x) && !double.IsInfinity(x))
+                    {
+                        squares += (x - mean) * (x - mean);
+                    }
+                }
+
+                double deviation = finite == 0 ? 0 : Math.Sqrt(squares / finite);
+                T s = Numeric<T>.FromDouble(1 / deviation);
+                bool spread = deviation > 1e-12 * Math.Max(1, Math.Abs(mean)) && !double.IsInfinity(Numeric<T>.ToDouble(s)) && Numeric<T>.ToDouble(s) != 0;
+                offset[k] = Numeric<T>.FromDouble(mean);
+                scale[k] = spread ? s : Numeric<T>.FromDouble(1);
+            }
+
+            InputScalingAccess.Set(ref network, offset, scale);
         }
 
         /// <summary>One epoch of TrainStep per sample; returns the mean loss of the samples taken.</summary>

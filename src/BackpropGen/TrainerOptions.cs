@@ -41,6 +41,18 @@ namespace BackpropGen
         /// </summary>
         public bool RestoreBestParameters { get; set; }
 
+        /// <summary>
+        /// Before training, set the network's input scaling (<see cref="NetworkAttribute.InputScaling"/>)
+        /// from the training inputs: μₖ = the mean of input k and sₖ = 1/σₖ, its population standard
+        /// deviation (divided by N), so the network trains on standardized inputs. An input with no
+        /// spread (σₖ = 0, or below 1e-12 × max(1, |μₖ|), which is rounding) or whose 1/σₖ overflows the
+        /// network's type gets sₖ = 1; NaN and ±∞ values are left out of both (an input with no finite
+        /// value gets μₖ = 0, sₖ = 1). A network without input scaling throws
+        /// <see cref="ArgumentException"/> before anything changes. A <see cref="CheckpointPath"/>
+        /// resume then loads the checkpoint's scaling, which wins. Default false.
+        /// </summary>
+        public bool FitInputScaling { get; set; }
+
         /// <summary>The seed of the per-epoch shuffle of the training set; null keeps the given order. Default 0.</summary>
         public int? ShuffleSeed { get; set; } = 0;
 
@@ -49,9 +61,9 @@ namespace BackpropGen
 
         /// <summary>
         /// A file that saves the run every <see cref="CheckpointEvery"/> epochs (atomically: the network's
-        /// parameters and optimizer state, the epochs done, the shuffle's state and the early-stopping
-        /// record), and from which a <c>Fit</c> resumes when it exists: the checkpoint's parameters
-        /// replace the network's, and <see cref="Epochs"/> counts the whole run, so a checkpoint after
+        /// parameters, optimizer state and input scaling, the epochs done, the shuffle's state and the
+        /// early-stopping record), and from which a <c>Fit</c> resumes when it exists: the checkpoint's
+        /// parameters (and input scaling) replace the network's, and <see cref="Epochs"/> counts the whole run, so a checkpoint after
         /// epoch 6 and <c>Epochs = 12</c> train epochs 7 to 12, ending with the same bits as an
         /// uninterrupted run. A damaged checkpoint, or one of another network, precision, optimizer or
         /// training set, throws a <see cref="ParameterFileException"/> and is left as it is. Default: none.

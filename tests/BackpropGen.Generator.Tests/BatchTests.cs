@@ -53,6 +53,7 @@ namespace BackpropGen.Generator.Tests
                 text.Append($"[Network(40, Precision = Precision.{precision})][Layer(20, Activation.Tanh)][Layer(2, Activation.Linear)] public partial class Large{precision} {{ }}\n");
             }
 
+            text.Append("[Network(3, InputScaling = true)][Layer(5, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Scaled { }\n");
             text.Append("[Network(3, FastMath = true)][Layer(5, Activation.Sigmoid)][Layer(2, Activation.Tanh)] public partial class Fast { }\n");
             text.Append("[Network(3, Explain = true)][Layer(4, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Explained { }\n");
             return text.Append("}\n").ToString();
@@ -142,6 +143,25 @@ namespace BackpropGen.Generator.Tests
                 {
                     CheckGradient((INetwork<double>)Create(assembly, name), x => x, y => y, 1e-10);
                 }
+            }
+        }
+
+        [Fact]
+        public void Input_scaling_applies_to_every_lane()
+        {
+            foreach (Assembly assembly in new[] { s_net10.Value, s_netStandard.Value })
+            {
+                var network = (INetwork<float>)Create(assembly, "Scaled");
+                ((IInputScaling<float>)network).SetInputScaling(new[] { 0.5f, -1f, 2f }, new[] { 2f, 0.5f, -3f });
+                CheckForward(network, x => (float)x, y => y, 1e-5);
+                CheckGradient(network, x => (float)x, y => y, 1e-4);
+
+                // The scaling moved the outputs (so the check above compared scaled lanes).
+                float[] scaled = new float[2], plain = new float[2];
+                network.ForwardBatch(new[] { 0.1f, 0.2f, 0.3f }, scaled);
+                ((IInputScaling<float>)network).SetInputScaling(new float[3], new[] { 1f, 1f, 1f });
+                network.ForwardBatch(new[] { 0.1f, 0.2f, 0.3f }, plain);
+                Assert.NotEqual(plain, scaled);
             }
         }
 

@@ -153,6 +153,7 @@ namespace BackpropGen.Generator.Tests
             { "BPG0023", Header(3, 2, "Tanh") + "\"parameters\": [" + string.Join(", ", Enumerable.Repeat("0.5", 7)) + ", 1e39] }", "[7]" },
             { "BPG0024", Header(3, 1, "Tanh") + "\"loss\": \"HalfSquaredError\", \"parameters\": [] }", "3 inputs → 2 Tanh" },
             { "BPG0024", Header(2, 2, "Sigmoid") + "\"loss\": \"HalfSquaredError\", \"parameters\": [1, 2, 3, 4, 5, 6] }", "Sigmoid" },
+            { "BPG0028", Header(3, 2, "Tanh", "\"format\": \"BackpropGen.Parameters\", \"version\": 2, ") + "\"inputScaling\": { \"offset\": [0, 0, 0], \"scale\": [1, 1, 1] }, \"parameters\": [1, 2, 3, 4, 5, 6, 7, 8] }", "InputScaling = true" },
         };
 
         [Fact]

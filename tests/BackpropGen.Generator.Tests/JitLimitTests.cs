@@ -65,8 +65,9 @@ namespace BackpropGen.Generator.Tests
                 [Layer(1, Activation.Sigmoid)]
                 public partial class Wide { }
 
-                // The most inputs in one method per member: {{NetworkLimits.UnsplitMaxInputs}} → 1.
-                [Network({{NetworkLimits.UnsplitMaxInputs}})]
+                // The most inputs in one method per member: {{NetworkLimits.UnsplitMaxInputs}} → 1, with input
+                // scaling (a⁰ₖ = (xₖ − μₖ)·sₖ: more code per input than without, so it covers both).
+                [Network({{NetworkLimits.UnsplitMaxInputs}}, InputScaling = true)]
                 [Layer(1, Activation.Tanh)]
                 public partial class ManyInputs { }
 
@@ -115,7 +116,7 @@ namespace BackpropGen.Generator.Tests
 
                 // Not unsplit: the split scalar form netstandard code (Unity) gets for a large network, at
                 // its longest step: a first-layer row of {{NetworkLimits.MaxInputs}} updates with weight decay, in double.
-                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4)]
+                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4, InputScaling = true)]
                 [Layer(2, Activation.Tanh)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class {{ScalarSplit}} { }
@@ -135,8 +136,9 @@ namespace BackpropGen.Generator.Tests
                 // TrainStep's steps): a step cannot split a neuron's row, so each first-layer neuron's update
                 // is {{NetworkLimits.MaxInputs}} terms in one method (256 Vector256 or 512 Vector128 updates, so a
                 // step holds fewer neurons than a vector has lanes); two neurons show it as well as fifteen,
-                // at an eighth of the code: (1024 + 1) * 2 + (2 + 1) * 1 = 2053 parameters.
-                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4)]
+                // at an eighth of the code: (1024 + 1) * 2 + (2 + 1) * 1 = 2053 parameters. With input scaling,
+                // whose BpgInput steps and SetInputScaling blocks grow with the inputs too.
+                [Network({{NetworkLimits.MaxInputs}}, Precision = Precision.Double, WeightDecay = 1e-4, InputScaling = true)]
                 [Layer(2, Activation.Tanh)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class SplitManyInputs { }
@@ -296,6 +298,10 @@ namespace BackpropGen.Generator.Tests
             {
                 Assert.Equal(networkCount, generated.Count(l => l.Contains(":" + method + "(", StringComparison.Ordinal)));
             }
+
+            // The networks with input scaling (one per set at least) had their setter compiled too.
+            Assert.Contains(generated, l => l.Contains(":SetInputScaling(", StringComparison.Ordinal));
+            Assert.Contains(generated, l => l.Contains(":CopyInputScalingTo(", StringComparison.Ordinal));
 
             string[] minOpts = generated.Where(l => l.Contains("MinOpts", StringComparison.Ordinal)).ToArray();
             Assert.True(minOpts.Length == 0, "Compiled in MinOpts:" + Environment.NewLine + string.Join(Environment.NewLine, minOpts));

@@ -421,7 +421,7 @@ namespace BackpropGen.Generator.Tests
 
             Assert.Equal(ParameterFileError.Empty, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("  "))).Error);
             Assert.Equal(ParameterFileError.NotAParameterFile, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\"a\": 1}"))).Error);
-            Assert.Equal(ParameterFileError.UnsupportedVersion, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\"format\": \"BackpropGen.Parameters\", \"version\": 2}"))).Error);
+            Assert.Equal(ParameterFileError.UnsupportedVersion, Assert.Throws<ParameterFileException>(() => ParameterFile.LoadJson(network, new StringReader("{\"format\": \"BackpropGen.Parameters\", \"version\": 3}"))).Error);
 
             var sw = new StringWriter();
             ParameterFile.SaveJson(network, sw);
@@ -454,11 +454,12 @@ namespace BackpropGen.Generator.Tests
             Assert.Contains("is a directory", Assert.Throws<IOException>(() => ParameterFile.LoadJson(network, PathOf("folder.bpg"))).Message, StringComparison.Ordinal);
             Assert.Throws<FileNotFoundException>(() => ParameterFile.Load(network, PathOf("missing.bpg")));
 
-            // A wrong version number written by hand (with a valid checksum) is refused as such.
+            // A wrong version number written by hand (with a valid checksum) is refused as such
+            // (1 and 2, the version with input scaling, are read).
             using var memory = new MemoryStream();
             ParameterFile.Save(network, memory);
             byte[] bytes = memory.ToArray();
-            bytes[4] = 2;
+            bytes[4] = 3;
             File.WriteAllBytes(PathOf("future.bpg"), bytes);
             Assert.Equal(ParameterFileError.UnsupportedVersion, Assert.Throws<ParameterFileException>(() => ParameterFile.Load(network, PathOf("future.bpg"))).Error);
             Assert.Equal(before, Networks.Parameters(network));

@@ -99,6 +99,23 @@ namespace BackpropGen.Generator.Tests
         }
 
         [Fact]
+        public void Input_scaling_offsets_and_scales_the_input_before_layer_1()
+        {
+            // a⁰ₖ = (xₖ − μₖ)·sₖ with μ and s in fields outside θ, SetInputScaling and CopyInputScalingTo.
+            Verify("""
+                using BackpropGen;
+
+                namespace Racing
+                {
+                    [Network(2, InputScaling = true, InputNames = new[] { "distance", "speed" })]
+                    [Layer(2, Activation.Tanh)]
+                    [Layer(1, Activation.Sigmoid)]
+                    public partial struct Driver { }
+                }
+                """);
+        }
+
+        [Fact]
         public void Softmax_with_cross_entropy_is_fused()
         {
             Verify("""

@@ -44,6 +44,14 @@ void Run<T>(string name, INetwork<T> network, T learningRate, Func<double, T> co
     var parameters = new T[network.ParameterCount];
     if (!dump)
     {
+        if (network is IInputScaling<T> scaling)
+        {
+            var offset = new T[network.InputCount];
+            var scale = Enumerable.Repeat(convert(0.5), network.InputCount).ToArray();
+            scaling.SetInputScaling(offset, scale);
+            scaling.CopyInputScalingTo(offset, scale);
+        }
+
         network.InitializeParameters(1);
         network.Forward(input, output);
         network.ComputeLoss(input, output);

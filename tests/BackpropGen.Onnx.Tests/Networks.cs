@@ -76,4 +76,20 @@ namespace BackpropGen.Onnx.Tests
     [Layer(32, Activation.Tanh)]
     [Layer(10, Activation.Sigmoid)]
     public partial class Frozen64x32x10 { }
+
+    // Input scaling, folded into the first Gemm on export.
+    [Network(3, InputScaling = true)]
+    [Layer(4, Activation.Tanh)]
+    [Layer(2, Activation.Sigmoid)]
+    public partial class Scaled342 { }
+
+    [Network(3, InputScaling = true, Precision = Precision.Double, Loss = LossFunction.CrossEntropy)]
+    [Layer(5, Activation.ReLU)]
+    [Layer(3, Activation.Softmax)]
+    public partial struct ScaledDouble353 { }
+
+    [Network(64, InputScaling = true, Trainable = false)]
+    [Layer(32, Activation.Tanh)]
+    [Layer(10, Activation.Sigmoid)]
+    public partial class ScaledFrozen64x32x10 { }
 }

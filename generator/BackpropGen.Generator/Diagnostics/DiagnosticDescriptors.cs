@@ -161,6 +161,11 @@ namespace BackpropGen.Generator.Diagnostics
             "Explain needs a trainable network",
             "Explain = true is ignored: '{0}' is {1}, and Explain writes out a training step; remove Explain, or make the network trainable");
 
+        public static readonly DiagnosticDescriptor BakedInputScalingMismatch = Error(
+            "BPG0028",
+            "Baked input scaling without InputScaling",
+            "'{0}' holds input scaling, but network '{1}' is declared without it; add InputScaling = true to its [Network], or bake a file saved without input scaling");
+
         private static DiagnosticDescriptor Warning(string id, string title, string message) => new(
             id,
             title,

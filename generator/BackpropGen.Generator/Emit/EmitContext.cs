@@ -28,6 +28,7 @@ namespace BackpropGen.Generator.Emit
             IsVector = features.HasVector256 && !spec.IsBaked && !spec.Explain && HasWideLayer(spec);
             IsSplit = IsVector || NetworkLimits.NeedsSplit(spec);
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
+            Interfaces = InterfaceName + (spec.InputScaling ? ", global::BackpropGen." + (spec.IsBaked ? "IReadOnlyInputScaling" : "IInputScaling") + "<" + T + ">" : string.Empty);
 
             HasBatchShape = features.HasVector256 && NetworkLimits.FitsBatch(spec);
             Algebra = Scalar;
@@ -53,6 +54,7 @@ namespace BackpropGen.Generator.Emit
             IsVector = network.IsVector;
             IsSplit = network.IsSplit;
             InterfaceName = network.InterfaceName;
+            Interfaces = network.Interfaces;
             HasBatchShape = network.HasBatchShape;
             _layerOffsets = network._layerOffsets;
             Methods = network.Methods;
@@ -111,6 +113,9 @@ namespace BackpropGen.Generator.Emit
         public string T { get; }
 
         public string InterfaceName { get; }
+
+        /// <summary>Everything the generated type implements: <see cref="InterfaceName"/>, and the input scaling's interface when it has one.</summary>
+        public string Interfaces { get; }
 
         /// <summary>The interface that declares the sizes and the topology (for explicit implementations).</summary>
         public string ReadOnlyInterfaceName => "global::BackpropGen.IReadOnlyNetwork<" + T + ">";
@@ -222,11 +227,28 @@ namespace BackpropGen.Generator.Emit
         private string Broadcast(string parameter) => Batch is null ? parameter : Batch.Alias + ".Create(" + parameter + ")";
 
         /// <summary>The baked parameter at canonical <paramref name="index"/>, parenthesized when negative.</summary>
-        public string BakedLiteral(int index)
-        {
-            string literal = Literal(Spec.BakedParameters[index]);
-            return literal.StartsWith("-", StringComparison.Ordinal) ? "(" + literal + ")" : literal;
-        }
+        public string BakedLiteral(int index) => Operand(Literal(Spec.BakedParameters[index]));
+
+        /// <summary>The field of the input offset μₖ (<see cref="NetworkSpec.InputScaling"/>).</summary>
+        public static string InputOffsetName(int k) => "_bpgInputOffset" + I(k);
+
+        /// <summary>The field of the input scale sₖ; it holds 0 until SetInputScaling sets it (see <see cref="InputScale"/>).</summary>
+        public static string InputScaleName(int k) => "_bpgInputScale" + I(k);
+
+        /// <summary>μₖ as the code reads it: its field, or for a baked network its value as a literal.</summary>
+        public string InputOffset(int k) => Broadcast(Spec.IsBaked ? Operand(Literal(Spec.BakedInputScaling[k])) : InputOffsetName(k));
+
+        /// <summary>
+        /// sₖ as the code reads it. Its field starts at 0 (every field of a new class or a default
+        /// struct does, and a struct cannot initialize it to 1 in C# 9), and SetInputScaling refuses 0,
+        /// so a stored 0 means "never set" and reads as 1. A baked network's sₖ is a literal.
+        /// </summary>
+        public string InputScale(int k) => Broadcast(Spec.IsBaked
+            ? Operand(Literal(Spec.BakedInputScaling[Spec.Inputs + k]))
+            : "(" + InputScaleName(k) + " == " + Literal(0) + " ? " + Literal(1) + " : " + InputScaleName(k) + ")");
+
+        /// <summary>A literal that stands as one operand: parenthesized when negative.</summary>
+        private static string Operand(string literal) => literal.StartsWith("-", StringComparison.Ordinal) ? "(" + literal + ")" : literal;
 
         /// <summary>Index of w^l_jk in canonical order: layer by layer, weights row by row, then biases.</summary>
         public int WeightIndex(int l, int j, int k) => _layerOffsets[l] + (j * Size(l - 1)) + k;

@@ -141,6 +141,16 @@ namespace BackpropGen.Generator.Emit
             }
 
             int[]? numbers;
+            if ((numbers = Indexes(name, "_bpgInputOffset")) is { Length: 1 })
+            {
+                return "μ" + Sub(numbers[0]);
+            }
+
+            if ((numbers = Indexes(name, "_bpgInputScale")) is { Length: 1 })
+            {
+                return "s" + Sub(numbers[0]);
+            }
+
             if ((numbers = Indexes(name, "_w")) is { Length: 3 })
             {
                 return "w" + Sup(numbers[0]) + Sub(numbers[1], numbers[2]);

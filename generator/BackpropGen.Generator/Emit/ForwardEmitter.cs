@@ -27,13 +27,30 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
-        /// <summary>a⁰ₖ = input[k] for k in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+        /// <summary>
+        /// a⁰ₖ = input[k] for k in [<paramref name="start"/>, <paramref name="end"/>), or with input scaling
+        /// a⁰ₖ = (xₖ − μₖ)·sₖ: the one place every shape and member takes its input (the split and vector
+        /// shapes call it from their BpgInput step and read a⁰ from the scratch struct).
+        /// </summary>
         public static void EmitInputs(SourceWriter w, EmitContext c, int start, int end)
         {
-            w.WriteLine("// a⁰ = x: layer 0 is the input");
+            if (!c.Spec.InputScaling)
+            {
+                w.WriteLine("// a⁰ = x: layer 0 is the input");
+                for (int k = start; k < end; k++)
+                {
+                    w.WriteLine(c.Define(c.A(0, k)) + " = " + c.Input(k) + ";");
+                }
+
+                return;
+            }
+
+            w.WriteLine(c.Spec.IsBaked
+                ? "// a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled by the baked offset μ and scale s"
+                : "// a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)");
             for (int k = start; k < end; k++)
             {
-                w.WriteLine(c.Define(c.A(0, k)) + " = " + c.Input(k) + ";");
+                w.WriteLine(c.Define(c.A(0, k)) + " = (" + c.Input(k) + " - " + c.InputOffset(k) + ") * " + c.InputScale(k) + ";");
             }
         }
 

@@ -55,7 +55,7 @@ namespace BackpropGen.Generator.Emit
                 w.OpenBlock("partial " + outer.Keyword + " " + outer.Name);
             }
 
-            w.OpenBlock("partial " + (spec.IsStruct ? "struct " : "class ") + spec.TypeName + " : " + c.InterfaceName);
+            w.OpenBlock("partial " + (spec.IsStruct ? "struct " : "class ") + spec.TypeName + " : " + c.Interfaces);
             EmitMembers(w, c);
             w.CloseBrace();
 
@@ -101,6 +101,8 @@ namespace BackpropGen.Generator.Emit
             {
                 OptimizerEmitter.EmitFields(w, c);
             }
+
+            InputScalingEmitter.EmitFields(w, c);
 
             // Forward
             w.WriteLine();
@@ -177,6 +179,7 @@ namespace BackpropGen.Generator.Emit
                 EmitParameterSetters(w, c, remarks, readOnlySpan);
             }
 
+            InputScalingEmitter.EmitMembers(w, c, remarks, span, readOnlySpan);
             EmitPrivateMethods(w, c);
             if (c.IsSplit)
             {
@@ -484,6 +487,7 @@ namespace BackpropGen.Generator.Emit
                 .Append(c.Spec.HasTraining ? "; optimizer " + c.Spec.Optimizer.Kind : c.Spec.IsBaked ? "; baked parameters (inference only)" : "; frozen (inference only)")
                 .Append("; ").Append(c.T)
                 .Append(c.Spec.FastMath ? "; FastMath σ and tanh" : string.Empty)
+                .Append(c.Spec.InputScaling ? "; inputs scaled as (x − μ)·s" : string.Empty)
                 .Append("; ").Append(Pluralize(c.Spec.ParameterCount, "parameter"))
                 .Append(".</remarks>");
             return text.ToString();

@@ -6,6 +6,8 @@ namespace BackpropGen.Generator.Model
     /// <c>FastMath</c> (last, with a default, so it stays an optional argument) makes Sigmoid and Tanh
     /// layers call BackpropGen.FastActivation. <c>Explain</c> adds ExplainStep and a chain-rule comment
     /// per parameter (the parser has checked the network is trainable and small enough).
+    /// <c>InputScaling</c> gives it a per-input offset μ and scale s, a⁰ₖ = (xₖ − μₖ)·sₖ; a baked
+    /// network carries them in <c>BakedInputScaling</c> (μ of every input, then s of every input).
     /// </summary>
     internal sealed record NetworkSpec(
         string? Namespace,
@@ -23,7 +25,9 @@ namespace BackpropGen.Generator.Model
         EquatableArray<string> OutputNames,
         EquatableArray<double> BakedParameters,
         bool FastMath = false,
-        bool Explain = false)
+        bool Explain = false,
+        bool InputScaling = false,
+        EquatableArray<double> BakedInputScaling = default)
     {
         /// <summary>Parameters are literals in the code (from a [BakedParameters] file), not fields.</summary>
         public bool IsBaked => BakedParameters.Count > 0;

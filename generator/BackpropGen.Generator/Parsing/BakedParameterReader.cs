@@ -21,15 +21,20 @@ namespace BackpropGen.Generator.Parsing
         {
             try
             {
-                return new BakedRead(key, Read(key.Spec, key.Request, files, cancellationToken) ?? EquatableArray<double>.Empty, null, EquatableArray<string>.Empty);
+                EquatableArray<double> values = Read(key.Spec, key.Request, files, cancellationToken, out EquatableArray<double> inputScaling);
+                return new BakedRead(key, values, null, EquatableArray<string>.Empty, inputScaling);
             }
             catch (BakedFileException failure)
             {
-                return new BakedRead(key, EquatableArray<double>.Empty, failure.Descriptor, new EquatableArray<string>(failure.Arguments));
+                return new BakedRead(key, EquatableArray<double>.Empty, failure.Descriptor, new EquatableArray<string>(failure.Arguments), EquatableArray<double>.Empty);
             }
         }
 
-        private static EquatableArray<double>? Read(NetworkSpec spec, BakedRequest request, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken)
+        /// <summary>
+        /// The parameters, and in <paramref name="inputScaling"/> μ then s of every input for an
+        /// InputScaling network: the file's, or μ = 0 and s = 1 from a file without (as LoadJson does).
+        /// </summary>
+        private static EquatableArray<double> Read(NetworkSpec spec, BakedRequest request, EquatableArray<AdditionalFileContent> files, CancellationToken cancellationToken, out EquatableArray<double> inputScaling)
         {
             cancellationToken.ThrowIfCancellationRequested();
             // The path as written, relative to the project: match it against the end of each
@@ -61,7 +66,10 @@ namespace BackpropGen.Generator.Parsing
             bool single = spec.Precision == Precision.Single;
             try
             {
-                return new EquatableArray<double>(ParameterJson.Read(file.Text, spec.Inputs, layers, single));
+                double[] values = ParameterJson.Read(file.Text, spec.Inputs, layers, single, spec.InputScaling, out double[]? scaling);
+                inputScaling = !spec.InputScaling ? EquatableArray<double>.Empty
+                    : new EquatableArray<double>(scaling ?? Enumerable.Range(0, 2 * spec.Inputs).Select(i => i < spec.Inputs ? 0.0 : 1.0).ToArray());
+                return new EquatableArray<double>(values);
             }
             catch (ParameterJson.Failure failure)
             {
@@ -69,6 +77,7 @@ namespace BackpropGen.Generator.Parsing
                 {
                     ParameterJson.Problem.ShapeMismatch => new BakedFileException(DiagnosticDescriptors.BakedTopologyMismatch, request.Path, failure.Detail, spec.TypeName, ParameterJson.Shape(spec.Inputs, layers)),
                     ParameterJson.Problem.CountMismatch => new BakedFileException(DiagnosticDescriptors.BakedCountMismatch, request.Path, Counts.Of(int.Parse(failure.Detail, CultureInfo.InvariantCulture), "parameter"), spec.TypeName, Counts.Of(spec.ParameterCount, "parameter")),
+                    ParameterJson.Problem.InputScalingMismatch => new BakedFileException(DiagnosticDescriptors.BakedInputScalingMismatch, request.Path, spec.TypeName),
                     ParameterJson.Problem.NotFinite => new BakedFileException(DiagnosticDescriptors.BakedValueNotFinite, request.Path, Text(failure.Index), failure.Detail, single ? "float" : "double"),
                     ParameterJson.Problem.Empty or ParameterJson.Problem.Malformed or ParameterJson.Problem.NotAParameterFile or ParameterJson.Problem.UnsupportedVersion => Invalid(request, "it " + failure.Message),
                     _ => Invalid(request, "unexpected problem " + failure.Kind),

@@ -12,10 +12,11 @@ namespace BackpropGen.Generator.Parsing
     internal sealed record BakedKey(NetworkSpec Spec, BakedRequest Request);
 
     /// <summary>
-    /// The outcome of reading one baked file: the values, or the diagnostic (descriptor and message
+    /// The outcome of reading one baked file: the values (and the input scaling, μ then s, of an
+    /// InputScaling network), or the diagnostic (descriptor and message
     /// arguments, placed later on the attribute's argument).
     /// </summary>
-    internal sealed record BakedRead(BakedKey Key, EquatableArray<double> Values, DiagnosticDescriptor? Failure, EquatableArray<string> FailureArgs);
+    internal sealed record BakedRead(BakedKey Key, EquatableArray<double> Values, DiagnosticDescriptor? Failure, EquatableArray<string> FailureArgs, EquatableArray<double> InputScaling);
 
     /// <summary>
     /// The pipeline side of [BakedParameters]: which parse results need a file read
@@ -54,7 +55,7 @@ namespace BackpropGen.Generator.Parsing
                 return Fail(result, new DiagnosticInfo(read.Failure, result.BakedWhere, read.FailureArgs));
             }
 
-            return result with { Spec = result.Spec! with { BakedParameters = read.Values } };
+            return result with { Spec = result.Spec! with { BakedParameters = read.Values, BakedInputScaling = read.InputScaling } };
         }
 
         private static ParseResult Fail(ParseResult result, DiagnosticInfo diagnostic) =>

@@ -10,7 +10,7 @@ namespace BackpropGen.Generator.Parsing
 {
     /// <summary>
     /// What <c>[Network]</c> says: inputs, loss, precision, optimizer and its hyperparameters,
-    /// Trainable, FastMath, Explain, input and output names (with where the names stand, for BPG0025); and
+    /// Trainable, FastMath, Explain, InputScaling, input and output names (with where the names stand, for BPG0025); and
     /// the <c>[BakedParameters]</c> request.
     /// </summary>
     internal static class NetworkArgumentReader
@@ -25,6 +25,7 @@ namespace BackpropGen.Generator.Parsing
             bool trainable = true;
             bool fastMath = false;
             bool explain = false;
+            bool inputScaling = false;
             Location explainLocation = networkLocation;
             string[] inputNames = System.Array.Empty<string>();
             string[] outputNames = System.Array.Empty<string>();
@@ -63,6 +64,9 @@ namespace BackpropGen.Generator.Parsing
                             explain = named.Value.Value is true;
                             explainLocation = location;
                             break;
+                        case "InputScaling":
+                            inputScaling = named.Value.Value is true;
+                            break;
                         case "InputNames":
                             inputNames = ArgumentValues.ReadNames(named.Value);
                             inputNamesLocation = location;
@@ -93,7 +97,7 @@ namespace BackpropGen.Generator.Parsing
                 }
             }
 
-            return new NetworkArguments(inputs, loss, precision, optimizer, trainable, fastMath, inputNames, outputNames, inputNamesLocation, outputNamesLocation, explain, explainLocation);
+            return new NetworkArguments(inputs, loss, precision, optimizer, trainable, fastMath, inputNames, outputNames, inputNamesLocation, outputNamesLocation, explain, explainLocation, inputScaling);
         }
 
         /// <summary>The <c>[BakedParameters]</c> path, if the type has the attribute, and where its argument stands.</summary>
@@ -132,5 +136,6 @@ namespace BackpropGen.Generator.Parsing
         Location InputNamesLocation,
         Location OutputNamesLocation,
         bool Explain,
-        Location ExplainLocation);
+        Location ExplainLocation,
+        bool InputScaling);
 }

@@ -154,7 +154,9 @@ namespace BackpropGen.Generator.Parsing
                 OutputNames: new EquatableArray<string>(arguments.OutputNames),
                 BakedParameters: EquatableArray<double>.Empty,
                 FastMath: arguments.FastMath,
-                Explain: explain);
+                Explain: explain,
+                InputScaling: arguments.InputScaling,
+                BakedInputScaling: EquatableArray<double>.Empty);
         }
     }
 }

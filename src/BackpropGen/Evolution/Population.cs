@@ -30,7 +30,7 @@ namespace BackpropGen.Evolution
         /// thrown by the fitness function arrives wrapped in an <see cref="AggregateException"/> when
         /// there is more than one worker.
         /// </remarks>
-        /// <param name="networks">One network per worker, all of the same shape; the candidates overwrite their parameters.</param>
+        /// <param name="networks">One network per worker, all of the same shape (and, with <see cref="NetworkAttribute.InputScaling"/>, the same μ and s: they are not part of a candidate); the candidates overwrite their parameters.</param>
         /// <param name="population">Candidates as <see cref="IAskTell{T}.Ask"/> writes them: fitness.Length × ParameterCount values.</param>
         /// <param name="fitness">One value per candidate, written in candidate order.</param>
         /// <param name="function">The fitness of a loaded network.</param>

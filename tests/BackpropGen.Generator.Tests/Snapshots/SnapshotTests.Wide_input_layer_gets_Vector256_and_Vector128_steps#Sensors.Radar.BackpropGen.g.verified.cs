@@ -272,13 +272,33 @@ namespace Sensors
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             // Guard: a non-finite gradient or learning rate changes nothing (one bad batch must not wreck the network).
             if (!global::BackpropGen.NetworkGuard.AllFinite(gradient) || !(global::System.Math.Abs(learningRate) <= float.MaxValue)) return false;
+            // θ as spans in canonical order; the same update for every element i
+            global::System.Span<float> theta = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _bpgParameters._w1_0_0, ParameterCount);
+            int i = 0;
             if (BpgVector256.IsHardwareAccelerated)
             {
-                BpgApplyV256_0(gradient, learningRate);
+                // θ ← θ − α g, g = gradient[i]; 8 parameters at a time
+                global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
+                ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+                for (; i <= ParameterCount - 8; i += 8)
+                {
+                    BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref theta[i]) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, (nuint)i)), ref theta[i]);
+                }
             }
             else
             {
-                BpgApplyV128_0(gradient, learningRate);
+                // θ ← θ − α g, g = gradient[i]; 4 parameters at a time
+                global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
+                ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+                for (; i <= ParameterCount - 4; i += 4)
+                {
+                    BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref theta[i]) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, (nuint)i)), ref theta[i]);
+                }
+            }
+            // θ ← θ − α g, g = gradient[i]
+            for (; i < ParameterCount; i++)
+            {
+                theta[i] -= learningRate * (gradient[i]);
             }
             return true;
         }
@@ -1113,53 +1133,6 @@ namespace Sensors
             }
             done = sample;
             return BpgVector128.Sum(losses) + redone;
-        }
-
-        // ApplyGradient for parameters [0..58), 8 at a time
-        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgApplyV256_0(global::System.ReadOnlySpan<float> gradient, float learningRate)
-        {
-            ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-            // θ ← θ − α g, g = gradient[i]; 8 parameters at a time
-            global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 0)), ref _bpgParameters._w1_0_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 8)), ref _bpgParameters._w1_0_8);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 16)), ref _bpgParameters._w1_0_16);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 24)), ref _bpgParameters._w1_1_7);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 32)), ref _bpgParameters._w1_1_15);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 40)), ref _bpgParameters._w1_2_6);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, 48)), ref _bpgParameters._w1_2_14);
-            // θ ← θ − α g, g = gradient[i]
-            // Layer 2
-            _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
-            _bpgParameters._b2_0 -= learningRate * (gradient[57]);
-        }
-
-        // ApplyGradient for parameters [0..58), 4 at a time
-        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private void BpgApplyV128_0(global::System.ReadOnlySpan<float> gradient, float learningRate)
-        {
-            ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
-            // θ ← θ − α g, g = gradient[i]; 4 parameters at a time
-            global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 0)), ref _bpgParameters._w1_0_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 4)), ref _bpgParameters._w1_0_4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 8)), ref _bpgParameters._w1_0_8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 12)), ref _bpgParameters._w1_0_12);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_16) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 16)), ref _bpgParameters._w1_0_16);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_3) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 20)), ref _bpgParameters._w1_1_3);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_7) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 24)), ref _bpgParameters._w1_1_7);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_11) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 28)), ref _bpgParameters._w1_1_11);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_15) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 32)), ref _bpgParameters._w1_1_15);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_2) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 36)), ref _bpgParameters._w1_2_2);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_6) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 40)), ref _bpgParameters._w1_2_6);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_10) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 44)), ref _bpgParameters._w1_2_10);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_14) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 48)), ref _bpgParameters._w1_2_14);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._b1_1) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, 52)), ref _bpgParameters._b1_1);
-            // θ ← θ − α g, g = gradient[i]
-            // Layer 2
-            _bpgParameters._w2_0_2 -= learningRate * (gradient[56]);
-            _bpgParameters._b2_0 -= learningRate * (gradient[57]);
         }
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
