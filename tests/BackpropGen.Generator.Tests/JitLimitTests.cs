@@ -183,8 +183,8 @@ namespace BackpropGen.Generator.Tests
             using BackpropGen;
             namespace Limits
             {
-                // Nearly the most parameters: (19 + 1) * 18 + (18 + 1) * 1 = 379 of {{NetworkLimits.BatchMaxParameters}}.
-                [Network(19)]
+                // Nearly the most parameters, with input scaling: (19 + 1) * 18 + (18 + 1) * 1 = 379 of {{NetworkLimits.BatchMaxParameters}}.
+                [Network(19, InputScaling = true)]
                 [Layer(18, Activation.Sigmoid)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class BatchWide { }
