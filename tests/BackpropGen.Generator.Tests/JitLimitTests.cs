@@ -26,7 +26,7 @@ namespace BackpropGen.Generator.Tests
     [Trait("Category", "Slow")]
     public class JitLimitTests : IClassFixture<JitLimitTests.CompiledLimits>
     {
-        private const int UnsplitCount = 10;
+        private const int UnsplitCount = 7;
 
         /// <summary>The one network of the netstandard2.0 set that is split (scalar steps).</summary>
         private const string ScalarSplit = "ScalarSplitManyInputs";
@@ -59,55 +59,40 @@ namespace BackpropGen.Generator.Tests
             using BackpropGen;
             namespace Limits
             {
-                // The most parameters in wide layers: (27 + 1) * 26 + (26 + 1) * 1 = 755 parameters.
-                [Network(27)]
-                [Layer(26, Activation.Sigmoid)]
-                [Layer(1, Activation.Sigmoid)]
-                public partial class Wide { }
-
-                // The most inputs in one method per member: {{NetworkLimits.UnsplitMaxInputs}} → 1, with input
-                // scaling (a⁰ₖ = (xₖ − μₖ)·sₖ: more code per input than without, so it covers both).
-                [Network({{NetworkLimits.UnsplitMaxInputs}}, InputScaling = true)]
-                [Layer(1, Activation.Tanh)]
-                public partial class ManyInputs { }
-
-                // Many inputs and nearly the most parameters: (381 + 1) * 2 + (2 + 1) * 1 = 767 parameters.
-                [Network(381)]
-                [Layer(2, Activation.Tanh)]
-                [Layer(1, Activation.Sigmoid)]
-                public partial class ManyInputsAndParameters { }
-
-                // Nearly the most parameters in double over four layers: 198 + 304 + 204 + 52 = 758 parameters.
-                [Network(10, Precision = Precision.Double)]
-                [Layer(18, Activation.ReLU)]
-                [Layer(16, Activation.LeakyReLU)]
-                [Layer(12, Activation.Tanh)]
-                [Layer(4, Activation.Linear)]
+                // A network is unsplit only while every layer reads fewer than 16 signals (EmitContext.VectorFanIn;
+                // a wider layer splits it on every target), so these are 15 wide.
+                // The most parameters, in double over four layers, with input scaling (more code per input):
+                // 3 * (15 + 1) * 15 + (15 + 1) * 3 = {{NetworkLimits.UnsplitMaxParameters}} parameters.
+                [Network(15, Precision = Precision.Double, InputScaling = true)]
+                [Layer(15, Activation.ReLU)]
+                [Layer(15, Activation.LeakyReLU)]
+                [Layer(15, Activation.Tanh)]
+                [Layer(3, Activation.Linear)]
                 public partial struct Deep { }
 
-                // The most ReLU neurons (a branch each) in one layer: 1 → {{NetworkLimits.UnsplitMaxNeurons - 1}} → 1.
-                [Network(1)]
-                [Layer({{NetworkLimits.UnsplitMaxNeurons - 1}}, Activation.ReLU)]
-                [Layer(1, Activation.Linear)]
+                // The widest layer of ReLU neurons (a branch each): (15 + 1) * 47 = 752 parameters.
+                [Network(15)]
+                [Layer(47, Activation.ReLU)]
                 public partial class WideReLU { }
 
-                // A wide softmax output (max, exponentials and log-softmax per output): 300 + 312 = 612 parameters.
-                [Network(24, Loss = LossFunction.CrossEntropy)]
-                [Layer(12, Activation.Tanh)]
-                [Layer(24, Activation.Softmax)]
+                // A wide softmax output (max, exponentials and log-softmax per output): 240 + 512 = 752 parameters.
+                [Network(15, Loss = LossFunction.CrossEntropy)]
+                [Layer(15, Activation.Tanh)]
+                [Layer(32, Activation.Softmax)]
                 public partial class WideSoftmax { }
 
-                // The most parameters with Adam and weight decay: ApplyGradient split into 128-parameter blocks.
-                [Network(27, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
-                [Layer(26, Activation.Sigmoid)]
+                // Nearly the most parameters with Adam and weight decay (ApplyGradient unrolled): 3 * 240 + 16 = 736.
+                [Network(15, Optimizer = Optimizer.Adam, WeightDecay = 1e-4)]
+                [Layer(15, Activation.Sigmoid)]
+                [Layer(15, Activation.Sigmoid)]
+                [Layer(15, Activation.Sigmoid)]
                 [Layer(1, Activation.Sigmoid)]
                 public partial class WideAdam { }
 
-                // Many inputs with momentum in double.
-                [Network(381, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
-                [Layer(2, Activation.Tanh)]
-                [Layer(1, Activation.Sigmoid)]
-                public partial struct ManyInputsMomentum { }
+                // Momentum in double: (15 + 1) * 47 = 752 parameters.
+                [Network(15, Optimizer = Optimizer.Momentum, Precision = Precision.Double)]
+                [Layer(47, Activation.Tanh)]
+                public partial struct WideMomentum { }
 
                 // The most neurons and layers in one method per member: {{NetworkLimits.UnsplitMaxNeurons}} layers of one LeakyReLU neuron.
                 [Network(1)]

@@ -22,7 +22,10 @@ namespace BackpropGen.Generator.Model
         public const int MaxOutputs = 256;
 
         // The largest network written as one method per member (everything in locals, fastest for
-        // small networks); a larger one is split into private steps (EmitContext.IsSplit).
+        // small networks); a larger one is split into private steps (EmitContext.IsSplit), and so is
+        // one with a layer of fan-in EmitContext.VectorFanIn (16) or more, whatever its size, except an
+        // explained one. So UnsplitMaxInputs only bounds explained networks now; the measurements above
+        // were taken before wide layers were split (381 → 2 → 1 was unsplit then).
         public const int UnsplitMaxParameters = 768;
         public const int UnsplitMaxNeurons = 192;
         public const int UnsplitMaxInputs = 384;
