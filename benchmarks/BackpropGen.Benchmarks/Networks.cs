@@ -46,4 +46,20 @@ namespace BackpropGen.Benchmarks
     [Layer(8, Activation.Sigmoid)]
     [Layer(3, Activation.Sigmoid)]
     public partial struct Net483Fast { }
+
+    // The batch benchmarks' networks (issue 12), besides 2-4-1 and 16-16-4 above.
+    [Network(4)]
+    [Layer(8, Activation.Tanh)]
+    [Layer(3, Activation.Tanh)]
+    public partial struct Batch483Tanh { }
+
+    [Network(8)]
+    [Layer(16, Activation.ReLU)]
+    [Layer(8, Activation.ReLU)]
+    public partial struct Batch81688ReLU { }
+
+    [Network(6, Loss = LossFunction.CrossEntropy)]
+    [Layer(12, Activation.Tanh)]
+    [Layer(4, Activation.Softmax)]
+    public partial struct Batch6124Softmax { }
 }

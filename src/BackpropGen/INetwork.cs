@@ -27,6 +27,16 @@ namespace BackpropGen
         T AccumulateGradient(ReadOnlySpan<T> input, ReadOnlySpan<T> target, Span<T> gradient);
 
         /// <summary>
+        /// Adds Σᵢ ∂Cᵢ/∂θ over the samples of <paramref name="inputs"/> and <paramref name="targets"/>
+        /// (sample-major, count × InputCount and count × OutputCount) into <paramref name="gradient"/> and
+        /// returns Σᵢ Cᵢ. A sample that <see cref="AccumulateGradient"/> would refuse (NaN or ±∞ in it or in
+        /// its gradient) adds nothing, exactly as there; the other samples are added, and the returned sum
+        /// is then NaN, so a caller that counts refused samples redoes such a batch one sample at a time.
+        /// </summary>
+        /// <exception cref="ArgumentException">A span is not of the length the sample count asks for.</exception>
+        T AccumulateGradientBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<T> gradient);
+
+        /// <summary>
         /// One step of the network's optimizer (<see cref="NetworkAttribute.Optimizer"/>) with the given
         /// gradient, in canonical parameter order; for SGD, θ ← θ − α · gradient.
         /// </summary>

@@ -17,6 +17,24 @@ namespace BackpropGen
                 parameterName);
         }
 
+        /// <summary>Throws an <see cref="ArgumentException"/> saying that a batch span is not a whole number of samples.</summary>
+        public static void ThrowNotWholeSamples(string parameterName, int perSample, int actual)
+        {
+            throw new ArgumentException(
+                "Expected a whole number of samples of " + perSample.ToString(CultureInfo.InvariantCulture) +
+                " values each but got a span of length " + actual.ToString(CultureInfo.InvariantCulture) + ".",
+                parameterName);
+        }
+
+        /// <summary>Throws an <see cref="ArgumentException"/> saying which batch span had the wrong length for the sample count.</summary>
+        public static void ThrowBatchLengthMismatch(string parameterName, long expected, int actual)
+        {
+            throw new ArgumentException(
+                "Expected a span of length " + expected.ToString(CultureInfo.InvariantCulture) +
+                " (the sample count times the values per sample) but got one of length " + actual.ToString(CultureInfo.InvariantCulture) + ".",
+                parameterName);
+        }
+
         /// <summary>
         /// The checks of a generated <c>SetInputScaling</c>: both spans of length <paramref name="inputCount"/>,
         /// every offset finite, every scale finite and not 0 (a zero scale would erase its input, and the

@@ -132,6 +132,12 @@ namespace BackpropGen
                 Checkpoint.Resume(checkpoint, ref network, run);
             }
 
+            // A mini-batch as wide as a vector of samples goes through AccumulateGradientBatch, gathered
+            // in shuffled order into these (allocated once per Fit, like the gradient).
+            BatchBuffers<T>? buffers = run.Gradient is not null && batchSize >= LaneWidth<T>()
+                ? new BatchBuffers<T>(new T[batchSize * network.InputCount], new T[batchSize * network.OutputCount])
+                : null;
+
             Stopwatch clock = Stopwatch.StartNew();
             TrainingProgress progress = default;
             bool reached = false, stoppedEarly = false;
@@ -147,7 +153,7 @@ namespace BackpropGen
 
                 double trainingLoss = run.Gradient is null
                     ? OnlineEpoch(ref network, inputs, targets, run, learningRate)
-                    : BatchEpoch(ref network, inputs, targets, run, batchSize, options.ClipGradientNorm, learningRate);
+                    : BatchEpoch(ref network, inputs, targets, run, batchSize, options.ClipGradientNorm, learningRate, buffers);
                 double? validationLoss = null;
                 double? validationAccuracy = null;
                 if (validate)
@@ -259,7 +265,7 @@ namespace BackpropGen
         /// One epoch of mini-batches: the mean gradient of each batch, clipped to a global L2 norm when
         /// asked, then one ApplyGradient; returns the mean loss of the samples taken.
         /// </summary>
-        private static double BatchEpoch<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, TrainingRun<T> run, int batchSize, double? clipNorm, T learningRate)
+        private static double BatchEpoch<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, TrainingRun<T> run, int batchSize, double? clipNorm, T learningRate, BatchBuffers<T>? buffers)
             where TNetwork : INetwork<T>
             where T : struct
         {
@@ -275,14 +281,21 @@ namespace BackpropGen
                 double batchLoss = 0;
                 int batchCounted = 0;
                 Array.Clear(gradient, 0, gradient.Length);
-                for (int i = start; i < start + size; i++)
+                if (buffers is not null && AccumulateBatch(ref network, inputs, targets, run.Order.AsSpan(start, size), gradient, buffers, out batchLoss))
                 {
-                    int sample = run.Order[i];
-                    double loss = Numeric<T>.ToDouble(network.AccumulateGradient(
-                        inputs.Slice(sample * inputCount, inputCount),
-                        targets.Slice(sample * outputCount, outputCount),
-                        gradient));
-                    Count(loss, ref batchLoss, ref batchCounted, ref skipped);
+                    batchCounted = size;
+                }
+                else
+                {
+                    for (int i = start; i < start + size; i++)
+                    {
+                        int sample = run.Order[i];
+                        double loss = Numeric<T>.ToDouble(network.AccumulateGradient(
+                            inputs.Slice(sample * inputCount, inputCount),
+                            targets.Slice(sample * outputCount, outputCount),
+                            gradient));
+                        Count(loss, ref batchLoss, ref batchCounted, ref skipped);
+                    }
                 }
 
                 // The mean gradient of the samples the network took (a refused sample added
@@ -320,6 +333,55 @@ namespace BackpropGen
 
             run.Skipped += skipped;
             return counted > 0 ? lossSum / counted : double.NaN;
+        }
+
+        /// <summary>
+        /// The samples of one mini-batch gathered in order into the buffers and accumulated with one
+        /// AccumulateGradientBatch. False when some sample was refused (a NaN sum): then the gradient is
+        /// cleared again, and the caller redoes the batch one sample at a time, which counts the refused
+        /// samples exactly as before (such a batch is rare: it holds non-finite data).
+        /// </summary>
+        private static bool AccumulateBatch<TNetwork, T>(ref TNetwork network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, ReadOnlySpan<int> samples, T[] gradient, BatchBuffers<T> buffers, out double loss)
+            where TNetwork : INetwork<T>
+            where T : struct
+        {
+            int inputCount = network.InputCount;
+            int outputCount = network.OutputCount;
+            Span<T> batchInputs = buffers.Inputs.AsSpan(0, samples.Length * inputCount);
+            Span<T> batchTargets = buffers.Targets.AsSpan(0, samples.Length * outputCount);
+            for (int i = 0; i < samples.Length; i++)
+            {
+                inputs.Slice(samples[i] * inputCount, inputCount).CopyTo(batchInputs.Slice(i * inputCount, inputCount));
+                targets.Slice(samples[i] * outputCount, outputCount).CopyTo(batchTargets.Slice(i * outputCount, outputCount));
+            }
+
+            loss = Numeric<T>.ToDouble(network.AccumulateGradientBatch(batchInputs, batchTargets, gradient));
+            if (double.IsNaN(loss))
+            {
+                Array.Clear(gradient, 0, gradient.Length);
+                loss = 0;
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>The samples of one Vector256 of <typeparamref name="T"/>: from this batch size on, Fit trains through AccumulateGradientBatch.</summary>
+        private static int LaneWidth<T>()
+            where T : struct => typeof(T) == typeof(double) ? 4 : 8;
+
+        /// <summary>One mini-batch of inputs and targets, gathered in the shuffled order.</summary>
+        private sealed class BatchBuffers<T>
+        {
+            public BatchBuffers(T[] inputs, T[] targets)
+            {
+                Inputs = inputs;
+                Targets = targets;
+            }
+
+            public T[] Inputs { get; }
+
+            public T[] Targets { get; }
         }
 
         /// <summary>A NaN loss means the network refused the sample (non-finite data): count it as skipped.</summary>

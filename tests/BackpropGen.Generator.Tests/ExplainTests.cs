@@ -268,7 +268,9 @@ namespace BackpropGen.Generator.Tests
             string plain = Generated("using BackpropGen;\n[Network(16)][Layer(4, Activation.Tanh)][Layer(1, Activation.Sigmoid)] public partial class Wide { }");
 
             Assert.Contains("BpgVector256", plain, StringComparison.Ordinal);
-            Assert.DoesNotContain("BpgVector256", explained, StringComparison.Ordinal);
+            // No vector steps across neurons and no split (the batch members, SIMD across samples, are extra members).
+            Assert.DoesNotContain("BpgForwardV256", explained, StringComparison.Ordinal);
+            Assert.DoesNotContain("_bpgParameters", explained, StringComparison.Ordinal);
             Assert.Contains("_w1_3_15 -= learningRate * (a0_15 * d1_3);", explained, StringComparison.Ordinal);
         }
 

@@ -45,10 +45,13 @@ namespace BackpropGen.Generator.Tests
 
             public JitProbe Split { get; } = JitProbe.Compile(SplitAtTheLimits, "SplitLimits", TargetProfile.Net10);
 
+            public JitProbe Batch { get; } = JitProbe.Compile(BatchAtTheLimits, "BatchLimits", TargetProfile.Net10);
+
             public void Dispose()
             {
                 Unsplit.Dispose();
                 Split.Dispose();
+                Batch.Dispose();
             }
         }
 
@@ -157,12 +160,76 @@ namespace BackpropGen.Generator.Tests
             }
             """;
 
+        // The batch shape writes a whole block of samples per width into one method
+        // (BpgForwardBatchV256, BpgAccumulateGradientBatchV256, …), every z, a and δ a vector local:
+        // one network at each of NetworkLimits.BatchMaxParameters and BatchMaxSignals, and the
+        // heaviest rules (softmax with cross-entropy, GELU's tanh, binary cross-entropy in double).
+        internal static readonly string BatchAtTheLimits = $$"""
+            using BackpropGen;
+            namespace Limits
+            {
+                // Nearly the most parameters, with input scaling: (19 + 1) * 18 + (18 + 1) * 1 = 379 of {{NetworkLimits.BatchMaxParameters}}.
+                [Network(19, InputScaling = true)]
+                [Layer(18, Activation.Sigmoid)]
+                [Layer(1, Activation.Sigmoid)]
+                public partial class BatchWide { }
+
+                // The most inputs and neurons, of the costliest activation (GELU: a tanh per σ, an
+                // exponential per σ'): 1 + {{NetworkLimits.BatchMaxSignals - 2}} + 1 = {{NetworkLimits.BatchMaxSignals}}.
+                [Network(1)]
+                [Layer({{NetworkLimits.BatchMaxSignals - 2}}, Activation.GELU)]
+                [Layer(1, Activation.Linear)]
+                public partial class BatchManyNeurons { }
+
+                // Nearly the most parameters with GELU: 4 → 42 → 4, 382 parameters.
+                [Network(4)]
+                [Layer(42, Activation.GELU)]
+                [Layer(4, Activation.Linear)]
+                public partial class BatchGelu { }
+
+                // A wide softmax output with cross-entropy: 8 → 10 → 24, 354 parameters.
+                [Network(8, Loss = LossFunction.CrossEntropy)]
+                [Layer(10, Activation.Tanh)]
+                [Layer(24, Activation.Softmax)]
+                public partial class BatchSoftmax { }
+
+                // Double, binary cross-entropy, four layers: 10 → 12 SiLU → 10 LeakyReLU → 8 sigmoid, 350 parameters.
+                [Network(10, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+                [Layer(12, Activation.SiLU)]
+                [Layer(10, Activation.LeakyReLU)]
+                [Layer(8, Activation.Sigmoid)]
+                public partial struct BatchDeepBinary { }
+
+                // The most layers: {{NetworkLimits.BatchMaxSignals - 1}} layers of one neuron.
+                [Network(1)]
+                {{string.Concat(Enumerable.Repeat("[Layer(1, Activation.Tanh)]", NetworkLimits.BatchMaxSignals - 1))}}
+                public partial class BatchChain { }
+            }
+            """;
+
+        private const int BatchCount = 6;
+
         [Fact]
         public void Networks_at_the_limits_are_accepted_and_compile_clean()
         {
             // JitProbe.Compile required both compilations free of diagnostics, warnings included.
             Assert.Equal(UnsplitCount, _compiled.Unsplit.Outcome.GeneratedSources.Count());
             Assert.Equal(SplitCount, _compiled.Split.Outcome.GeneratedSources.Count());
+            Assert.Equal(BatchCount, _compiled.Batch.Outcome.GeneratedSources.Count());
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void No_batch_method_of_a_network_at_the_batch_limits_runs_in_MinOpts(bool disableAvx)
+        {
+            Assert.All(_compiled.Batch.Outcome.GeneratedSources, s => Assert.Contains("BpgAccumulateGradientBatchV256(", s.SourceText.ToString(), StringComparison.Ordinal));
+            string[] generated = JitReport(_compiled.Batch, BatchCount, disableAvx);
+
+            // The width this run takes, for every network, both members (JitReport checked them all FullOpts).
+            string width = disableAvx ? "V128(" : "V256(";
+            Assert.Equal(BatchCount, generated.Count(l => l.Contains(":BpgForwardBatch" + width, StringComparison.Ordinal)));
+            Assert.Equal(BatchCount, generated.Count(l => l.Contains(":BpgAccumulateGradientBatch" + width, StringComparison.Ordinal)));
         }
 
         [Fact]

@@ -495,7 +495,11 @@ namespace BackpropGen.Generator.Tests
 
             public void Forward(ReadOnlySpan<float> input, Span<float> output) => inner.Forward(input, output);
 
+            public void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs) => inner.ForwardBatch(inputs, outputs);
+
             public float ComputeLoss(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => inner.ComputeLoss(input, target);
+
+            public float AccumulateGradientBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient) => inner.AccumulateGradientBatch(inputs, targets, gradient);
 
             public float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => inner.TrainStep(input, target, learningRate);
 

@@ -39,10 +39,28 @@ namespace BackpropGen.Generator.Tests
             Assert.True(int.Parse(accuracy.Groups[2].Value, CultureInfo.InvariantCulture) >= 28, run.Output); // 28/30 = 93.3 %
             Assert.Contains("Confusion matrix", run.Output, System.StringComparison.Ordinal);
             Assert.Contains("reloaded networks predict identically", run.Output, System.StringComparison.Ordinal);
+            Assert.Matches(@"Epoch time: \d+\.\d{3} ms with BatchSize = 8 \(AccumulateGradientBatch\), \d+\.\d{3} ms with BatchSize = 1", run.Output);
             // Redirected, the Spectre.Console bar gives way to plain lines (TrainingProgress.ToString).
             Assert.Matches(@"epoch 300/300: loss \d\.\d{4}, validation loss \d\.\d{4}, accuracy", run.Output);
             Assert.DoesNotContain("\u001b[", run.Output, System.StringComparison.Ordinal);
             AssertPicture(Path.Combine(output, "loss.png"), 800, 400);
+        }
+
+        [Fact]
+        public void Swarm_sample_chases_its_targets_and_times_Forward_against_ForwardBatch()
+        {
+            string sample = ChildProcess.BuiltAssembly(Path.Combine("samples", "Swarm"), "Swarm");
+            ChildProcess.Result run = ChildProcess.Run("dotnet", new[] { sample, "2000", "30" });
+
+            Assert.True(run.ExitCode == 0, run.Output);
+            double[] distances = Regex.Matches(run.Output, @"mean distance to target (\d+\.\d+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(2, distances.Length);
+            Assert.True(distances[1] < distances[0] / 4, "The chasers did not close in: " + run.Output);
+            Match loss = Regex.Match(run.Output, @"steering learned to loss (\d+\.\d+)");
+            Assert.True(loss.Success && double.Parse(loss.Groups[1].Value, CultureInfo.InvariantCulture) < 0.01, run.Output);
+            Assert.Matches(@"Forward in a loop: \d+ agents/ms", run.Output);
+            Assert.Matches(@"ForwardBatch: +\d+ agents/ms \(\d+\.\d\d× as many\)", run.Output);
+            Assert.Matches(@"Frame at 10000 agents \(brain only\): \d+\.\d{3} ms with Forward, \d+\.\d{3} ms with ForwardBatch", run.Output);
         }
 
         [Fact]

@@ -214,6 +214,10 @@ namespace BackpropGen.Generator.Tests
                 return 0.5 * e * e;
             }
 
+            public void ForwardBatch(ReadOnlySpan<double> inputs, Span<double> outputs) => throw new NotSupportedException();
+
+            public double AccumulateGradientBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, Span<double> gradient) => throw new NotSupportedException();
+
             public double TrainStep(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate) => throw new NotSupportedException();
 
             public bool ApplyGradient(ReadOnlySpan<double> gradient, double learningRate) => throw new NotSupportedException();

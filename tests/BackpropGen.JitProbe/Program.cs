@@ -8,10 +8,13 @@ using BackpropGen;
 // Calls every INetwork<T> member of every network in the assembly once (JitLimitTests), or with
 // --dump trains each network a few steps and prints every number it produced (VectorFallbackTests
 // compares a run on the vector path with one where Vector256 is not accelerated).
+// Samples for the batch members: two blocks of Vector256 floats and a tail of three.
+const int BatchCount = 19;
 Assembly assembly = Assembly.LoadFrom(args[0]);
 bool dump = args.Contains("--dump");
 int networks = 0;
 Console.WriteLine("Vector256.IsHardwareAccelerated=" + System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
+Console.WriteLine("Vector128.IsHardwareAccelerated=" + System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated);
 foreach (Type type in assembly.GetTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
 {
     // Networks only: a netstandard2.0 assembly also holds the compiler's embedded attribute classes.
@@ -57,6 +60,10 @@ void Run<T>(string name, INetwork<T> network, T learningRate, Func<double, T> co
         network.ApplyGradient(parameters, learningRate);
         network.CopyParametersTo(parameters);
         network.LoadParameters(parameters);
+
+        // A block of samples and a tail, so the batch members' vector methods run too.
+        network.ForwardBatch(new T[BatchCount * network.InputCount], new T[BatchCount * network.OutputCount]);
+        network.AccumulateGradientBatch(new T[BatchCount * network.InputCount], new T[BatchCount * network.OutputCount], parameters);
         return;
     }
 
@@ -86,6 +93,26 @@ void Run<T>(string name, INetwork<T> network, T learningRate, Func<double, T> co
     Print(name + " losses", losses);
     network.CopyParametersTo(parameters);
     Print(name + " parameters", parameters);
+
+    // The batch members on samples that differ (blocks of every width, and a tail).
+    var inputs = new T[BatchCount * network.InputCount];
+    for (int i = 0; i < inputs.Length; i++)
+    {
+        inputs[i] = convert(random.NextUniform(1));
+    }
+
+    var targets = new T[BatchCount * network.OutputCount];
+    for (int i = 0; i < targets.Length; i++)
+    {
+        targets[i] = convert(1.0 / network.OutputCount);
+    }
+
+    var outputs = new T[BatchCount * network.OutputCount];
+    network.ForwardBatch(inputs, outputs);
+    Print(name + " batch forward", outputs);
+    Array.Clear(parameters);
+    T batchLoss = network.AccumulateGradientBatch(inputs, targets, parameters);
+    Print(name + " batch gradient", parameters.Append(batchLoss).ToArray());
 }
 
 static void Print<T>(string label, T[] values)

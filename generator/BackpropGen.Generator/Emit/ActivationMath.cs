@@ -173,10 +173,10 @@ namespace BackpropGen.Generator.Emit
 
         public static string DerivativeFormula(Activation activation) => Rule(activation).DerivativeFormula;
 
-        /// <summary>The expression for σ(<paramref name="z"/>) of one neuron: FastActivation's approximation under FastMath, else exact.</summary>
+        /// <summary>The expression for σ(<paramref name="z"/>) of one neuron in the shape of <paramref name="c"/>: FastActivation's approximation under FastMath (lane by lane in the batch shape), else exact.</summary>
         public static string Apply(EmitContext c, Activation activation, string z) => IsApproximated(c, activation)
-            ? FastActivation + activation + "(" + z + ")"
-            : (Rule(activation).Apply ?? throw EmitContext.Unreachable("σ of a whole layer (" + activation + ") for one neuron"))(new ScalarAlgebra(c), z);
+            ? c.Algebra.LaneByLane(z, lane => FastActivation + activation + "(" + lane + ")")
+            : (Rule(activation).Apply ?? throw EmitContext.Unreachable("σ of a whole layer (" + activation + ") for one neuron"))(c.Algebra, z);
 
         /// <summary>The expression for σ'(z) in the shape of <paramref name="x"/>, given z and a; null when it is the constant 1.</summary>
         public static string? Derivative(Algebra x, Activation activation, string z, string a) => Rule(activation).Derivative?.Invoke(x, z, a);

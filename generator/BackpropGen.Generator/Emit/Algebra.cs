@@ -31,6 +31,27 @@ namespace BackpropGen.Generator.Emit
         public abstract string Log(string x);
 
         public abstract string Sqrt(string x);
+
+        /// <summary>max(x, y), as the loss and softmax's m need it.</summary>
+        public virtual string Max(string x, string y) => throw Unsupported(nameof(Max));
+
+        /// <summary>min(x, y).</summary>
+        public virtual string Min(string x, string y) => throw Unsupported(nameof(Min));
+
+        /// <summary>|x|.</summary>
+        public virtual string Abs(string x) => throw Unsupported(nameof(Abs));
+
+        /// <summary>The largest finite number of the network's type (the guard's and the loss's ceiling).</summary>
+        public virtual string MaxValue => throw Unsupported(nameof(MaxValue));
+
+        /// <summary>
+        /// A scalar function (FastActivation's σ) applied to the value called <paramref name="name"/>:
+        /// once for one number, once per lane (each lane then bit for bit the scalar result) for a vector.
+        /// </summary>
+        public virtual string LaneByLane(string name, System.Func<string, string> scalar) => scalar(name);
+
+        private System.Exception Unsupported(string operation) =>
+            new System.InvalidOperationException(GetType().Name + " does not write " + operation + ".");
     }
 
     /// <summary>One number of the network's type: literals and System.Math / System.MathF calls.</summary>
@@ -53,10 +74,19 @@ namespace BackpropGen.Generator.Emit
         public override string Log(string x) => _c.Log(x);
 
         public override string Sqrt(string x) => _c.Sqrt(x);
+
+        /// <summary>System.Math has float and double overloads of Max, Min and Abs on every target.</summary>
+        public override string Max(string x, string y) => EmitContext.Max(x, y);
+
+        public override string Min(string x, string y) => "global::System.Math.Min(" + x + ", " + y + ")";
+
+        public override string Abs(string x) => EmitContext.Abs(x);
+
+        public override string MaxValue => _c.T + ".MaxValue";
     }
 
     /// <summary>A Vector256 or Vector128 of the network's type (<see cref="VectorShape"/>), through the file's aliases.</summary>
-    internal sealed class VectorAlgebra : Algebra
+    internal class VectorAlgebra : Algebra
     {
         private readonly EmitContext _c;
         private readonly VectorShape _v;
@@ -76,6 +106,25 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>Vector256.Exp and friends arrived in .NET 9, after the vector code's .NET 8 floor.</summary>
         public override bool HasFunctions => false;
+
+        public override string Max(string x, string y) => _v.Alias + ".Max(" + x + ", " + y + ")";
+
+        public override string Min(string x, string y) => _v.Alias + ".Min(" + x + ", " + y + ")";
+
+        public override string Abs(string x) => _v.Alias + ".Abs(" + x + ")";
+
+        public override string MaxValue => _v.Alias + ".Create(" + _c.T + ".MaxValue)";
+
+        public override string LaneByLane(string name, System.Func<string, string> scalar)
+        {
+            var lanes = new string[_v.Lanes];
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                lanes[i] = scalar(name + "[" + EmitContext.Count(i) + "]");
+            }
+
+            return _v.Alias + ".Create(" + string.Join(", ", lanes) + ")";
+        }
 
         public override string Exp(string x) => throw NoFunctions();
 

@@ -65,20 +65,20 @@ namespace BackpropGen.Generator.Emit
             var products = new List<string>(c.L);
             for (int l = 1; l <= c.L; l++)
             {
-                var activations = new List<string>(c.Size(l - 1) + 1) { c.Literal(1) };
+                var activations = new List<string>(c.Size(l - 1) + 1) { c.Algebra.Constant(1) };
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
-                    activations.Add(Abs(c.A(l - 1, k)));
+                    activations.Add(c.Algebra.Abs(c.A(l - 1, k)));
                 }
 
                 var deltas = new List<string>(c.Size(l));
                 for (int j = 0; j < c.Size(l); j++)
                 {
-                    deltas.Add(Abs(c.Delta(l, j)));
+                    deltas.Add(c.Algebra.Abs(c.Delta(l, j)));
                 }
 
-                ExpressionWriter.WriteSum(w, c.T + " guardA" + Count(l - 1), activations);
-                ExpressionWriter.WriteSum(w, c.T + " guardD" + Count(l), deltas);
+                ExpressionWriter.WriteSum(w, c.Local("guardA" + Count(l - 1)), activations);
+                ExpressionWriter.WriteSum(w, c.Local("guardD" + Count(l)), deltas);
                 products.Add("guardA" + Count(l - 1) + " * guardD" + Count(l));
             }
 
@@ -94,8 +94,23 @@ namespace BackpropGen.Generator.Emit
         /// <summary>The check itself: |C| plus the bound <paramref name="sum"/> (times |α| for an update) must be finite.</summary>
         public static void EmitGuardCheck(SourceWriter w, EmitContext c, GradientUse use, string sum)
         {
-            w.WriteLine(c.T + " bound = " + Abs(LossEmitter.LossLocal) + " + " + (use == GradientUse.Descend ? Abs("learningRate") + " * " + sum : sum) + ";");
-            w.WriteLine("if (!(bound <= " + c.T + ".MaxValue)) return " + c.T + ".NaN;");
+            EmitGuardBound(w, c, use, sum);
+            if (c.Batch is not null)
+            {
+                BatchEmitter.EmitGuardCheck(w, c);
+                return;
+            }
+
+            w.WriteLine("if (!(" + GuardBound + " <= " + c.Algebra.MaxValue + ")) return " + c.T + ".NaN;");
+        }
+
+        /// <summary>The guard's bound on every change, the value <see cref="EmitGuardCheck"/> (or the batch shape, per lane) requires finite.</summary>
+        public const string GuardBound = "bound";
+
+        /// <summary><see cref="GuardBound"/> = |C| plus the bound <paramref name="sum"/> (times |α| for an update).</summary>
+        public static void EmitGuardBound(SourceWriter w, EmitContext c, GradientUse use, string sum)
+        {
+            w.WriteLine(c.Local(GuardBound) + " = " + c.Algebra.Abs(LossEmitter.LossLocal) + " + " + (use == GradientUse.Descend ? Abs("learningRate") + " * " + sum : sum) + ";");
         }
 
         public static void EmitOutputDeltas(SourceWriter w, EmitContext c)
@@ -119,10 +134,10 @@ namespace BackpropGen.Generator.Emit
                 var terms = new List<string>(c.Size(l + 1));
                 for (int m = 0; m < c.Size(l + 1); m++)
                 {
-                    terms.Add(c.W(l + 1, m, j) + " * " + c.Delta(l + 1, m));
+                    terms.Add(c.Weight(l + 1, m, j) + " * " + c.Delta(l + 1, m));
                 }
 
-                string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
+                string? sigmaPrime = ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
                 ExpressionWriter.WriteSum(w, c.Define(c.Delta(l, j)), terms, sigmaPrime);
             }
         }
@@ -151,13 +166,13 @@ namespace BackpropGen.Generator.Emit
                 w.WriteLine("// Layer " + Count(l) + " gradient, gradient[" + Count(c.LayerStart(l)) + ".." + Count(c.LayerEnd(l)) + "): ∂C/∂w" + up + "ⱼₖ = a" + below + "ₖ δ" + up + "ⱼ");
             }
 
-            var writer = new ScalarParameterWriter(c);
+            ParameterWriter writer = c.Batch is not null ? new BatchParameterWriter(c) : new ScalarParameterWriter(c);
             for (int j = start; j < end; j++)
             {
                 for (int k = columnStart; k < columnEnd; k++)
                 {
                     string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
-                    if (c.Spec.Explain)
+                    if (c.Spec.Explain && c.Batch is null)
                     {
                         w.WriteLine(ExplainEmitter.WeightComment(c, l, j, k));
                     }
@@ -176,7 +191,7 @@ namespace BackpropGen.Generator.Emit
                 : "// ∂C/∂b" + up + "ⱼ = δ" + up + "ⱼ");
             for (int j = start; j < end; j++)
             {
-                if (c.Spec.Explain)
+                if (c.Spec.Explain && c.Batch is null)
                 {
                     w.WriteLine(ExplainEmitter.BiasComment(c, l, j));
                 }

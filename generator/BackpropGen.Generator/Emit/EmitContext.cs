@@ -35,6 +35,11 @@ namespace BackpropGen.Generator.Emit
             InterfaceName = "global::BackpropGen." + (spec.HasTraining ? "INetwork" : spec.IsBaked ? "IReadOnlyNetwork" : "IInferenceNetwork") + "<" + T + ">";
             Interfaces = InterfaceName + (spec.InputScaling ? ", global::BackpropGen." + (spec.IsBaked ? "IReadOnlyInputScaling" : "IInputScaling") + "<" + T + ">" : string.Empty);
 
+            HasBatchShape = features.HasVector256 && NetworkLimits.FitsBatch(spec);
+            Algebra = Scalar;
+            Methods = new();
+            _methodSignatures = new(StringComparer.Ordinal);
+
             // _layerOffsets[l] is the index of w^l_00 in canonical order.
             _layerOffsets = new int[spec.OutputLayer + 2];
             for (int l = 1; l <= spec.OutputLayer; l++)
@@ -43,15 +48,55 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
+        /// <summary>The same network in the batch shape of <paramref name="lanes"/>: see <see cref="ForBatch"/>.</summary>
+        private EmitContext(EmitContext network, VectorShape lanes)
+        {
+            Spec = network.Spec;
+            Features = network.Features;
+            Scalar = network.Scalar;
+            IsDouble = network.IsDouble;
+            T = network.T;
+            IsVector = network.IsVector;
+            IsSplit = network.IsSplit;
+            InterfaceName = network.InterfaceName;
+            Interfaces = network.Interfaces;
+            HasBatchShape = network.HasBatchShape;
+            _layerOffsets = network._layerOffsets;
+            Methods = network.Methods;
+            _methodSignatures = network._methodSignatures;
+            Batch = lanes;
+            Algebra = new BatchAlgebra(this, lanes);
+        }
+
+        /// <summary>
+        /// The context the batch shape renders the rules in: every z, a, δ (and y, e, the loss, the guard)
+        /// a local vector of <paramref name="lanes"/> samples, every parameter broadcast to all lanes, the
+        /// rules written through <see cref="BatchAlgebra"/>. Parameters are read where the network keeps them.
+        /// </summary>
+        public EmitContext ForBatch(VectorShape lanes) => new(this, lanes);
+
+        /// <summary>Set in a batch context (<see cref="ForBatch"/>): the vector every signal is, one sample per lane.</summary>
+        public VectorShape? Batch { get; }
+
+        /// <summary>
+        /// The network gets the batch shape (ForwardBatch and AccumulateGradientBatch SIMD across samples):
+        /// the target has Vector256 and the network fits <see cref="NetworkLimits.FitsBatch"/>.
+        /// Otherwise those members loop over the per-sample ones.
+        /// </summary>
+        public bool HasBatchShape { get; }
+
+        /// <summary>How this context writes the operations of a rule: <see cref="Scalar"/>, or the batch shape's vectors.</summary>
+        public Algebra Algebra { get; }
+
         public NetworkSpec Spec { get; }
 
         /// <summary>The scalar shape's operations, for rules written against <see cref="Algebra"/>.</summary>
         public Algebra Scalar { get; }
 
         /// <summary>The private methods a split network's members call, in the order first asked for (see <see cref="AddMethod"/>).</summary>
-        public System.Collections.Generic.List<PrivateMethod> Methods { get; } = new();
+        public System.Collections.Generic.List<PrivateMethod> Methods { get; }
 
-        private readonly System.Collections.Generic.HashSet<string> _methodSignatures = new(StringComparer.Ordinal);
+        private readonly System.Collections.Generic.HashSet<string> _methodSignatures;
 
         /// <summary>
         /// Asks for a private method; the same signature asked for twice (Forward's layers serve
@@ -151,9 +196,21 @@ namespace BackpropGen.Generator.Emit
         public string Delta(int l, int j) => Prefix + "d" + I(l) + "_" + I(j);
 
         /// <summary>The left-hand side that first defines a z, a, δ, m or Σ: a new local, or the scratch field.</summary>
-        public string Define(string signal) => IsSplit ? signal : T + " " + signal;
+        public string Define(string signal) => IsSplit && Batch is null ? signal : Local(signal);
 
-        private string Prefix => IsSplit ? Scratch : string.Empty;
+        /// <summary>The declaration of a new local of the shape's number type (y, e, the loss, the guard's sums).</summary>
+        public string Local(string name) => (Batch?.Type ?? T) + " " + name;
+
+        private string Prefix => IsSplit && Batch is null ? Scratch : string.Empty;
+
+        /// <summary>
+        /// xₖ as the forward pass reads it: input[k], or in the batch shape xₖ of each lane's sample, from
+        /// the block's inputs (<see cref="BatchEmitter.BlockInputs"/>) sample by sample.
+        /// </summary>
+        public string Input(int k) => Batch is null ? "input[" + Count(k) + "]" : BatchEmitter.Gather(this, BatchEmitter.BlockInputs, k, Spec.Inputs);
+
+        /// <summary>yⱼ as the loss reads it: target[j], or in the batch shape yⱼ of each lane's sample.</summary>
+        public string TargetValue(int j) => Batch is null ? "target[" + Count(j) + "]" : BatchEmitter.Gather(this, BatchEmitter.BlockTargets, j, Spec.Outputs);
 
         public static string Error(int j) => "e" + I(j);
 
@@ -169,10 +226,13 @@ namespace BackpropGen.Generator.Emit
         public string SoftmaxSum(int l) => Prefix + "sum" + I(l);
 
         /// <summary>w^l_jk as the code reads it: its field, or for a baked network its value as a literal.</summary>
-        public string Weight(int l, int j, int k) => Spec.IsBaked ? BakedLiteral(WeightIndex(l, j, k)) : W(l, j, k);
+        public string Weight(int l, int j, int k) => Broadcast(Spec.IsBaked ? BakedLiteral(WeightIndex(l, j, k)) : W(l, j, k));
 
         /// <summary>b^l_j as the code reads it: its field, or for a baked network its value as a literal.</summary>
-        public string Bias(int l, int j) => Spec.IsBaked ? BakedLiteral(BiasIndex(l, j)) : B(l, j);
+        public string Bias(int l, int j) => Broadcast(Spec.IsBaked ? BakedLiteral(BiasIndex(l, j)) : B(l, j));
+
+        /// <summary>A parameter as an operand: itself, or in the batch shape the same value in every lane.</summary>
+        private string Broadcast(string parameter) => Batch is null ? parameter : Batch.Alias + ".Create(" + parameter + ")";
 
         /// <summary>The baked parameter at canonical <paramref name="index"/>, parenthesized when negative.</summary>
         public string BakedLiteral(int index) => Operand(Literal(Spec.BakedParameters[index]));
@@ -184,16 +244,16 @@ namespace BackpropGen.Generator.Emit
         public static string InputScaleName(int k) => "_bpgInputScale" + I(k);
 
         /// <summary>μₖ as the code reads it: its field, or for a baked network its value as a literal.</summary>
-        public string InputOffset(int k) => Spec.IsBaked ? Operand(Literal(Spec.BakedInputScaling[k])) : InputOffsetName(k);
+        public string InputOffset(int k) => Broadcast(Spec.IsBaked ? Operand(Literal(Spec.BakedInputScaling[k])) : InputOffsetName(k));
 
         /// <summary>
         /// sₖ as the code reads it. Its field starts at 0 (every field of a new class or a default
         /// struct does, and a struct cannot initialize it to 1 in C# 9), and SetInputScaling refuses 0,
         /// so a stored 0 means "never set" and reads as 1. A baked network's sₖ is a literal.
         /// </summary>
-        public string InputScale(int k) => Spec.IsBaked
+        public string InputScale(int k) => Broadcast(Spec.IsBaked
             ? Operand(Literal(Spec.BakedInputScaling[Spec.Inputs + k]))
-            : "(" + InputScaleName(k) + " == " + Literal(0) + " ? " + Literal(1) + " : " + InputScaleName(k) + ")";
+            : "(" + InputScaleName(k) + " == " + Literal(0) + " ? " + Literal(1) + " : " + InputScaleName(k) + ")");
 
         /// <summary>A literal that stands as one operand: parenthesized when negative.</summary>
         private static string Operand(string literal) => literal.StartsWith("-", StringComparison.Ordinal) ? "(" + literal + ")" : literal;

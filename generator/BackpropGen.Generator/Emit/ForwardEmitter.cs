@@ -39,7 +39,7 @@ namespace BackpropGen.Generator.Emit
                 w.WriteLine("// a⁰ = x: layer 0 is the input");
                 for (int k = start; k < end; k++)
                 {
-                    w.WriteLine(c.Define(c.A(0, k)) + " = input[" + Count(k) + "];");
+                    w.WriteLine(c.Define(c.A(0, k)) + " = " + c.Input(k) + ";");
                 }
 
                 return;
@@ -50,7 +50,7 @@ namespace BackpropGen.Generator.Emit
                 : "// a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)");
             for (int k = start; k < end; k++)
             {
-                w.WriteLine(c.Define(c.A(0, k)) + " = (input[" + Count(k) + "] - " + c.InputOffset(k) + ") * " + c.InputScale(k) + ";");
+                w.WriteLine(c.Define(c.A(0, k)) + " = (" + c.Input(k) + " - " + c.InputOffset(k) + ") * " + c.InputScale(k) + ";");
             }
         }
 
@@ -104,13 +104,13 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine(c.Define(c.SoftmaxMax(l)) + " = " + c.Z(l, 0) + ";");
             for (int j = 1; j < c.Size(l); j++)
             {
-                w.WriteLine(c.SoftmaxMax(l) + " = " + Max(c.SoftmaxMax(l), c.Z(l, j)) + ";");
+                w.WriteLine(c.SoftmaxMax(l) + " = " + c.Algebra.Max(c.SoftmaxMax(l), c.Z(l, j)) + ";");
             }
 
             var exponentials = new List<string>(c.Size(l));
             for (int j = 0; j < c.Size(l); j++)
             {
-                w.WriteLine(c.T + " " + SoftmaxExp(l, j) + " = " + c.Exp(c.Z(l, j) + " - " + c.SoftmaxMax(l)) + ";");
+                w.WriteLine(c.Local(SoftmaxExp(l, j)) + " = " + c.Algebra.Exp(c.Z(l, j) + " - " + c.SoftmaxMax(l)) + ";");
                 exponentials.Add(SoftmaxExp(l, j));
             }
 

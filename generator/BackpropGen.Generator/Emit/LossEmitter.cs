@@ -6,7 +6,8 @@ using static BackpropGen.Generator.Emit.Notation;
 namespace BackpropGen.Generator.Emit
 {
     /// <summary>
-    /// The loss C of one sample and the output layer's error signal δᴸ. For cross-entropy losses the
+    /// The loss C of one sample (one per lane in the batch shape: written against <see cref="EmitContext.Algebra"/>)
+    /// and the output layer's error signal δᴸ. For cross-entropy losses the
     /// generator writes the fused form (δᴸ = aᴸ − y, or (aᴸ − y)/n), never a softmax Jacobian.
     /// </summary>
     internal static class LossEmitter
@@ -34,15 +35,16 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// y = the target; eⱼ = a" + Sup(l) + "ⱼ − yⱼ, the output error");
             for (int j = 0; j < n; j++)
             {
-                w.WriteLine(c.T + " " + Target(j) + " = target[" + Count(j) + "];");
+                w.WriteLine(c.Local(Target(j)) + " = " + c.TargetValue(j) + ";");
             }
 
             for (int j = 0; j < n; j++)
             {
-                w.WriteLine(c.T + " " + Error(j) + " = " + c.A(l, j) + " - " + Target(j) + ";");
+                w.WriteLine(c.Local(Error(j)) + " = " + c.A(l, j) + " - " + Target(j) + ";");
             }
 
             string formula = Formula(c.Spec.Loss).Replace("ᴸ", Sup(l));
+            Algebra x = c.Algebra;
             var terms = new List<string>(n);
             switch (c.Spec.Loss)
             {
@@ -54,9 +56,9 @@ namespace BackpropGen.Generator.Emit
                         terms.Add(Error(j) + " * " + Error(j));
                     }
 
-                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(c.Spec.Loss == LossFunction.HalfSquaredError ? 0.5 : 1.0 / n));
+                    ExpressionWriter.WriteSum(w, c.Local(LossLocal), terms, x.Constant(c.Spec.Loss == LossFunction.HalfSquaredError ? 0.5 : 1.0 / n));
                     w.WriteLine("// A huge output error saturates at " + c.T + ".MaxValue instead of overflowing to ∞ (NaN stays NaN).");
-                    w.WriteLine(LossLocal + " = global::System.Math.Min(" + LossLocal + ", " + c.T + ".MaxValue);");
+                    w.WriteLine(LossLocal + " = " + x.Min(LossLocal, x.MaxValue) + ";");
                     break;
 
                 case LossFunction.BinaryCrossEntropy:
@@ -66,10 +68,10 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine("//   = (1/n) Σⱼ [max(z" + Sup(l) + "ⱼ, 0) − z" + Sup(l) + "ⱼ yⱼ + ln(1 + e^(−|z" + Sup(l) + "ⱼ|))], from the logits: never ln 0");
                     for (int j = 0; j < n; j++)
                     {
-                        terms.Add(Max(c.Z(l, j), c.Literal(0)) + " - " + c.Z(l, j) + " * " + Target(j) + " + " + c.Log(c.Literal(1) + " + " + c.Exp("-" + Abs(c.Z(l, j)))));
+                        terms.Add(x.Max(c.Z(l, j), x.Constant(0)) + " - " + c.Z(l, j) + " * " + Target(j) + " + " + x.Log(x.Constant(1) + " + " + x.Exp("-" + x.Abs(c.Z(l, j)))));
                     }
 
-                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(1.0 / n));
+                    ExpressionWriter.WriteSum(w, c.Local(LossLocal), terms, x.Constant(1.0 / n));
                     break;
 
                 case LossFunction.CrossEntropy:
@@ -78,13 +80,13 @@ namespace BackpropGen.Generator.Emit
                     double floor = ProbabilityFloor(c);
                     w.WriteLine("// " + formula + ", with ln a" + Sup(l) + "ⱼ = z" + Sup(l) + "ⱼ − m − ln Σₖ e^(z" + Sup(l) + "ₖ − m) (log-softmax),");
                     w.WriteLine("// floored at ln " + (c.IsDouble ? "1e-15" : "1e-7") + " so a saturated output gives a large finite loss, never ∞");
-                    w.WriteLine(c.T + " " + lnSum + " = " + c.Log(c.SoftmaxSum(l)) + ";");
+                    w.WriteLine(c.Local(lnSum) + " = " + x.Log(c.SoftmaxSum(l)) + ";");
                     for (int j = 0; j < n; j++)
                     {
-                        terms.Add(Target(j) + " * " + Max(c.Z(l, j) + " - " + c.SoftmaxMax(l) + " - " + lnSum, c.Literal(System.Math.Log(floor))));
+                        terms.Add(Target(j) + " * " + x.Max(c.Z(l, j) + " - " + c.SoftmaxMax(l) + " - " + lnSum, x.Constant(System.Math.Log(floor))));
                     }
 
-                    ExpressionWriter.WriteSum(w, c.T + " " + LossLocal, terms, c.Literal(-1));
+                    ExpressionWriter.WriteSum(w, c.Local(LossLocal), terms, x.Constant(-1));
                     break;
 
                 default:
@@ -116,12 +118,12 @@ namespace BackpropGen.Generator.Emit
                 case LossFunction.HalfSquaredError:
                 case LossFunction.MeanSquaredError:
                     string gradient = c.Spec.Loss == LossFunction.MeanSquaredError && n != 2
-                        ? c.Literal(2.0 / n) + " * " + Error(j)
+                        ? c.Algebra.Constant(2.0 / n) + " * " + Error(j)
                         : Error(j);
-                    string? sigmaPrime = ActivationMath.Derivative(c.Scalar, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
+                    string? sigmaPrime = ActivationMath.Derivative(c.Algebra, c.ActivationOf(c.L), c.Z(c.L, j), c.A(c.L, j));
                     return sigmaPrime is null ? gradient : ExpressionWriter.Parenthesize(gradient) + " * (" + sigmaPrime + ")";
                 case LossFunction.BinaryCrossEntropy:
-                    return n == 1 ? Error(j) : Error(j) + " * " + c.Literal(1.0 / n);
+                    return n == 1 ? Error(j) : Error(j) + " * " + c.Algebra.Constant(1.0 / n);
                 case LossFunction.CrossEntropy:
                     return Error(j);
                 default:

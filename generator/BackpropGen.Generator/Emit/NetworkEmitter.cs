@@ -30,11 +30,16 @@ namespace BackpropGen.Generator.Emit
             }
 
             w.WriteLine();
-            if (c.IsVector)
+            if (c.IsVector || c.HasBatchShape)
             {
                 foreach (string directive in VectorEmitter.AliasDirectives)
                 {
                     w.WriteLine(directive);
+                }
+
+                if (c.HasBatchShape)
+                {
+                    w.WriteLine(BatchEmitter.UnsafeAliasDirective);
                 }
 
                 w.WriteLine();
@@ -127,6 +132,22 @@ namespace BackpropGen.Generator.Emit
             w.CloseBrace();
             NamedForwardEmitter.Emit(w, c, remarks, s_generatedCode);
 
+            // ForwardBatch
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Runs the network on every sample of <paramref name=\"inputs\"/> and writes each output aᴸ into <paramref name=\"outputs\"/>, as");
+            w.WriteLine("/// Forward would one by one. " + BatchShapeSummary(c));
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"inputs\">count × <see cref=\"InputCount\"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>");
+            w.WriteLine("/// <param name=\"outputs\">Receives count × <see cref=\"OutputCount\"/> values, sample-major.</param>");
+            w.WriteLine("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"inputs\"/> is not a whole number of samples, or <paramref name=\"outputs\"/> is not count × OutputCount long.</exception>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public void ForwardBatch(" + readOnlySpan + " inputs, " + span + " outputs)");
+            CheckSampleCount(w);
+            CheckBatchLength(w, "outputs", "OutputCount");
+            BatchEmitter.EmitForwardBatch(w, c);
+            w.CloseBrace();
+
             // ComputeLoss
             w.WriteLine();
             w.WriteLine("/// <summary>The loss C of the network's output for <paramref name=\"input\"/> against <paramref name=\"target\"/>.</summary>");
@@ -169,10 +190,16 @@ namespace BackpropGen.Generator.Emit
         /// <summary>The private methods the public members asked for (<see cref="EmitContext.AddMethod"/>), after the public members.</summary>
         private static void EmitPrivateMethods(SourceWriter w, EmitContext c)
         {
-            foreach (PrivateMethod method in c.Methods)
+            // By index: a method's body may ask for more (the batch shape's lane functions).
+            for (int i = 0; i < c.Methods.Count; i++)
             {
+                PrivateMethod method = c.Methods[i];
                 w.WriteLine();
-                w.WriteLine(method.Comment);
+                foreach (string line in method.Comment.Split('\n'))
+                {
+                    w.WriteLine(line);
+                }
+
                 w.WriteLine(s_generatedCode);
                 w.OpenBlock(method.Signature);
                 method.Body(w);
@@ -296,6 +323,25 @@ namespace BackpropGen.Generator.Emit
             OpenMethod(w, "public " + c.T + " AccumulateGradient(" + readOnlySpan + " input, " + readOnlySpan + " target, " + span + " gradient)");
             EmitSampleBody(w, c, GradientUse.Accumulate);
 
+            // AccumulateGradientBatch
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name=\"gradient\"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:");
+            w.WriteLine("/// what AccumulateGradient on each sample adds, up to the order of the additions. " + BatchShapeSummary(c));
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"inputs\">count × <see cref=\"InputCount\"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>");
+            w.WriteLine("/// <param name=\"targets\">count × <see cref=\"OutputCount\"/> values, sample-major.</param>");
+            w.WriteLine("/// <param name=\"gradient\">The running gradient sum, of length <see cref=\"ParameterCount\"/>.</param>");
+            w.WriteLine("/// <returns>Σᵢ Cᵢ; NaN when some sample was refused as AccumulateGradient refuses it (NaN or ±∞ in the sample or its gradient): that sample added nothing, the others were added.</returns>");
+            w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span is not of the length the sample count asks for.</exception>");
+            w.WriteLine(remarks);
+            OpenMethod(w, "public " + c.T + " AccumulateGradientBatch(" + readOnlySpan + " inputs, " + readOnlySpan + " targets, " + span + " gradient)");
+            CheckSampleCount(w);
+            CheckBatchLength(w, "targets", "OutputCount");
+            CheckLength(w, "gradient", "ParameterCount");
+            BatchEmitter.EmitAccumulateGradientBatch(w, c);
+            w.CloseBrace();
+
             // ApplyGradient
             w.WriteLine();
             w.WriteLine("/// <summary>");
@@ -407,6 +453,24 @@ namespace BackpropGen.Generator.Emit
         {
             w.WriteLine("if (" + parameter + ".Length != " + expected + ") global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(" + parameter + "), " + expected + ", " + parameter + ".Length);");
         }
+
+        /// <summary>Defines <c>count</c>, the number of samples in <c>inputs</c>, which must be a whole number.</summary>
+        private static void CheckSampleCount(SourceWriter w)
+        {
+            w.WriteLine("if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);");
+            w.WriteLine("int count = inputs.Length / InputCount;");
+        }
+
+        /// <summary>A batch span must hold count samples of <paramref name="perSample"/> values (as a long: count × OutputCount may not fit an int).</summary>
+        private static void CheckBatchLength(SourceWriter w, string parameter, string perSample)
+        {
+            w.WriteLine("if (" + parameter + ".Length != (long)count * " + perSample + ") global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(" + parameter + "), (long)count * " + perSample + ", " + parameter + ".Length);");
+        }
+
+        /// <summary>How this network's batch members run, for their documentation.</summary>
+        private static string BatchShapeSummary(EmitContext c) => c.HasBatchShape
+            ? "Runs " + Count(c.IsDouble ? 4 : 8) + " samples at a time, one per lane of a Vector256 (" + Count(c.IsDouble ? 2 : 4) + " with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time."
+            : "This network runs them one at a time (" + (!c.Features.HasVector256 ? "the target has no System.Runtime.Intrinsics vectors" : "it is larger than the batch shape's limits") + ").";
 
         /// <summary>The network in one paragraph, shown by IntelliSense on every public member.</summary>
         private static string Remarks(EmitContext c)

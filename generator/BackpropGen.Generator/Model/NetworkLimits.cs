@@ -37,6 +37,25 @@ namespace BackpropGen.Generator.Model
         /// </summary>
         public const int ExplainMaxParameters = 256;
 
+        /// <summary>
+        /// The largest network that gets the batch shape (SIMD across samples, EmitContext.HasBatchShape):
+        /// one method per member and width holds a whole block of samples, every z, a and δ a vector local
+        /// (the JIT tracks 512 locals at most and optimizes a method below 60,000 bytes of IL), so the
+        /// limits are tighter than the unsplit ones (measured: a 4-56-4 GELU network, 508 parameters, had
+        /// 60,322 bytes of IL in AccumulateGradientBatch's block method; GELU and SiLU neurons cost the
+        /// most, about 250 bytes each, a parameter about 90); JitLimitTests checks a network at each. A larger network's
+        /// ForwardBatch and AccumulateGradientBatch loop over Forward and AccumulateGradient.
+        /// </summary>
+        public const int BatchMaxParameters = 384;
+
+        /// <summary>Inputs plus neurons of the largest batch-shaped network (each is a vector local or three).</summary>
+        public const int BatchMaxSignals = 96;
+
+        public static bool FitsBatch(NetworkSpec spec) =>
+            !NeedsSplit(spec)
+            && spec.ParameterCount <= BatchMaxParameters
+            && spec.Inputs + CountNeurons(spec.Layers) <= BatchMaxSignals;
+
         public static bool NeedsSplit(NetworkSpec spec) =>
             spec.Inputs > UnsplitMaxInputs
             || spec.ParameterCount > UnsplitMaxParameters

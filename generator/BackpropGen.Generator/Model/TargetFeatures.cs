@@ -18,8 +18,13 @@ namespace BackpropGen.Generator.Model
     /// MemoryMarshal.CreateSpan exists (netstandard2.1, .NET Core 2.1+), so a split network moves θ (one
     /// sequential struct) as a span instead of one statement per parameter.
     /// </param>
-    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective, bool HasVector256 = false, bool HasCreateSpan = false)
+    /// <param name="HasVectorMath">
+    /// .NET 9 or later: Vector256.Exp and Vector256.Log (and their Vector128 twins), so the batch shape
+    /// computes e^x and ln x of eight samples at once; before, it calls the scalar function lane by lane.
+    /// </param>
+    internal sealed record TargetFeatures(bool HasMathF, bool SupportsNullableDirective, bool HasVector256 = false, bool HasCreateSpan = false, bool HasVectorMath = false)
     {
+        private static readonly Version s_systemRuntimeWithVectorMath = new(9, 0, 0, 0);
         private static readonly Version s_systemRuntimeWithCreateSpan = new(4, 2, 1, 0);
         private static readonly Version s_systemRuntimeWithVector256 = new(8, 0, 0, 0);
         private static readonly Version s_netStandardWithMathF = new(2, 1, 0, 0);
@@ -37,6 +42,7 @@ namespace BackpropGen.Generator.Model
             bool hasMathF = false;
             bool hasVector256 = false;
             bool hasCreateSpan = false;
+            bool hasVectorMath = false;
             foreach (AssemblyIdentity reference in compilation.ReferencedAssemblyNames)
             {
                 if ((reference.Name == "netstandard" && reference.Version >= s_netStandardWithMathF) ||
@@ -55,6 +61,11 @@ namespace BackpropGen.Generator.Model
                 {
                     hasVector256 = true;
                 }
+
+                if (reference.Name == "System.Runtime" && reference.Version >= s_systemRuntimeWithVectorMath)
+                {
+                    hasVectorMath = true;
+                }
             }
 
             return new TargetFeatures(
@@ -62,7 +73,8 @@ namespace BackpropGen.Generator.Model
                 SupportsNullableDirective: compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp8 },
                 // The vector code writes element offsets as int constants converted to nuint (C# 9).
                 HasVector256: hasVector256 && compilation is CSharpCompilation { LanguageVersion: >= LanguageVersion.CSharp9 },
-                HasCreateSpan: hasCreateSpan);
+                HasCreateSpan: hasCreateSpan,
+                HasVectorMath: hasVectorMath);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace BackpropGen.Generator.Parsing
         {
             "InputCount", "OutputCount", "ParameterCount", "Topology", "Forward", "ComputeLoss", "TrainStep",
             "AccumulateGradient", "ApplyGradient", "ResetOptimizerState", "CopyParametersTo", "LoadParameters",
-            "InitializeParameters", "ExplainStep", "OptimizerStateCount", "CopyOptimizerStateTo", "LoadOptimizerState", "SetInputScaling", "CopyInputScalingTo", "s_topology", "_adamStep", "_adamBeta1Power", "_adamBeta2Power",
+            "InitializeParameters", "ExplainStep", "ForwardBatch", "AccumulateGradientBatch", "OptimizerStateCount", "CopyOptimizerStateTo", "LoadOptimizerState", "SetInputScaling", "CopyInputScalingTo", "s_topology", "_adamStep", "_adamBeta1Power", "_adamBeta2Power",
         };
 
         // Parameter fields (_w1_0_2, _b1_0), optimizer state (_m_w1_0_2, _v_b1_0), ApplyGradient blocks,

@@ -4,6 +4,10 @@
 // equation each block unrolls (zˡⱼ weighted input, aˡⱼ activation, δˡⱼ = ∂C/∂zˡⱼ error signal).
 #nullable enable
 
+using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
+using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
+using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+
 namespace Game
 {
     partial class QuickBrain : global::BackpropGen.INetwork<float>
@@ -95,6 +99,37 @@ namespace Game
 
             // ŷ = a³
             output[0] = a3_0;
+        }
+
+        /// <summary>
+        /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
+        /// Forward would one by one. Runs 8 samples at a time, one per lane of a Vector256 (4 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> is not count × OutputCount long.</exception>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
+            int done = 0;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV256(inputs, outputs, count);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV128(inputs, outputs, count);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));
+            }
         }
 
         /// <summary>The loss C of the network's output for <paramref name="input"/> against <paramref name="target"/>.</summary>
@@ -357,6 +392,42 @@ namespace Game
         }
 
         /// <summary>
+        /// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name="gradient"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:
+        /// what AccumulateGradient on each sample adds, up to the order of the additions. Runs 8 samples at a time, one per lane of a Vector256 (4 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="targets">count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>.</param>
+        /// <returns>Σᵢ Cᵢ; NaN when some sample was refused as AccumulateGradient refuses it (NaN or ±∞ in the sample or its gradient): that sample added nothing, the others were added.</returns>
+        /// <exception cref="global::System.ArgumentException">A span is not of the length the sample count asks for.</exception>
+        /// <remarks>Network QuickBrain: 2 inputs → 3 Tanh → 2 ReLU → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; FastMath σ and tanh; 20 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (targets.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(targets), (long)count * OutputCount, targets.Length);
+            if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            int done = 0;
+            float loss = 0f;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV128(inputs, targets, gradient, count, ref done);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                loss += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+            }
+            return loss;
+        }
+
+        /// <summary>
         /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
         /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
@@ -531,6 +602,350 @@ namespace Game
             _w3_0_0 = (float)random.NextUniform(1.4142135623730951);
             _w3_0_1 = (float)random.NextUniform(1.4142135623730951);
             _b3_0 = 0f;
+        }
+
+        // ForwardBatch 8 samples at a time, one per lane of Vector256<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 8; sample += 8)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+
+                // Layer 1: 3 neurons, Tanh
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_2[0]), global::BackpropGen.FastActivation.Tanh(z1_2[1]), global::BackpropGen.FastActivation.Tanh(z1_2[2]), global::BackpropGen.FastActivation.Tanh(z1_2[3]), global::BackpropGen.FastActivation.Tanh(z1_2[4]), global::BackpropGen.FastActivation.Tanh(z1_2[5]), global::BackpropGen.FastActivation.Tanh(z1_2[6]), global::BackpropGen.FastActivation.Tanh(z1_2[7]));
+
+                // Layer 2: 2 neurons, ReLU
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
+
+                // Layer 3 (output): 1 neuron, Sigmoid
+                // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = BpgVector256.Create(_w3_0_0) * a2_0 + BpgVector256.Create(_w3_0_1) * a2_1 + BpgVector256.Create(_b3_0);
+                // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
+                global::System.Runtime.Intrinsics.Vector256<float> a3_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]), global::BackpropGen.FastActivation.Sigmoid(z3_0[4]), global::BackpropGen.FastActivation.Sigmoid(z3_0[5]), global::BackpropGen.FastActivation.Sigmoid(z3_0[6]), global::BackpropGen.FastActivation.Sigmoid(z3_0[7]));
+
+                // ŷ = a³, each lane into its sample's outputs
+                BpgVector256.StoreUnsafe(a3_0, ref os);
+            }
+            return sample;
+        }
+
+        // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+
+                // Layer 1: 3 neurons, Tanh
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_2[0]), global::BackpropGen.FastActivation.Tanh(z1_2[1]), global::BackpropGen.FastActivation.Tanh(z1_2[2]), global::BackpropGen.FastActivation.Tanh(z1_2[3]));
+
+                // Layer 2: 2 neurons, ReLU
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
+
+                // Layer 3 (output): 1 neuron, Sigmoid
+                // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = BpgVector128.Create(_w3_0_0) * a2_0 + BpgVector128.Create(_w3_0_1) * a2_1 + BpgVector128.Create(_b3_0);
+                // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
+                global::System.Runtime.Intrinsics.Vector128<float> a3_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]));
+
+                // ŷ = a³, each lane into its sample's outputs
+                BpgVector128.StoreUnsafe(a3_0, ref os);
+            }
+            return sample;
+        }
+
+        // AccumulateGradientBatch 8 samples at a time, one per lane of Vector256<float>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private float BpgAccumulateGradientBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            float redone = 0f;
+            int sample = 0;
+            for (; sample <= count - 8; sample += 8)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+
+                // Layer 1: 3 neurons, Tanh
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_2[0]), global::BackpropGen.FastActivation.Tanh(z1_2[1]), global::BackpropGen.FastActivation.Tanh(z1_2[2]), global::BackpropGen.FastActivation.Tanh(z1_2[3]), global::BackpropGen.FastActivation.Tanh(z1_2[4]), global::BackpropGen.FastActivation.Tanh(z1_2[5]), global::BackpropGen.FastActivation.Tanh(z1_2[6]), global::BackpropGen.FastActivation.Tanh(z1_2[7]));
+
+                // Layer 2: 2 neurons, ReLU
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
+
+                // Layer 3 (output): 1 neuron, Sigmoid
+                // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = BpgVector256.Create(_w3_0_0) * a2_0 + BpgVector256.Create(_w3_0_1) * a2_1 + BpgVector256.Create(_b3_0);
+                // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
+                global::System.Runtime.Intrinsics.Vector256<float> a3_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]), global::BackpropGen.FastActivation.Sigmoid(z3_0[4]), global::BackpropGen.FastActivation.Sigmoid(z3_0[5]), global::BackpropGen.FastActivation.Sigmoid(z3_0[6]), global::BackpropGen.FastActivation.Sigmoid(z3_0[7]));
+
+                // y = the target; eⱼ = a³ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
+                global::System.Runtime.Intrinsics.Vector256<float> e0 = a3_0 - y0;
+                // C = ½ Σⱼ (yⱼ − a³ⱼ)², n = 1
+                global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
+                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = eⱼ, σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector256<float> d3_0 = e0 * (a3_0 * (BpgVector256.Create(1f) - a3_0));
+
+                // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
+                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = (BpgVector256.Create(_w3_0_0) * d3_0) * ((BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = (BpgVector256.Create(_w3_0_1) * d3_0) * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (BpgVector256.Create(1f) - a1_0 * a1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (BpgVector256.Create(1f) - a1_1 * a1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * (BpgVector256.Create(1f) - a1_2 * a1_2);
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1) + BpgVector256.Abs(d1_2);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1) + BpgVector256.Abs(a1_2);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0) + BpgVector256.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA2 = BpgVector256.Create(1f) + BpgVector256.Abs(a2_0) + BpgVector256.Abs(a2_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD3 = BpgVector256.Abs(d3_0);
+                global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2 + guardA2 * guardD3);
+                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 8; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
+                // ∂C/∂b³ⱼ = δ³ⱼ
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
+
+                // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
+
+                // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d1_2;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector256.Sum(losses) + redone;
+        }
+
+        // AccumulateGradientBatch 4 samples at a time, one per lane of Vector128<float>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private float BpgAccumulateGradientBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            float redone = 0f;
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+
+                // Layer 1: 3 neurons, Tanh
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_2[0]), global::BackpropGen.FastActivation.Tanh(z1_2[1]), global::BackpropGen.FastActivation.Tanh(z1_2[2]), global::BackpropGen.FastActivation.Tanh(z1_2[3]));
+
+                // Layer 2: 2 neurons, ReLU
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
+
+                // Layer 3 (output): 1 neuron, Sigmoid
+                // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = BpgVector128.Create(_w3_0_0) * a2_0 + BpgVector128.Create(_w3_0_1) * a2_1 + BpgVector128.Create(_b3_0);
+                // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
+                global::System.Runtime.Intrinsics.Vector128<float> a3_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]));
+
+                // y = the target; eⱼ = a³ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
+                global::System.Runtime.Intrinsics.Vector128<float> e0 = a3_0 - y0;
+                // C = ½ Σⱼ (yⱼ − a³ⱼ)², n = 1
+                global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
+                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ³ⱼ = ∂C/∂a³ⱼ · σ'(z³ⱼ), ∂C/∂a³ⱼ = eⱼ, σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector128<float> d3_0 = e0 * (a3_0 * (BpgVector128.Create(1f) - a3_0));
+
+                // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
+                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = (BpgVector128.Create(_w3_0_0) * d3_0) * ((BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = (BpgVector128.Create(_w3_0_1) * d3_0) * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (BpgVector128.Create(1f) - a1_0 * a1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (BpgVector128.Create(1f) - a1_1 * a1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * (BpgVector128.Create(1f) - a1_2 * a1_2);
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1) + BpgVector128.Abs(d1_2);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1) + BpgVector128.Abs(a1_2);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0) + BpgVector128.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA2 = BpgVector128.Create(1f) + BpgVector128.Abs(a2_0) + BpgVector128.Abs(a2_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD3 = BpgVector128.Abs(d3_0);
+                global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2 + guardA2 * guardD3);
+                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 4; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
+                // ∂C/∂b³ⱼ = δ³ⱼ
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
+
+                // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
+
+                // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d1_2;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector128.Sum(losses) + redone;
         }
     }
 }

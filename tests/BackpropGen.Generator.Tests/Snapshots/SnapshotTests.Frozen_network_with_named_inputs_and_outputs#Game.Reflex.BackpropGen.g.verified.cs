@@ -4,6 +4,10 @@
 // equation each block unrolls (zˡⱼ weighted input, aˡⱼ activation, δˡⱼ = ∂C/∂zˡⱼ error signal).
 #nullable enable
 
+using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
+using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
+using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+
 namespace Game
 {
     partial struct Reflex : global::BackpropGen.IInferenceNetwork<float>
@@ -93,6 +97,37 @@ namespace Game
             global::System.Span<float> backpropGenOutput = stackalloc float[1];
             Forward(backpropGenInput, backpropGenOutput);
             jump = backpropGenOutput[0];
+        }
+
+        /// <summary>
+        /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
+        /// Forward would one by one. Runs 8 samples at a time, one per lane of a Vector256 (4 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> is not count × OutputCount long.</exception>
+        /// <remarks>Network Reflex: 2 inputs → 3 ReLU → 1 Sigmoid; loss HalfSquaredError; frozen (inference only); float; 13 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
+            int done = 0;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV256(inputs, outputs, count);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV128(inputs, outputs, count);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));
+            }
         }
 
         /// <summary>The loss C of the network's output for <paramref name="input"/> against <paramref name="target"/>.</summary>
@@ -211,6 +246,126 @@ namespace Game
             _w2_0_1 = (float)random.NextUniform(1.224744871391589);
             _w2_0_2 = (float)random.NextUniform(1.224744871391589);
             _b2_0 = 0f;
+        }
+
+        // ForwardBatch 8 samples at a time, one per lane of Vector256<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 8; sample += 8)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+
+                // Layer 1: 3 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_2);
+
+                // Layer 2 (output): 1 neuron, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgVector256.StoreUnsafe(a2_0, ref os);
+            }
+            return sample;
+        }
+
+        // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+
+                // Layer 1: 3 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_b1_2);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_2);
+
+                // Layer 2 (output): 1 neuron, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgVector128.StoreUnsafe(a2_0, ref os);
+            }
+            return sample;
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
+            r = r - n * BpgVector256.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
+            p = p * r + BpgVector256.Create(0.008333452f);
+            p = p * r + BpgVector256.Create(0.041665796f);
+            p = p * r + BpgVector256.Create(0.16666666f);
+            p = p * r + BpgVector256.Create(0.5f);
+            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
+            y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
+            return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
+            r = r - n * BpgVector128.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
+            p = p * r + BpgVector128.Create(0.008333452f);
+            p = p * r + BpgVector128.Create(0.041665796f);
+            p = p * r + BpgVector128.Create(0.16666666f);
+            p = p * r + BpgVector128.Create(0.5f);
+            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
+            y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
+            return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
         }
     }
 }

@@ -4,6 +4,10 @@
 // equation each block unrolls (zˡⱼ weighted input, aˡⱼ activation, δˡⱼ = ∂C/∂zˡⱼ error signal).
 #nullable enable
 
+using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
+using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
+using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+
 namespace Walkthrough
 {
     partial class TinyNet : global::BackpropGen.INetwork<float>
@@ -79,6 +83,37 @@ namespace Walkthrough
             // ŷ = a²
             output[0] = a2_0;
             output[1] = a2_1;
+        }
+
+        /// <summary>
+        /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
+        /// Forward would one by one. Runs 8 samples at a time, one per lane of a Vector256 (4 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> is not count × OutputCount long.</exception>
+        /// <remarks>Network TinyNet: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 12 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
+            int done = 0;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV256(inputs, outputs, count);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV128(inputs, outputs, count);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));
+            }
         }
 
         /// <summary>The loss C of the network's output for <paramref name="input"/> against <paramref name="target"/>.</summary>
@@ -289,6 +324,42 @@ namespace Walkthrough
         }
 
         /// <summary>
+        /// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name="gradient"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:
+        /// what AccumulateGradient on each sample adds, up to the order of the additions. Runs 8 samples at a time, one per lane of a Vector256 (4 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="targets">count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>.</param>
+        /// <returns>Σᵢ Cᵢ; NaN when some sample was refused as AccumulateGradient refuses it (NaN or ±∞ in the sample or its gradient): that sample added nothing, the others were added.</returns>
+        /// <exception cref="global::System.ArgumentException">A span is not of the length the sample count asks for.</exception>
+        /// <remarks>Network TinyNet: 2 inputs → 2 Sigmoid → 2 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 12 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (targets.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(targets), (long)count * OutputCount, targets.Length);
+            if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            int done = 0;
+            float loss = 0f;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV128(inputs, targets, gradient, count, ref done);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                loss += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+            }
+            return loss;
+        }
+
+        /// <summary>
         /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
         /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
@@ -426,6 +497,354 @@ namespace Walkthrough
             _w2_1_1 = (float)random.NextUniform(1.224744871391589);
             _b2_0 = 0f;
             _b2_1 = 0f;
+        }
+
+        // ForwardBatch 8 samples at a time, one per lane of Vector256<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 8; sample += 8)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+
+                // Layer 1: 2 neurons, Sigmoid
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgUnsafe.Add(ref os, 0) = a2_0[0];
+                BpgUnsafe.Add(ref os, 2) = a2_0[1];
+                BpgUnsafe.Add(ref os, 4) = a2_0[2];
+                BpgUnsafe.Add(ref os, 6) = a2_0[3];
+                BpgUnsafe.Add(ref os, 8) = a2_0[4];
+                BpgUnsafe.Add(ref os, 10) = a2_0[5];
+                BpgUnsafe.Add(ref os, 12) = a2_0[6];
+                BpgUnsafe.Add(ref os, 14) = a2_0[7];
+                BpgUnsafe.Add(ref os, 1) = a2_1[0];
+                BpgUnsafe.Add(ref os, 3) = a2_1[1];
+                BpgUnsafe.Add(ref os, 5) = a2_1[2];
+                BpgUnsafe.Add(ref os, 7) = a2_1[3];
+                BpgUnsafe.Add(ref os, 9) = a2_1[4];
+                BpgUnsafe.Add(ref os, 11) = a2_1[5];
+                BpgUnsafe.Add(ref os, 13) = a2_1[6];
+                BpgUnsafe.Add(ref os, 15) = a2_1[7];
+            }
+            return sample;
+        }
+
+        // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
+        {
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+
+                // Layer 1: 2 neurons, Sigmoid
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgUnsafe.Add(ref os, 0) = a2_0[0];
+                BpgUnsafe.Add(ref os, 2) = a2_0[1];
+                BpgUnsafe.Add(ref os, 4) = a2_0[2];
+                BpgUnsafe.Add(ref os, 6) = a2_0[3];
+                BpgUnsafe.Add(ref os, 1) = a2_1[0];
+                BpgUnsafe.Add(ref os, 3) = a2_1[1];
+                BpgUnsafe.Add(ref os, 5) = a2_1[2];
+                BpgUnsafe.Add(ref os, 7) = a2_1[3];
+            }
+            return sample;
+        }
+
+        // AccumulateGradientBatch 8 samples at a time, one per lane of Vector256<float>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private float BpgAccumulateGradientBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            float redone = 0f;
+            int sample = 0;
+            for (; sample <= count - 8; sample += 8)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+
+                // Layer 1: 2 neurons, Sigmoid
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
+
+                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6), BpgUnsafe.Add(ref ys, 8), BpgUnsafe.Add(ref ys, 10), BpgUnsafe.Add(ref ys, 12), BpgUnsafe.Add(ref ys, 14));
+                global::System.Runtime.Intrinsics.Vector256<float> y1 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3), BpgUnsafe.Add(ref ys, 5), BpgUnsafe.Add(ref ys, 7), BpgUnsafe.Add(ref ys, 9), BpgUnsafe.Add(ref ys, 11), BpgUnsafe.Add(ref ys, 13), BpgUnsafe.Add(ref ys, 15));
+                global::System.Runtime.Intrinsics.Vector256<float> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector256<float> e1 = a2_1 - y1;
+                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
+                global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0 + e1 * e1) * (BpgVector256.Create(0.5f));
+                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = e0 * (a2_0 * (BpgVector256.Create(1f) - a2_0));
+                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = e1 * (a2_1 * (BpgVector256.Create(1f) - a2_1));
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector256.Create(1f) - a1_0));
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector256.Create(1f) - a1_1));
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0) + BpgVector256.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 8; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
+
+                // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector256.Sum(losses) + redone;
+        }
+
+        // AccumulateGradientBatch 4 samples at a time, one per lane of Vector128<float>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private float BpgAccumulateGradientBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            float redone = 0f;
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
+                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+
+                // Layer 1: 2 neurons, Sigmoid
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
+
+                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6));
+                global::System.Runtime.Intrinsics.Vector128<float> y1 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3), BpgUnsafe.Add(ref ys, 5), BpgUnsafe.Add(ref ys, 7));
+                global::System.Runtime.Intrinsics.Vector128<float> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector128<float> e1 = a2_1 - y1;
+                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 2
+                global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0 + e1 * e1) * (BpgVector128.Create(0.5f));
+                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = e0 * (a2_0 * (BpgVector128.Create(1f) - a2_0));
+                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = e1 * (a2_1 * (BpgVector128.Create(1f) - a2_1));
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
+                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector128.Create(1f) - a1_0));
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector128.Create(1f) - a1_1));
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0) + BpgVector128.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 4; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
+
+                // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector128.Sum(losses) + redone;
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
+            r = r - n * BpgVector256.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
+            p = p * r + BpgVector256.Create(0.008333452f);
+            p = p * r + BpgVector256.Create(0.041665796f);
+            p = p * r + BpgVector256.Create(0.16666666f);
+            p = p * r + BpgVector256.Create(0.5f);
+            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
+            y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
+            return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        {
+            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
+            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
+            r = r - n * BpgVector128.Create(-0.00021219444f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
+            p = p * r + BpgVector128.Create(0.008333452f);
+            p = p * r + BpgVector128.Create(0.041665796f);
+            p = p * r + BpgVector128.Create(0.16666666f);
+            p = p * r + BpgVector128.Create(0.5f);
+            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
+            y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
+            return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
         }
     }
 }

@@ -74,6 +74,28 @@ namespace Legacy
             output[0] = a2_0;
         }
 
+        /// <summary>
+        /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
+        /// Forward would one by one. This network runs them one at a time (the target has no System.Runtime.Intrinsics vectors).
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> is not count × OutputCount long.</exception>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
+            int done = 0;
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));
+            }
+        }
+
         /// <summary>The loss C of the network's output for <paramref name="input"/> against <paramref name="target"/>.</summary>
         /// <param name="input">The input x, of length <see cref="InputCount"/>.</param>
         /// <param name="target">The target y, of length <see cref="OutputCount"/>.</param>
@@ -258,6 +280,33 @@ namespace Legacy
             gradient[4] += d1_0;
             gradient[5] += d1_1;
 
+            return loss;
+        }
+
+        /// <summary>
+        /// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name="gradient"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:
+        /// what AccumulateGradient on each sample adds, up to the order of the additions. This network runs them one at a time (the target has no System.Runtime.Intrinsics vectors).
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="targets">count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>.</param>
+        /// <returns>Σᵢ Cᵢ; NaN when some sample was refused as AccumulateGradient refuses it (NaN or ±∞ in the sample or its gradient): that sample added nothing, the others were added.</returns>
+        /// <exception cref="global::System.ArgumentException">A span is not of the length the sample count asks for.</exception>
+        /// <remarks>Network OldNet: 2 inputs → 2 Tanh → 1 Sigmoid; loss HalfSquaredError; optimizer Sgd; float; 9 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public float AccumulateGradientBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (targets.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(targets), (long)count * OutputCount, targets.Length);
+            if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            int done = 0;
+            float loss = 0f;
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                loss += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+            }
             return loss;
         }
 

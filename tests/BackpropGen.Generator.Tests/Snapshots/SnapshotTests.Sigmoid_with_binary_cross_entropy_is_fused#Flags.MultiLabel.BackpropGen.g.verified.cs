@@ -4,6 +4,10 @@
 // equation each block unrolls (zˡⱼ weighted input, aˡⱼ activation, δˡⱼ = ∂C/∂zˡⱼ error signal).
 #nullable enable
 
+using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
+using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
+using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+
 namespace Flags
 {
     partial class MultiLabel : global::BackpropGen.INetwork<double>
@@ -98,6 +102,37 @@ namespace Flags
             // ŷ = a²
             output[0] = a2_0;
             output[1] = a2_1;
+        }
+
+        /// <summary>
+        /// Runs the network on every sample of <paramref name="inputs"/> and writes each output aᴸ into <paramref name="outputs"/>, as
+        /// Forward would one by one. Runs 4 samples at a time, one per lane of a Vector256 (2 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="outputs">Receives count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="inputs"/> is not a whole number of samples, or <paramref name="outputs"/> is not count × OutputCount long.</exception>
+        /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public void ForwardBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
+            int done = 0;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV256(inputs, outputs, count);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                done = BpgForwardBatchV128(inputs, outputs, count);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));
+            }
         }
 
         /// <summary>The loss C of the network's output for <paramref name="input"/> against <paramref name="target"/>.</summary>
@@ -352,6 +387,42 @@ namespace Flags
         }
 
         /// <summary>
+        /// Adds Σᵢ ∂Cᵢ/∂θ over the samples into <paramref name="gradient"/> (canonical order) without changing the parameters, and returns Σᵢ Cᵢ:
+        /// what AccumulateGradient on each sample adds, up to the order of the additions. Runs 4 samples at a time, one per lane of a Vector256 (2 with Vector128 where Vector256 is not accelerated); the samples after the last whole block, one at a time.
+        /// </summary>
+        /// <param name="inputs">count × <see cref="InputCount"/> values, sample-major: sample i at [i × InputCount, (i + 1) × InputCount).</param>
+        /// <param name="targets">count × <see cref="OutputCount"/> values, sample-major.</param>
+        /// <param name="gradient">The running gradient sum, of length <see cref="ParameterCount"/>.</param>
+        /// <returns>Σᵢ Cᵢ; NaN when some sample was refused as AccumulateGradient refuses it (NaN or ±∞ in the sample or its gradient): that sample added nothing, the others were added.</returns>
+        /// <exception cref="global::System.ArgumentException">A span is not of the length the sample count asks for.</exception>
+        /// <remarks>Network MultiLabel: 3 inputs → 4 ReLU → 2 Sigmoid; loss BinaryCrossEntropy; optimizer Sgd; double; 26 parameters.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        public double AccumulateGradientBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient)
+        {
+            if (inputs.Length % InputCount != 0) global::BackpropGen.NetworkThrowHelper.ThrowNotWholeSamples(nameof(inputs), InputCount, inputs.Length);
+            int count = inputs.Length / InputCount;
+            if (targets.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(targets), (long)count * OutputCount, targets.Length);
+            if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
+            int done = 0;
+            double loss = 0d;
+            if (BpgVector256.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
+            }
+            else if (BpgVector128.IsHardwareAccelerated)
+            {
+                loss = BpgAccumulateGradientBatchV128(inputs, targets, gradient, count, ref done);
+            }
+
+            // The samples after the last whole block (all of them where no vector width is accelerated), one at a time
+            for (int i = done; i < count; i++)
+            {
+                loss += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+            }
+            return loss;
+        }
+
+        /// <summary>
         /// One Sgd step with <paramref name="gradient"/> as ∂C/∂θ, for every weight and bias in canonical order: θ ← θ − α · gradient.
         /// </summary>
         /// <param name="gradient">∂C/∂θ (for example summed or averaged by <see cref="AccumulateGradient"/>), of length <see cref="ParameterCount"/>.</param>
@@ -545,6 +616,348 @@ namespace Flags
             _w2_1_3 = random.NextUniform(1);
             _b2_0 = 0d;
             _b2_1 = 0d;
+        }
+
+        // ForwardBatch 4 samples at a time, one per lane of Vector256<double>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
+        {
+            ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
+                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<double> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
+                global::System.Runtime.Intrinsics.Vector256<double> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
+                global::System.Runtime.Intrinsics.Vector256<double> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
+
+                // Layer 1: 4 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgUnsafe.Add(ref os, 0) = a2_0[0];
+                BpgUnsafe.Add(ref os, 2) = a2_0[1];
+                BpgUnsafe.Add(ref os, 4) = a2_0[2];
+                BpgUnsafe.Add(ref os, 6) = a2_0[3];
+                BpgUnsafe.Add(ref os, 1) = a2_1[0];
+                BpgUnsafe.Add(ref os, 3) = a2_1[1];
+                BpgUnsafe.Add(ref os, 5) = a2_1[2];
+                BpgUnsafe.Add(ref os, 7) = a2_1[3];
+            }
+            return sample;
+        }
+
+        // ForwardBatch 2 samples at a time, one per lane of Vector128<double>; returns how many it ran (whole blocks only)
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private int BpgForwardBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
+        {
+            ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
+            int sample = 0;
+            for (; sample <= count - 2; sample += 2)
+            {
+                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 2 samples at once
+                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<double> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
+                global::System.Runtime.Intrinsics.Vector128<double> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
+                global::System.Runtime.Intrinsics.Vector128<double> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
+
+                // Layer 1: 4 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
+
+                // ŷ = a², each lane into its sample's outputs
+                BpgUnsafe.Add(ref os, 0) = a2_0[0];
+                BpgUnsafe.Add(ref os, 2) = a2_0[1];
+                BpgUnsafe.Add(ref os, 1) = a2_1[0];
+                BpgUnsafe.Add(ref os, 3) = a2_1[1];
+            }
+            return sample;
+        }
+
+        // AccumulateGradientBatch 4 samples at a time, one per lane of Vector256<double>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private double BpgAccumulateGradientBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector256<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector256<double> losses = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+            double redone = 0d;
+            int sample = 0;
+            for (; sample <= count - 4; sample += 4)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
+                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector256<double> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
+                global::System.Runtime.Intrinsics.Vector256<double> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
+                global::System.Runtime.Intrinsics.Vector256<double> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
+
+                // Layer 1: 4 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
+
+                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector256<double> y0 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6));
+                global::System.Runtime.Intrinsics.Vector256<double> y1 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3), BpgUnsafe.Add(ref ys, 5), BpgUnsafe.Add(ref ys, 7));
+                global::System.Runtime.Intrinsics.Vector256<double> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector256<double> e1 = a2_1 - y1;
+                // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
+                //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
+                global::System.Runtime.Intrinsics.Vector256<double> loss = (BpgVector256.Max(z2_0, BpgVector256.Create(0d)) - z2_0 * y0 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(z2_0))) + BpgVector256.Max(z2_1, BpgVector256.Create(0d)) - z2_1 * y1 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(z2_1)))) * (BpgVector256.Create(0.5));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
+                global::System.Runtime.Intrinsics.Vector256<double> d2_0 = e0 * BpgVector256.Create(0.5);
+                global::System.Runtime.Intrinsics.Vector256<double> d2_1 = e1 * BpgVector256.Create(0.5);
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0 + BpgVector256.Create(_w2_1_3) * d2_1) * ((BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector256<double> guardA0 = BpgVector256.Create(1d) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1) + BpgVector256.Abs(a0_2);
+                global::System.Runtime.Intrinsics.Vector256<double> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1) + BpgVector256.Abs(d1_2) + BpgVector256.Abs(d1_3);
+                global::System.Runtime.Intrinsics.Vector256<double> guardA1 = BpgVector256.Create(1d) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1) + BpgVector256.Abs(a1_2) + BpgVector256.Abs(a1_3);
+                global::System.Runtime.Intrinsics.Vector256<double> guardD2 = BpgVector256.Abs(d2_0) + BpgVector256.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector256<double> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(double.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 4; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
+
+                // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector256.Sum(losses) + redone;
+        }
+
+        // AccumulateGradientBatch 2 samples at a time, one per lane of Vector128<double>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private double BpgAccumulateGradientBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, int count, ref int done)
+        {
+            // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
+            global::System.Span<global::System.Runtime.Intrinsics.Vector128<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<double>[ParameterCount];
+            ref global::System.Runtime.Intrinsics.Vector128<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+            global::System.Runtime.Intrinsics.Vector128<double> losses = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+            double redone = 0d;
+            int sample = 0;
+            for (; sample <= count - 2; sample += 2)
+            {
+                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 2 samples at once
+                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // a⁰ = x: layer 0 is the input
+                global::System.Runtime.Intrinsics.Vector128<double> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
+                global::System.Runtime.Intrinsics.Vector128<double> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
+                global::System.Runtime.Intrinsics.Vector128<double> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
+
+                // Layer 1: 4 neurons, ReLU
+                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_b1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
+                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
+
+                // Layer 2 (output): 2 neurons, Sigmoid
+                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_b2_0);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_b2_1);
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
+                global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
+                global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
+
+                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                global::System.Runtime.Intrinsics.Vector128<double> y0 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2));
+                global::System.Runtime.Intrinsics.Vector128<double> y1 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3));
+                global::System.Runtime.Intrinsics.Vector128<double> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector128<double> e1 = a2_1 - y1;
+                // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
+                //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
+                global::System.Runtime.Intrinsics.Vector128<double> loss = (BpgVector128.Max(z2_0, BpgVector128.Create(0d)) - z2_0 * y0 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(z2_0))) + BpgVector128.Max(z2_1, BpgVector128.Create(0d)) - z2_1 * y1 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(z2_1)))) * (BpgVector128.Create(0.5));
+
+                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
+                global::System.Runtime.Intrinsics.Vector128<double> d2_0 = e0 * BpgVector128.Create(0.5);
+                global::System.Runtime.Intrinsics.Vector128<double> d2_1 = e1 * BpgVector128.Create(0.5);
+
+                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0 + BpgVector128.Create(_w2_1_3) * d2_1) * ((BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+
+                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                global::System.Runtime.Intrinsics.Vector128<double> guardA0 = BpgVector128.Create(1d) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1) + BpgVector128.Abs(a0_2);
+                global::System.Runtime.Intrinsics.Vector128<double> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1) + BpgVector128.Abs(d1_2) + BpgVector128.Abs(d1_3);
+                global::System.Runtime.Intrinsics.Vector128<double> guardA1 = BpgVector128.Create(1d) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1) + BpgVector128.Abs(a1_2) + BpgVector128.Abs(a1_3);
+                global::System.Runtime.Intrinsics.Vector128<double> guardD2 = BpgVector128.Abs(d2_0) + BpgVector128.Abs(d2_1);
+                global::System.Runtime.Intrinsics.Vector128<double> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(double.MaxValue)))
+                {
+                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                    for (int i = sample; i < sample + 2; i++)
+                    {
+                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                    }
+                    continue;
+                }
+
+                losses += loss;
+
+                // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
+                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
+                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
+                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
+                // ∂C/∂b²ⱼ = δ²ⱼ
+                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
+                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
+
+                // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
+                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
+                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
+                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
+                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
+                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
+                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
+                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
+                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
+                // ∂C/∂b¹ⱼ = δ¹ⱼ
+                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
+                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
+                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
+                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
+            }
+
+            // Σ over the lanes (the samples) of each parameter's sums
+            for (int i = 0; i < ParameterCount; i++)
+            {
+                gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
+            }
+            done = sample;
+            return BpgVector128.Sum(losses) + redone;
         }
     }
 }

@@ -1,0 +1,342 @@
+using static BackpropGen.Generator.Emit.EmitContext;
+
+namespace BackpropGen.Generator.Emit
+{
+    /// <summary>
+    /// The batch shape (<see cref="EmitContext.HasBatchShape"/>): ForwardBatch and AccumulateGradientBatch
+    /// SIMD across samples. A block of 8 float (4 double; half that for Vector128) samples runs through
+    /// the unsplit statements of Forward and AccumulateGradient with every z, a, δ a vector local, one
+    /// sample per lane, and every parameter broadcast: the pass emitters write them from the same rules
+    /// in a batch context (<see cref="EmitContext.ForBatch"/>, <see cref="BatchAlgebra"/>,
+    /// <see cref="BatchParameterWriter"/>), so this file holds only the loop over blocks, the gathering
+    /// of the samples into lanes, and what the shape does with the guard and the gradient sums. Samples
+    /// past the last whole block (and every sample where no vector width is accelerated) go through
+    /// the per-sample member.
+    /// </summary>
+    internal static class BatchEmitter
+    {
+        /// <summary>The block's first input value: xₖ of lane i is <c>BpgUnsafe.Add(ref xs, i × InputCount + k)</c>.</summary>
+        public const string BlockInputs = "xs";
+
+        /// <summary>The block's first target value.</summary>
+        public const string BlockTargets = "ys";
+
+        private const string BlockOutputs = "os";
+
+        /// <summary>The alias the file declares for Unsafe (element offsets into the spans without bounds checks).</summary>
+        public const string UnsafeAliasDirective = "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;";
+
+        private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+        /// <summary>Value <paramref name="index"/> of each lane's sample, from a block of samples of <paramref name="perSample"/> values each.</summary>
+        public static string Gather(EmitContext b, string block, int index, int perSample)
+        {
+            VectorShape v = b.Batch ?? throw Unreachable("a gather outside the batch shape");
+            if (perSample == 1)
+            {
+                // One value per sample: the lanes are consecutive.
+                return v.Load(block);
+            }
+
+            var lanes = new string[v.Lanes];
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                lanes[i] = "BpgUnsafe.Add(ref " + block + ", " + Count((i * perSample) + index) + ")";
+            }
+
+            return v.Alias + ".Create(" + string.Join(", ", lanes) + ")";
+        }
+
+        /// <summary>ForwardBatch after its argument checks (<c>count</c> is defined): the blocks, then the rest one sample at a time.</summary>
+        public static void EmitForwardBatch(SourceWriter w, EmitContext c)
+        {
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            string span = "global::System.Span<" + c.T + ">";
+            w.WriteLine("int done = 0;");
+            Dispatch(w, c, v =>
+            {
+                string name = "BpgForwardBatch" + v.Suffix;
+                w.WriteLine("done = " + name + "(inputs, outputs, count);");
+                c.AddMethod(
+                    "// ForwardBatch " + Count(v.Lanes) + " samples at a time, one per lane of " + v.Type.Replace("global::System.Runtime.Intrinsics.", string.Empty) + "; returns how many it ran (whole blocks only)",
+                    "private int " + name + "(" + readOnlySpan + " inputs, " + span + " outputs, int count)",
+                    body => EmitForwardBlocks(body, c.ForBatch(v), v));
+            });
+
+            w.WriteLine("// The samples after the last whole block (all of them where no vector width is accelerated), one at a time");
+            w.OpenBlock("for (int i = done; i < count; i++)");
+            w.WriteLine("Forward(inputs.Slice(i * InputCount, InputCount), outputs.Slice(i * OutputCount, OutputCount));");
+            w.CloseBrace();
+        }
+
+        /// <summary>AccumulateGradientBatch after its argument checks: the blocks, then the rest one sample at a time; returns Σᵢ Cᵢ.</summary>
+        public static void EmitAccumulateGradientBatch(SourceWriter w, EmitContext c)
+        {
+            string readOnlySpan = "global::System.ReadOnlySpan<" + c.T + ">";
+            string span = "global::System.Span<" + c.T + ">";
+            w.WriteLine("int done = 0;");
+            w.WriteLine(c.T + " loss = " + c.Literal(0) + ";");
+            Dispatch(w, c, v =>
+            {
+                string name = "BpgAccumulateGradientBatch" + v.Suffix;
+                w.WriteLine("loss = " + name + "(inputs, targets, gradient, count, ref done);");
+                c.AddMethod(
+                    "// AccumulateGradientBatch " + Count(v.Lanes) + " samples at a time, one per lane of " + v.Type.Replace("global::System.Runtime.Intrinsics.", string.Empty) + "; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ",
+                    "private " + c.T + " " + name + "(" + readOnlySpan + " inputs, " + readOnlySpan + " targets, " + span + " gradient, int count, ref int done)",
+                    body => EmitGradientBlocks(body, c.ForBatch(v), v));
+            });
+
+            w.WriteLine("// The samples after the last whole block (all of them where no vector width is accelerated), one at a time");
+            w.OpenBlock("for (int i = done; i < count; i++)");
+            w.WriteLine("loss += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);");
+            w.CloseBrace();
+            w.WriteLine("return loss;");
+        }
+
+        /// <summary>
+        /// Vector256 where the hardware runs it (x64 with AVX2), else Vector128 where that is accelerated
+        /// (ARM64, SSE-only x64, NativeAOT's default x64 instruction set); both are JIT-time constants.
+        /// Where neither is, nothing here runs and every sample goes through the per-sample member.
+        /// </summary>
+        private static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape> call)
+        {
+            if (!c.HasBatchShape)
+            {
+                return;
+            }
+
+            VectorShape wide = VectorShape.Wide(c);
+            VectorShape narrow = VectorShape.Narrow(c);
+            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
+            call(wide);
+            w.CloseBrace();
+            w.OpenBlock("else if (" + narrow.Alias + ".IsHardwareAccelerated)");
+            call(narrow);
+            w.CloseBrace();
+            w.WriteLine();
+        }
+
+        private static void EmitForwardBlocks(SourceWriter w, EmitContext b, VectorShape v)
+        {
+            w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
+            w.WriteLine("ref " + b.T + " outputStart = ref " + MemoryMarshal + ".GetReference(outputs);");
+            w.WriteLine("int sample = 0;");
+            w.OpenBlock("for (; sample <= count - " + Count(v.Lanes) + "; sample += " + Count(v.Lanes) + ")");
+            w.WriteLine("// Lane i holds sample (sample + i): the forward pass below is Forward's, for " + Count(v.Lanes) + " samples at once");
+            w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
+            w.WriteLine("ref " + b.T + " " + BlockOutputs + " = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);");
+            ForwardEmitter.Emit(w, b);
+            w.WriteLine();
+            w.WriteLine("// ŷ = a" + Notation.Sup(b.L) + ", each lane into its sample's outputs");
+            int outputs = b.Spec.Outputs;
+            for (int j = 0; j < outputs; j++)
+            {
+                if (outputs == 1)
+                {
+                    w.WriteLine(v.Store(b.A(b.L, j), BlockOutputs) + ";");
+                    continue;
+                }
+
+                for (int i = 0; i < v.Lanes; i++)
+                {
+                    w.WriteLine("BpgUnsafe.Add(ref " + BlockOutputs + ", " + Count((i * outputs) + j) + ") = " + b.A(b.L, j) + "[" + Count(i) + "];");
+                }
+            }
+
+            w.CloseBrace();
+            w.WriteLine("return sample;");
+        }
+
+        private static void EmitGradientBlocks(SourceWriter w, EmitContext b, VectorShape v)
+        {
+            w.WriteLine("// gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end");
+            w.WriteLine("global::System.Span<" + v.Type + "> gradientSums = stackalloc " + v.Type + "[ParameterCount];");
+            w.WriteLine("ref " + v.Type + " " + BatchParameterWriter.Sums + " = ref " + MemoryMarshal + ".GetReference(gradientSums);");
+            w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
+            w.WriteLine("ref " + b.T + " targetStart = ref " + MemoryMarshal + ".GetReference(targets);");
+            w.WriteLine(v.Type + " losses = " + v.Type + ".Zero;");
+            w.WriteLine(b.T + " redone = " + b.Literal(0) + ";");
+            w.WriteLine("int sample = 0;");
+            w.OpenBlock("for (; sample <= count - " + Count(v.Lanes) + "; sample += " + Count(v.Lanes) + ")");
+            w.WriteLine("// Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for " + Count(v.Lanes) + " samples at once");
+            w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
+            w.WriteLine("ref " + b.T + " " + BlockTargets + " = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);");
+            ForwardEmitter.Emit(w, b);
+            LossEmitter.Emit(w, b);
+            BackwardEmitter.Emit(w, b, GradientUse.Accumulate);
+            w.CloseBrace();
+            w.WriteLine();
+            w.WriteLine("// Σ over the lanes (the samples) of each parameter's sums");
+            w.OpenBlock("for (int i = 0; i < ParameterCount; i++)");
+            w.WriteLine("gradient[i] += " + v.Alias + ".Sum(BpgUnsafe.Add(ref " + BatchParameterWriter.Sums + ", i));");
+            w.CloseBrace();
+            w.WriteLine("done = sample;");
+            w.WriteLine("return " + v.Alias + ".Sum(losses) + redone;");
+        }
+
+        /// <summary>
+        /// The guard of the batch shape, after the bound of every lane is known: a block with a lane whose
+        /// bound is not finite is redone one sample at a time by AccumulateGradient, which refuses the bad
+        /// samples (NaN loss, gradient untouched) and adds the others, so the block ends exactly as
+        /// per-sample accumulation would; otherwise the block's losses count and its gradients follow.
+        /// </summary>
+        public static void EmitGuardCheck(SourceWriter w, EmitContext b)
+        {
+            VectorShape v = b.Batch ?? throw Unreachable("the batch guard outside the batch shape");
+            w.OpenBlock("if (!" + v.Alias + ".LessThanOrEqualAll(" + BackwardEmitter.GuardBound + ", " + b.Algebra.MaxValue + "))");
+            w.WriteLine("// Some lane is not finite: these samples one at a time, as AccumulateGradient takes them");
+            w.OpenBlock("for (int i = sample; i < sample + " + Count(v.Lanes) + "; i++)");
+            w.WriteLine("redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);");
+            w.CloseBrace();
+            w.WriteLine("continue;");
+            w.CloseBrace();
+            w.WriteLine();
+            w.WriteLine("losses += " + LossEmitter.LossLocal + ";");
+        }
+    }
+
+    /// <summary>
+    /// The batch shape's operations: <see cref="VectorAlgebra"/>'s, plus e^x, ln x and tanh x of every
+    /// lane, each a private static function of the network type (inlined). e^x of floats is a vector
+    /// polynomial on every target (Cephes' expf: 2ⁿ · e^r with a degree-6 polynomial for e^r, within
+    /// about 2 float rounding steps of MathF.Exp; measured faster than .NET 9's Vector256.Exp, which
+    /// works in double); of doubles it is Vector256.Exp where the target has it (.NET 9+,
+    /// <see cref="Model.TargetFeatures.HasVectorMath"/>), else Math.Exp lane by lane. ln x is
+    /// Vector256.Log or lane by lane (the losses take one per output). No target has a vector tanh:
+    /// it is 1 − 2 / (e^(2x) + 1) from the vector e^x (exactly ±1 where e^(2x) overflows or vanishes),
+    /// or lane by lane.
+    /// </summary>
+    internal sealed class BatchAlgebra : VectorAlgebra
+    {
+        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+        private readonly EmitContext _b;
+        private readonly VectorShape _v;
+
+        public BatchAlgebra(EmitContext b, VectorShape v)
+            : base(b, v)
+        {
+            _b = b;
+            _v = v;
+        }
+
+        public override bool HasFunctions => true;
+
+        /// <summary>
+        /// A select whose other branch is 0 (ReLU's σ and σ') is the comparison's mask and-ed with the
+        /// value: the same lanes (a NaN x gives 0, as x &gt; 0 ? … : 0 does), one operation and no temporaries.
+        /// </summary>
+        public override string IfPositive(string x, string then, string otherwise) => otherwise == Zero
+            ? "(" + _v.Alias + ".GreaterThan(" + x + ", " + Zero + ") & " + then + ")"
+            : base.IfPositive(x, then, otherwise);
+
+        /// <summary>Whether e^x is a vector computation here (a float polynomial, or .NET 9's Vector256.Exp of doubles).</summary>
+        private bool HasVectorExp => !_b.IsDouble || _b.Features.HasVectorMath;
+
+        public override string Exp(string x)
+        {
+            if (_b.IsDouble)
+            {
+                return _b.Features.HasVectorMath ? _v.Alias + ".Exp(" + x + ")" : Helper("Exp", x, lane => _b.Exp(lane));
+            }
+
+            Function(
+                "Exp",
+                "// e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;\n"
+                + "// 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN",
+                body =>
+                {
+                    string v = _v.Type;
+                    body.WriteLine(v + " c = " + _v.Alias + ".Min(" + _v.Alias + ".Max(x, " + Constant(ExpLow) + "), " + Constant(ExpHigh) + ");");
+                    body.WriteLine(v + " n = " + _v.Alias + ".Floor(c * " + Constant(1.44269504088896341) + " + " + Constant(0.5) + ");");
+                    body.WriteLine(v + " r = c - n * " + Constant(0.693359375) + ";");
+                    body.WriteLine("r = r - n * " + Constant(-2.12194440e-4) + ";");
+                    body.WriteLine(v + " p = " + Constant(1.9875691500e-4) + " * r + " + Constant(1.3981999507e-3) + ";");
+                    foreach (double coefficient in new[] { 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 })
+                    {
+                        body.WriteLine("p = p * r + " + Constant(coefficient) + ";");
+                    }
+
+                    body.WriteLine("p = p * (r * r) + r + " + One + ";");
+                    string integers = _v.Alias + ".ConvertToInt32(n) + " + _v.Alias + ".Create(127)";
+                    body.WriteLine(v + " y = p * " + _v.Alias + ".AsSingle(" + _v.Alias + ".ShiftLeft(" + integers + ", 23));");
+                    body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".GreaterThan(x, " + Constant(ExpHigh) + "), " + _v.Alias + ".Create(float.PositiveInfinity), y);");
+                    body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".LessThan(x, " + Constant(ExpLow) + "), " + Zero + ", y);");
+                    body.WriteLine("return " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".Equals(x, x), y, x);");
+                });
+            return "BpgExp(" + x + ")";
+        }
+
+        /// <summary>ln 2⁻¹²⁶ (so 2ⁿ stays a normal float) and the largest x whose n leaves the exponent below 255.</summary>
+        private const double ExpLow = -87.3365447505531;
+
+        private const double ExpHigh = 88.3762626647949;
+
+        public override string Log(string x) => _b.Features.HasVectorMath ? _v.Alias + ".Log(" + x + ")" : Helper("Log", x, lane => _b.Log(lane));
+
+        public override string Tanh(string x)
+        {
+            if (!HasVectorExp)
+            {
+                return Helper("Tanh", x, lane => _b.Tanh(lane));
+            }
+
+            string exp = Exp("x + x");
+            Function(
+                "Tanh",
+                "// tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes",
+                body => body.WriteLine("return " + One + " - " + Constant(2) + " / (" + exp + " + " + One + ");"));
+            return "BpgTanh(" + x + ")";
+        }
+
+        /// <summary>A function of one vector that applies the scalar <paramref name="scalar"/> lane by lane.</summary>
+        private string Helper(string function, string x, System.Func<string, string> scalar)
+        {
+            Function(function, "// " + function + " lane by lane: the scalar function of each lane (no vector " + function + " here)", body => body.WriteLine("return " + LaneByLane("x", scalar) + ";"));
+            return "Bpg" + function + "(" + x + ")";
+        }
+
+        /// <summary>Asks for the private static, inlined function Bpg<paramref name="function"/> of one vector x (once per width).</summary>
+        private void Function(string function, string comment, System.Action<SourceWriter> body) =>
+            _b.AddMethod(comment + "\n" + Inline, "private static " + _v.Type + " Bpg" + function + "(" + _v.Type + " x)", body);
+    }
+
+    /// <summary>
+    /// The batch shape's gradient writes: AccumulateGradient's gradient[i] += ∂C/∂θᵢ becomes a vector
+    /// add into the per-lane sums of parameter i (<see cref="Sums"/>), which the member adds across lanes
+    /// into gradient[i] once at the end. The batch shape only accumulates; the other uses do not occur.
+    /// </summary>
+    internal sealed class BatchParameterWriter : ParameterWriter
+    {
+        /// <summary>A ref to the first of the ParameterCount vectors of per-lane sums.</summary>
+        public const string Sums = "sums";
+
+        public BatchParameterWriter(EmitContext b)
+            : base(b.Algebra)
+        {
+        }
+
+        public override string LearningRate => throw NotInBatch();
+
+        public override string StepSize => throw NotInBatch();
+
+        public override string SecondMomentScale => throw NotInBatch();
+
+        public override string GradientLocal => throw NotInBatch();
+
+        public override string Read(string field) => throw NotInBatch();
+
+        public override string GradientAt(int index) => "BpgUnsafe.Add(ref " + Sums + ", " + Count(index) + ")";
+
+        public override void Decrease(SourceWriter w, string field, string amount) => throw NotInBatch();
+
+        public override string Assign(SourceWriter w, string field, string value, string temporary) => throw NotInBatch();
+
+        /// <summary>Written as x = x + v rather than x += v: a compound assignment through a ref return makes the JIT keep a temporary per statement, and hundreds of them use up the locals it tracks.</summary>
+        public override void AddToGradient(SourceWriter w, int index, string value) => w.WriteLine(GradientAt(index) + " = " + GradientAt(index) + " + " + value + ";");
+
+        public override void StoreGradient(SourceWriter w, int index, string value) => throw NotInBatch();
+
+        private static System.Exception NotInBatch() => Unreachable("a parameter update in the batch shape (it only accumulates gradients)");
+    }
+}
