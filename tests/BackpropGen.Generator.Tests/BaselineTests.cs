@@ -11,6 +11,8 @@ namespace BackpropGen.Generator.Tests
     /// The benchmark baselines (benchmarks/…/Baselines) must compute what the generated network
     /// computes, or the comparison would not be honest: same outputs, same parameters after 100 steps.
     /// </summary>
+    // The benchmarks' yardsticks (100 steps of 64-32-10 among them), not the product: Category=Slow.
+    [Trait("Category", "Slow")]
     public class BaselineTests
     {
         private static readonly Lazy<Assembly> s_assembly = new(() => GeneratorHarness.CompileAndLoad("""

@@ -172,6 +172,8 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
+        // Tens of millions of evaluations: Category=Slow (the fast subset keeps the other bounds checks).
+        [Trait("Category", "Slow")]
         [Theory]
         [MemberData(nameof(Functions))]
         public void Float_error_is_within_the_documented_bound_over_the_whole_float_range(string name)

@@ -36,10 +36,10 @@ namespace BackpropGen.Generator.Tests
         [Trait("Category", "Slow")]
         public void More_random_declarations_never_crash_and_are_diagnosed_or_compile() => Fuzz(FastCases, int.MaxValue);
 
-        /// <summary>Checks cases [<paramref name="from"/>, <paramref name="to"/>) of the seeded sequence (1000 cases unless BACKPROPGEN_FUZZ_CASES says otherwise).</summary>
+        /// <summary>Checks cases [<paramref name="from"/>, <paramref name="to"/>) of the seeded sequence (600 cases unless BACKPROPGEN_FUZZ_CASES says otherwise).</summary>
         private void Fuzz(int from, int to)
         {
-            int total = int.TryParse(Environment.GetEnvironmentVariable("BACKPROPGEN_FUZZ_CASES"), out int n) ? n : 1000;
+            int total = int.TryParse(Environment.GetEnvironmentVariable("BACKPROPGEN_FUZZ_CASES"), out int n) ? n : 600;
             int seed = int.TryParse(Environment.GetEnvironmentVariable("BACKPROPGEN_FUZZ_SEED"), out int s) ? s : 20261122;
             var random = new Random(seed);
             to = Math.Min(to, total);
