@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using BackpropGen.Benchmarks.Baselines;
 using BackpropGen.Benchmarks.ScalarNetworks;
 using BenchmarkDotNet.Attributes;
@@ -34,16 +32,11 @@ namespace BackpropGen.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
-            _generated = default;
-            _generated.InitializeParameters(1);
-            int[] sizes = new[] { _generated.InputCount }.Concat(_generated.Topology.Layers.Select(l => l.Size)).ToArray();
-            var parameters = new float[_generated.ParameterCount];
-            _generated.CopyParametersTo(parameters);
-            _loop = new LoopNetwork(sizes);
-            _loop.LoadParameters(parameters);
-            var random = new ParameterRandom(2);
-            _input = Enumerable.Range(0, _generated.InputCount).Select(_ => (float)random.NextUniform(1)).ToArray();
-            _target = Enumerable.Range(0, _generated.OutputCount).Select(_ => (float)random.NextDouble()).ToArray();
+            var sample = new BenchmarkSample<TNetwork>();
+            _generated = sample.Network;
+            _loop = sample.Baseline(sizes => new LoopNetwork(sizes));
+            _input = sample.Input;
+            _target = sample.Target;
             _output = new float[_generated.OutputCount];
         }
 
