@@ -37,10 +37,8 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine(directive);
                 }
 
-                if (c.HasBatchShape)
-                {
-                    w.WriteLine(BatchEmitter.UnsafeAliasDirective);
-                }
+                // Vector steps read and write θ and the scratch struct through Unsafe (VectorShape.Load).
+                w.WriteLine(BatchEmitter.UnsafeAliasDirective);
 
                 w.WriteLine();
             }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using BackpropGen.Generator.Model;
 using static BackpropGen.Generator.Emit.EmitContext;
@@ -34,12 +35,13 @@ namespace BackpropGen.Generator.Emit
             int vectorEnd = fanIn - (fanIn % v.Lanes);
             w.WriteLine("// Layer " + Count(l) + (l == c.L ? " (output)" : string.Empty) + ": " + Pluralize(c.Size(l), "neuron") + ", " + c.ActivationOf(l) + "; neurons " + Count(start) + ".." + Count(end - 1) + " here");
             w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ, " + Count(v.Lanes) + " products at a time: Sum(w" + Sup(l) + "ⱼ,ₖ..ₖ₊" + Count(v.Lanes - 1) + " ⊙ a" + Sup(l - 1) + "ₖ..ₖ₊" + Count(v.Lanes - 1) + ")");
+            Func<int, string> input = LoadInputs(w, c, v, l - 1, 0, vectorEnd, end - start);
             for (int j = start; j < end; j++)
             {
                 var products = new List<string>();
                 for (int k = 0; k < vectorEnd; k += v.Lanes)
                 {
-                    products.Add(v.Load(c.W(l, j, k)) + " * " + v.Load(c.A(l - 1, k)));
+                    products.Add(v.Read(c.W(l, j, k)) + " * " + input(k));
                 }
 
                 var terms = new List<string>();
@@ -79,7 +81,7 @@ namespace BackpropGen.Generator.Emit
                 var terms = new List<string>(c.Size(l + 1));
                 for (int m = 0; m < c.Size(l + 1); m++)
                 {
-                    terms.Add(v.Alias + ".Create(" + c.Delta(l + 1, m) + ") * " + v.Load(c.W(l + 1, m, j)));
+                    terms.Add(v.Alias + ".Create(" + c.Delta(l + 1, m) + ") * " + v.Read(c.W(l + 1, m, j)));
                 }
 
                 string? sigmaPrime;
@@ -96,16 +98,16 @@ namespace BackpropGen.Generator.Emit
                 }
                 else
                 {
-                    sigmaPrime = ActivationMath.Derivative(algebra, activation, v.Load(c.Z(l, j)), "a");
+                    sigmaPrime = ActivationMath.Derivative(algebra, activation, v.Read(c.Z(l, j)), "a");
                     if (sigmaPrime is not null && (rule.DerivativeReads & Reads.A) != 0)
                     {
-                        w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Load(c.A(l, j)) + ";");
+                        w.WriteLine((j == start ? vectorType + " " : string.Empty) + "a = " + v.Read(c.A(l, j)) + ";");
                     }
                 }
 
                 // Left to right as the scalar sum, so each lane is bit for bit the scalar δ.
                 ExpressionWriter.WriteSum(w, (j == start ? vectorType + " " : string.Empty) + "delta", terms, sigmaPrime);
-                w.WriteLine(v.Store("delta", c.Delta(l, j)) + ";");
+                w.WriteLine(v.Write("delta", c.Delta(l, j)) + ";");
             }
 
             if (vectorEnd < end)
@@ -143,6 +145,7 @@ namespace BackpropGen.Generator.Emit
                     throw Unreachable(use);
             }
 
+            Func<int, string> input = LoadInputs(w, c, v, l - 1, columnStart, vectorEnd, end - start);
             for (int j = start; j < end; j++)
             {
                 if (vectorEnd > columnStart)
@@ -152,7 +155,7 @@ namespace BackpropGen.Generator.Emit
 
                 for (int k = columnStart; k < vectorEnd; k += v.Lanes)
                 {
-                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), v.Load(c.A(l - 1, k)) + " * d");
+                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), input(k) + " * d");
                 }
 
                 for (int k = vectorEnd; k < columnEnd; k++)
@@ -169,7 +172,7 @@ namespace BackpropGen.Generator.Emit
             int biasVectorEnd = start + ((end - start) - ((end - start) % v.Lanes));
             for (int j = start; j < biasVectorEnd; j += v.Lanes)
             {
-                OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), v.Load(c.Delta(l, j)));
+                OptimizerEmitter.UseGradient(writer, w, c, use, c.B(l, j), c.BiasIndex(l, j), v.Read(c.Delta(l, j)));
             }
 
             for (int j = biasVectorEnd; j < end; j++)
@@ -177,6 +180,36 @@ namespace BackpropGen.Generator.Emit
                 OptimizerEmitter.UseGradient(scalar, w, c, use, c.B(l, j), c.BiasIndex(l, j), c.Delta(l, j));
             }
         }
+
+        /// <summary>
+        /// The vectors aˡₖ..ₖ₊₇ for k in [<paramref name="from"/>, <paramref name="to"/>), which every one of a
+        /// step's <paramref name="neurons"/> multiplies: loaded once into locals (<c>ak0</c>, <c>ak8</c>, …) when
+        /// there are at most <see cref="MaxInputLocals"/> of them and more than one neuron uses them, else read
+        /// from the scratch struct at each use. Each load is a call the JIT imports (a 64-32-10 TrainStep
+        /// would import the 8 vectors of a⁰ 64 times); the value is the same either way.
+        /// </summary>
+        private static Func<int, string> LoadInputs(SourceWriter w, EmitContext c, VectorShape v, int l, int from, int to, int neurons)
+        {
+            int count = (to - from) / v.Lanes;
+            if (count == 0 || count > MaxInputLocals || neurons < 2)
+            {
+                return k => v.Read(c.A(l, k));
+            }
+
+            w.WriteLine("// a" + Sup(l) + "ₖ..ₖ₊" + Count(v.Lanes - 1) + ", loaded once for every neuron of this step");
+            for (int k = from; k < to; k += v.Lanes)
+            {
+                w.WriteLine(v.Type + " ak" + Count(k) + " = " + v.Read(c.A(l, k)) + ";");
+            }
+
+            return k => "ak" + Count(k);
+        }
+
+        /// <summary>
+        /// At most this many input vectors are kept in locals (<see cref="LoadInputs"/>): with the weight row, the
+        /// partial sums and δ they stay within the 16 vector registers of x64 (AVX2) and ARM64.
+        /// </summary>
+        private const int MaxInputLocals = 8;
 
         /// <summary>The products summed in pairs first, so neighbouring additions do not wait on each other.</summary>
         private static string PairwiseSum(List<string> products)
@@ -194,12 +227,16 @@ namespace BackpropGen.Generator.Emit
     /// <summary>One vector width the steps are written for: Vector256 (8 floats, 4 doubles) or Vector128 (4, 2).</summary>
     internal sealed class VectorShape
     {
+        /// <summary>The element type: float or double.</summary>
+        private readonly string _t;
+
         private VectorShape(EmitContext c, int bits)
         {
             Alias = "BpgVector" + EmitContext.Count(bits);
             Type = "global::System.Runtime.Intrinsics.Vector" + EmitContext.Count(bits) + "<" + c.T + ">";
             Lanes = bits / (c.IsDouble ? 64 : 32);
             Suffix = "V" + EmitContext.Count(bits);
+            _t = c.T;
         }
 
         public static VectorShape Wide(EmitContext c) => new(c, 256);
@@ -218,8 +255,27 @@ namespace BackpropGen.Generator.Emit
         /// <summary>What the step methods of this width are called by: V256 or V128.</summary>
         public string Suffix { get; }
 
+        /// <summary>The vector that starts at a value of a span or array: LoadUnsafe (the batch shape's samples).</summary>
         public string Load(string field) => Alias + ".LoadUnsafe(ref " + field + ")";
 
+        /// <summary>Stores a vector from a value of a span or array: StoreUnsafe.</summary>
         public string Store(string value, string field) => Alias + ".StoreUnsafe(" + value + ", ref " + field + ")";
+
+        /// <summary>
+        /// The vector that starts at a field of θ or the scratch struct (unaligned): the same load as LoadUnsafe,
+        /// written with Unsafe.ReadUnaligned because importing a Vector256/Vector128 call costs the JIT about
+        /// twice as much as these two Unsafe calls, and the first TrainStep of a large network imports thousands
+        /// (README, "The first call").
+        /// </summary>
+        public string Read(string field) => ReadAt("BpgUnsafe.As<" + _t + ", byte>(ref " + field + ")");
+
+        /// <summary>The vector at a <c>ref byte</c>.</summary>
+        public string ReadAt(string bytes) => "BpgUnsafe.ReadUnaligned<" + Type + ">(ref " + bytes + ")";
+
+        /// <summary>The element type: float or double.</summary>
+        public string ElementType => _t;
+
+        /// <summary>Stores a vector at a field of θ or the scratch struct, as <see cref="Read"/> reads it.</summary>
+        public string Write(string value, string field) => "BpgUnsafe.WriteUnaligned(ref BpgUnsafe.As<" + _t + ", byte>(ref " + field + "), " + value + ")";
     }
 }

@@ -282,7 +282,8 @@ namespace Sensors
                 ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
                 for (; i <= ParameterCount - 8; i += 8)
                 {
-                    BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref theta[i]) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, (nuint)i)), ref theta[i]);
+                    ref byte slot = ref BpgUnsafe.As<float, byte>(ref theta[i]);
+                    BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (BpgVector256.LoadUnsafe(ref gradientStart, (nuint)i)));
                 }
             }
             else
@@ -292,7 +293,8 @@ namespace Sensors
                 ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
                 for (; i <= ParameterCount - 4; i += 4)
                 {
-                    BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref theta[i]) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, (nuint)i)), ref theta[i]);
+                    ref byte slot = ref BpgUnsafe.As<float, byte>(ref theta[i]);
+                    BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (BpgVector128.LoadUnsafe(ref gradientStart, (nuint)i)));
                 }
             }
             // θ ← θ − α g, g = gradient[i]
@@ -408,9 +410,12 @@ namespace Sensors
         {
             // Layer 1: 3 neurons, Tanh; neurons 0..2 here
             // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ, 8 products at a time: Sum(w¹ⱼ,ₖ..ₖ₊7 ⊙ a⁰ₖ..ₖ₊7)
-            s.z1_0 = BpgVector256.Sum((BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) * BpgVector256.LoadUnsafe(ref s.a0_0) + BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) * BpgVector256.LoadUnsafe(ref s.a0_8))) + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
-            s.z1_1 = BpgVector256.Sum((BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_0) * BpgVector256.LoadUnsafe(ref s.a0_0) + BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_8) * BpgVector256.LoadUnsafe(ref s.a0_8))) + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
-            s.z1_2 = BpgVector256.Sum((BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_0) * BpgVector256.LoadUnsafe(ref s.a0_0) + BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_8) * BpgVector256.LoadUnsafe(ref s.a0_8))) + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
+            // a⁰ₖ..ₖ₊7, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector256<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector256<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
+            s.z1_0 = BpgVector256.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_8)) * ak8)) + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
+            s.z1_1 = BpgVector256.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_8)) * ak8)) + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
+            s.z1_2 = BpgVector256.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_8)) * ak8)) + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
             // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
             s.a1_0 = global::System.MathF.Tanh(s.z1_0);
             s.a1_1 = global::System.MathF.Tanh(s.z1_1);
@@ -434,9 +439,14 @@ namespace Sensors
         {
             // Layer 1: 3 neurons, Tanh; neurons 0..2 here
             // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ, 4 products at a time: Sum(w¹ⱼ,ₖ..ₖ₊3 ⊙ a⁰ₖ..ₖ₊3)
-            s.z1_0 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
-            s.z1_1 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
-            s.z1_2 = BpgVector128.Sum((BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_0) * BpgVector128.LoadUnsafe(ref s.a0_0) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_4) * BpgVector128.LoadUnsafe(ref s.a0_4)) + (BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_8) * BpgVector128.LoadUnsafe(ref s.a0_8) + BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_12) * BpgVector128.LoadUnsafe(ref s.a0_12))) + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
+            // a⁰ₖ..ₖ₊3, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector128<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector128<float> ak4 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_4));
+            global::System.Runtime.Intrinsics.Vector128<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
+            global::System.Runtime.Intrinsics.Vector128<float> ak12 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_12));
+            s.z1_0 = BpgVector128.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_4)) * ak4) + (BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_8)) * ak8 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_12)) * ak12)) + _bpgParameters._w1_0_16 * s.a0_16 + _bpgParameters._b1_0;
+            s.z1_1 = BpgVector128.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_4)) * ak4) + (BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_8)) * ak8 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_12)) * ak12)) + _bpgParameters._w1_1_16 * s.a0_16 + _bpgParameters._b1_1;
+            s.z1_2 = BpgVector128.Sum((BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_0)) * ak0 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_4)) * ak4) + (BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_8)) * ak8 + BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_12)) * ak12)) + _bpgParameters._w1_2_16 * s.a0_16 + _bpgParameters._b1_2;
             // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
             s.a1_0 = global::System.MathF.Tanh(s.z1_0);
             s.a1_1 = global::System.MathF.Tanh(s.z1_1);
@@ -661,17 +671,26 @@ namespace Sensors
         {
             // Layer 1 update: w¹ⱼₖ ← w¹ⱼₖ − α a⁰ₖ δ¹ⱼ, 8 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             global::System.Runtime.Intrinsics.Vector256<float> rate = BpgVector256.Create(learningRate);
+            // a⁰ₖ..ₖ₊7, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector256<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector256<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
             global::System.Runtime.Intrinsics.Vector256<float> d = BpgVector256.Create(s.d1_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector256.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_0_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector256.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_0_8);
+            ref byte slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak8 * d));
             _bpgParameters._w1_0_16 -= learningRate * (s.a0_16 * s.d1_0);
             d = BpgVector256.Create(s.d1_1);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_0) - rate * (BpgVector256.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_1_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_1_8) - rate * (BpgVector256.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_1_8);
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak8 * d));
             _bpgParameters._w1_1_16 -= learningRate * (s.a0_16 * s.d1_1);
             d = BpgVector256.Create(s.d1_2);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_0) - rate * (BpgVector256.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_2_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref _bpgParameters._w1_2_8) - rate * (BpgVector256.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_2_8);
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref slot) - rate * (ak8 * d));
             _bpgParameters._w1_2_16 -= learningRate * (s.a0_16 * s.d1_2);
             _bpgParameters._b1_0 -= learningRate * s.d1_0;
             _bpgParameters._b1_1 -= learningRate * s.d1_1;
@@ -696,23 +715,40 @@ namespace Sensors
         {
             // Layer 1 update: w¹ⱼₖ ← w¹ⱼₖ − α a⁰ₖ δ¹ⱼ, 4 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             global::System.Runtime.Intrinsics.Vector128<float> rate = BpgVector128.Create(learningRate);
+            // a⁰ₖ..ₖ₊3, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector128<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector128<float> ak4 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_4));
+            global::System.Runtime.Intrinsics.Vector128<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
+            global::System.Runtime.Intrinsics.Vector128<float> ak12 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_12));
             global::System.Runtime.Intrinsics.Vector128<float> d = BpgVector128.Create(s.d1_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_0_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_0_4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_0_8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_0_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_0_12);
+            ref byte slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_4);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak4 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak8 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_0_12);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak12 * d));
             _bpgParameters._w1_0_16 -= learningRate * (s.a0_16 * s.d1_0);
             d = BpgVector128.Create(s.d1_1);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_1_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_1_4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_1_8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_1_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_1_12);
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_4);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak4 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak8 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_1_12);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak12 * d));
             _bpgParameters._w1_1_16 -= learningRate * (s.a0_16 * s.d1_1);
             d = BpgVector128.Create(s.d1_2);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_0) - rate * (BpgVector128.LoadUnsafe(ref s.a0_0) * d), ref _bpgParameters._w1_2_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_4) - rate * (BpgVector128.LoadUnsafe(ref s.a0_4) * d), ref _bpgParameters._w1_2_4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_8) - rate * (BpgVector128.LoadUnsafe(ref s.a0_8) * d), ref _bpgParameters._w1_2_8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref _bpgParameters._w1_2_12) - rate * (BpgVector128.LoadUnsafe(ref s.a0_12) * d), ref _bpgParameters._w1_2_12);
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_0);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak0 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_4);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak4 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_8);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak8 * d));
+            slot = ref BpgUnsafe.As<float, byte>(ref _bpgParameters._w1_2_12);
+            BpgUnsafe.WriteUnaligned(ref slot, BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref slot) - rate * (ak12 * d));
             _bpgParameters._w1_2_16 -= learningRate * (s.a0_16 * s.d1_2);
             _bpgParameters._b1_0 -= learningRate * s.d1_0;
             _bpgParameters._b1_1 -= learningRate * s.d1_1;
@@ -737,17 +773,20 @@ namespace Sensors
         {
             // Layer 1 gradient: ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ, 8 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            // a⁰ₖ..ₖ₊7, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector256<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector256<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector256<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
             global::System.Runtime.Intrinsics.Vector256<float> d = BpgVector256.Create(s.d1_0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 0) + BpgVector256.LoadUnsafe(ref s.a0_0) * d, ref g, 0);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 8) + BpgVector256.LoadUnsafe(ref s.a0_8) * d, ref g, 8);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 0) + ak0 * d, ref g, 0);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 8) + ak8 * d, ref g, 8);
             gradient[16] += s.a0_16 * s.d1_0;
             d = BpgVector256.Create(s.d1_1);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 17) + BpgVector256.LoadUnsafe(ref s.a0_0) * d, ref g, 17);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 25) + BpgVector256.LoadUnsafe(ref s.a0_8) * d, ref g, 25);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 17) + ak0 * d, ref g, 17);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 25) + ak8 * d, ref g, 25);
             gradient[33] += s.a0_16 * s.d1_1;
             d = BpgVector256.Create(s.d1_2);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 34) + BpgVector256.LoadUnsafe(ref s.a0_0) * d, ref g, 34);
-            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 42) + BpgVector256.LoadUnsafe(ref s.a0_8) * d, ref g, 42);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 34) + ak0 * d, ref g, 34);
+            BpgVector256.StoreUnsafe(BpgVector256.LoadUnsafe(ref g, 42) + ak8 * d, ref g, 42);
             gradient[50] += s.a0_16 * s.d1_2;
             gradient[51] += s.d1_0;
             gradient[52] += s.d1_1;
@@ -772,23 +811,28 @@ namespace Sensors
         {
             // Layer 1 gradient: ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ, 4 k at a time; ∂C/∂b¹ⱼ = δ¹ⱼ
             ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            // a⁰ₖ..ₖ₊3, loaded once for every neuron of this step
+            global::System.Runtime.Intrinsics.Vector128<float> ak0 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_0));
+            global::System.Runtime.Intrinsics.Vector128<float> ak4 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_4));
+            global::System.Runtime.Intrinsics.Vector128<float> ak8 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_8));
+            global::System.Runtime.Intrinsics.Vector128<float> ak12 = BpgUnsafe.ReadUnaligned<global::System.Runtime.Intrinsics.Vector128<float>>(ref BpgUnsafe.As<float, byte>(ref s.a0_12));
             global::System.Runtime.Intrinsics.Vector128<float> d = BpgVector128.Create(s.d1_0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 0) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 0);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 4) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 4);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 8) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 8);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 12) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 12);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 0) + ak0 * d, ref g, 0);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 4) + ak4 * d, ref g, 4);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 8) + ak8 * d, ref g, 8);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 12) + ak12 * d, ref g, 12);
             gradient[16] += s.a0_16 * s.d1_0;
             d = BpgVector128.Create(s.d1_1);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 17) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 17);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 21) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 21);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 25) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 25);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 29) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 29);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 17) + ak0 * d, ref g, 17);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 21) + ak4 * d, ref g, 21);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 25) + ak8 * d, ref g, 25);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 29) + ak12 * d, ref g, 29);
             gradient[33] += s.a0_16 * s.d1_1;
             d = BpgVector128.Create(s.d1_2);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 34) + BpgVector128.LoadUnsafe(ref s.a0_0) * d, ref g, 34);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 38) + BpgVector128.LoadUnsafe(ref s.a0_4) * d, ref g, 38);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 42) + BpgVector128.LoadUnsafe(ref s.a0_8) * d, ref g, 42);
-            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 46) + BpgVector128.LoadUnsafe(ref s.a0_12) * d, ref g, 46);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 34) + ak0 * d, ref g, 34);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 38) + ak4 * d, ref g, 38);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 42) + ak8 * d, ref g, 42);
+            BpgVector128.StoreUnsafe(BpgVector128.LoadUnsafe(ref g, 46) + ak12 * d, ref g, 46);
             gradient[50] += s.a0_16 * s.d1_2;
             gradient[51] += s.d1_0;
             gradient[52] += s.d1_1;
