@@ -66,7 +66,7 @@ namespace BackpropGen.Benchmarks.Baselines
         public void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
             Propagate(input);
-            Activations[^1].CopyTo(output);
+            Activations[Activations.Length - 1].CopyTo(output); // not [^1]: the Mono sweep builds this for .NET Framework
         }
 
         public abstract float TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate);

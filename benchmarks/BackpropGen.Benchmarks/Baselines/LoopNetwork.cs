@@ -74,7 +74,12 @@ namespace BackpropGen.Benchmarks.Baselines
                         z += w[(j * n) + k] * previous[k];
                     }
 
+#if NETFRAMEWORK
+                    // .NET Framework (the Mono sweep) has no MathF; the generated netstandard2.0 code calls Math.Exp too.
+                    next[j] = 1f / (1f + (float)Math.Exp(-z));
+#else
                     next[j] = 1f / (1f + MathF.Exp(-z));
+#endif
                 }
             }
         }
