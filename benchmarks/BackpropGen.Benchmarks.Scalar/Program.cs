@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project benchmarks/BackpropGen.Benchmarks.Scalar -- --filter '*' --job short --inProcess
+// dotnet run -c Release -f net10.0 --project benchmarks/BackpropGen.Benchmarks.Scalar -- --filter '*' --job short --inProcess
 // --inProcess: BenchmarkDotNet's out-of-process build sets one IntermediateOutputPath for every
 // project, which breaks a build holding two targets of BackpropGen (net10.0 here, netstandard2.1 for
 // the networks): CS0006.
