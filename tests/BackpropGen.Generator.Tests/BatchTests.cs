@@ -165,8 +165,13 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
+        /// <summary>
+        /// Under FastMath each lane's σ is FastActivation's, as in Forward; the lanes differ from Forward only by
+        /// the fused multiply-adds of the weighted sums (one rounding per term instead of two), far below
+        /// FastActivation's own error (2.5e-5 for σ), which a batch path with the exact σ would show.
+        /// </summary>
         [Fact]
-        public void Under_FastMath_every_lane_is_bit_for_bit_Forward()
+        public void Under_FastMath_every_lane_is_Forward_up_to_the_fused_sums()
         {
             var network = (INetwork<float>)Create(s_net10.Value, "Fast");
             network.InitializeParameters(3);
@@ -177,8 +182,8 @@ namespace BackpropGen.Generator.Tests
             for (int i = 0; i < 65; i++)
             {
                 network.Forward(inputs.AsSpan(i * 3, 3), output);
-                Assert.Equal(BitConverter.SingleToInt32Bits(output[0]), BitConverter.SingleToInt32Bits(batch[i * 2]));
-                Assert.Equal(BitConverter.SingleToInt32Bits(output[1]), BitConverter.SingleToInt32Bits(batch[(i * 2) + 1]));
+                Assert.True(Math.Abs(output[0] - batch[i * 2]) <= 1e-6, $"sample {i}: {output[0]:R} against {batch[i * 2]:R}");
+                Assert.True(Math.Abs(output[1] - batch[(i * 2) + 1]) <= 1e-6, $"sample {i}: {output[1]:R} against {batch[(i * 2) + 1]:R}");
             }
         }
 

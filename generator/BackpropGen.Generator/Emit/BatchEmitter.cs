@@ -23,10 +23,92 @@ namespace BackpropGen.Generator.Emit
 
         private const string BlockOutputs = "os";
 
-        /// <summary>The alias the file declares for Unsafe (element offsets into the spans without bounds checks).</summary>
-        public const string UnsafeAliasDirective = "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;";
+        /// <summary>
+        /// The aliases the file declares for the batch shape: Unsafe (element offsets into the spans without
+        /// bounds checks) and x64's Fma (the Vector256 blocks' multiply-adds).
+        /// </summary>
+        public static readonly string[] AliasDirectives =
+        {
+            "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;",
+            "using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;",
+        };
 
         private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+        /// <summary>The nested struct of a block's signals of the wide layers (<see cref="EmitContext.BatchSignalsInMemory"/>), generic in the vector type.</summary>
+        public const string SignalsType = "BpgBatchSignals";
+
+        /// <summary>Whether some layer's signals live in <see cref="SignalsType"/> rather than in vector locals.</summary>
+        public static bool HasSignalsInMemory(EmitContext c)
+        {
+            for (int l = 0; l <= c.L; l++)
+            {
+                if (c.BatchSignalsInMemory(l))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The struct of the wide layers' signals, one vector of samples each (z, a, δ of a layer contiguous);
+        /// the block methods keep one on the stack (stackalloc: memory the JIT reads operands from, where
+        /// a struct local's fields could be promoted back into registers).
+        /// </summary>
+        public static void EmitSignalsType(SourceWriter w, EmitContext c, string generatedCode)
+        {
+            if (!c.HasBatchShape || !HasSignalsInMemory(c))
+            {
+                return;
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>The signals of " + c.Spec.TypeName + "'s wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>");
+            w.WriteLine(generatedCode);
+            w.OpenBlock("private struct " + SignalsType + "<TVector> where TVector : unmanaged");
+            for (int l = 0; l <= c.L; l++)
+            {
+                if (!c.BatchSignalsInMemory(l))
+                {
+                    continue;
+                }
+
+                var kinds = l == 0 ? new[] { "a" } : new[] { "z", "a", "d" };
+                foreach (string kind in kinds)
+                {
+                    var names = new System.Collections.Generic.List<string>(c.Size(l));
+                    for (int j = 0; j < c.Size(l); j++)
+                    {
+                        names.Add(kind + Count(l) + "_" + Count(j));
+                    }
+
+                    w.WriteLine("public TVector " + string.Join(", ", names) + ";");
+                }
+            }
+
+            w.CloseBrace();
+        }
+
+        /// <summary>The block method's <see cref="SignalsType"/> on its stack, as the ref <c>s</c> the signals' names start with.</summary>
+        private static void EmitSignals(SourceWriter w, EmitContext b, VectorShape v)
+        {
+            if (b.Algebra.FusesMultiplyAdd)
+            {
+                w.WriteLine(v.Type + " " + ExpressionWriter.DotLocal + ";");
+            }
+
+            if (!HasSignalsInMemory(b))
+            {
+                return;
+            }
+
+            string type = SignalsType + "<" + v.Type + ">";
+            w.WriteLine("// The wide layers' signals, in memory: each is read as an operand where it is used");
+            w.WriteLine("global::System.Span<" + type + "> signals = stackalloc " + type + "[1];");
+            w.WriteLine("ref " + type + " s = ref " + MemoryMarshal + ".GetReference(signals);");
+        }
 
         /// <summary>Value <paramref name="index"/> of each lane's sample, from a block of samples of <paramref name="perSample"/> values each.</summary>
         public static string Gather(EmitContext b, string block, int index, int perSample)
@@ -94,8 +176,9 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>
-        /// Vector256 where the hardware runs it (x64 with AVX2), else Vector128 where that is accelerated
-        /// (ARM64, SSE-only x64, NativeAOT's default x64 instruction set); both are JIT-time constants.
+        /// Vector256 where the hardware runs it (x64 with AVX2) with fused multiply-adds (FMA3, which every AVX2
+        /// processor we know of has), else Vector128 where that is accelerated (ARM64, SSE-only x64,
+        /// NativeAOT's default x64 instruction set); all three are JIT-time constants.
         /// Where neither is, nothing here runs and every sample goes through the per-sample member.
         /// </summary>
         private static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape> call)
@@ -107,7 +190,7 @@ namespace BackpropGen.Generator.Emit
 
             VectorShape wide = VectorShape.Wide(c);
             VectorShape narrow = VectorShape.Narrow(c);
-            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
+            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated && BpgFma.IsSupported)");
             call(wide);
             w.CloseBrace();
             w.OpenBlock("else if (" + narrow.Alias + ".IsHardwareAccelerated)");
@@ -118,6 +201,7 @@ namespace BackpropGen.Generator.Emit
 
         private static void EmitForwardBlocks(SourceWriter w, EmitContext b, VectorShape v)
         {
+            EmitSignals(w, b, v);
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " outputStart = ref " + MemoryMarshal + ".GetReference(outputs);");
             w.WriteLine("int sample = 0;");
@@ -152,6 +236,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end");
             w.WriteLine("global::System.Span<" + v.Type + "> gradientSums = stackalloc " + v.Type + "[ParameterCount];");
             w.WriteLine("ref " + v.Type + " " + BatchParameterWriter.Sums + " = ref " + MemoryMarshal + ".GetReference(gradientSums);");
+            EmitSignals(w, b, v);
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " targetStart = ref " + MemoryMarshal + ".GetReference(targets);");
             w.WriteLine(v.Type + " losses = " + v.Type + ".Zero;");
@@ -208,7 +293,7 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal sealed class BatchAlgebra : VectorAlgebra
     {
-        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
 
         private readonly EmitContext _b;
         private readonly VectorShape _v;
@@ -221,6 +306,19 @@ namespace BackpropGen.Generator.Emit
         }
 
         public override bool HasFunctions => true;
+
+        /// <summary>
+        /// Vector256 blocks run only where x64's FMA3 is supported (<see cref="BatchEmitter"/>'s dispatch), so they
+        /// write Fma.MultiplyAdd; Vector128 blocks write .NET 9's MultiplyAddEstimate (fused where the hardware
+        /// fuses: ARM64, x64 with FMA3), and on .NET 8 the operators.
+        /// </summary>
+        public override bool FusesMultiplyAdd => _v.Bits == 256 || _b.Features.HasVectorMath;
+
+        public override string MultiplyAdd(string a, string b, string c) => !FusesMultiplyAdd
+            ? base.MultiplyAdd(a, b, c)
+            : _v.Bits == 256
+                ? "BpgFma.MultiplyAdd(" + a + ", " + b + ", " + c + ")"
+                : _v.Alias + ".MultiplyAddEstimate(" + a + ", " + b + ", " + c + ")";
 
         /// <summary>
         /// A select whose other branch is 0 (ReLU's σ and σ') is the comparison's mask and-ed with the
@@ -336,6 +434,18 @@ namespace BackpropGen.Generator.Emit
         public override void AddToGradient(SourceWriter w, int index, string value) => w.WriteLine(GradientAt(index) + " = " + GradientAt(index) + " + " + value + ";");
 
         public override void StoreGradient(SourceWriter w, int index, string value) => throw NotInBatch();
+
+        /// <summary>A weight's aˡ⁻¹ₖ δˡⱼ into its sums as one multiply-add where the block fuses them.</summary>
+        public override void AddProductToGradient(SourceWriter w, int index, string left, string right)
+        {
+            if (!X.FusesMultiplyAdd)
+            {
+                base.AddProductToGradient(w, index, left, right);
+                return;
+            }
+
+            w.WriteLine(GradientAt(index) + " = " + X.MultiplyAdd(left, right, GradientAt(index)) + ";");
+        }
 
         private static System.Exception NotInBatch() => Unreachable("a parameter update in the batch shape (it only accumulates gradients)");
     }
