@@ -8,6 +8,7 @@ using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Game
 {

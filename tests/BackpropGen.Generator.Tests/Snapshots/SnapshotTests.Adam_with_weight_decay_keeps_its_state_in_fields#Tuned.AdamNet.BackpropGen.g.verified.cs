@@ -8,6 +8,7 @@ using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Tuned
 {
@@ -907,12 +908,12 @@ namespace Tuned
             global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
             r = r - n * BpgVector256.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
-            p = p * r + BpgVector256.Create(0.008333452f);
-            p = p * r + BpgVector256.Create(0.041665796f);
-            p = p * r + BpgVector256.Create(0.16666666f);
-            p = p * r + BpgVector256.Create(0.5f);
-            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
+            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
             global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
@@ -937,12 +938,12 @@ namespace Tuned
             global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
             r = r - n * BpgVector128.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
-            p = p * r + BpgVector128.Create(0.008333452f);
-            p = p * r + BpgVector128.Create(0.041665796f);
-            p = p * r + BpgVector128.Create(0.16666666f);
-            p = p * r + BpgVector128.Create(0.5f);
-            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
+            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
             global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
