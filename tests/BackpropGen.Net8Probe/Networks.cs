@@ -34,9 +34,14 @@ namespace Net8
     [Layer(3, Activation.Softmax)]
     public partial struct SoftmaxDouble { }
 
-    // The timed network: the benchmarks' 16-16-4 sigmoid.
+    // The timed networks: the benchmarks' 16-16-4 sigmoid, in float and double.
     [Network(16)]
     [Layer(16, Activation.Sigmoid)]
     [Layer(4, Activation.Sigmoid)]
     public partial struct Sigmoid16164 { }
+
+    [Network(16, Precision = Precision.Double)]
+    [Layer(16, Activation.Sigmoid)]
+    [Layer(4, Activation.Sigmoid)]
+    public partial struct Sigmoid16164Double { }
 }

@@ -9,12 +9,13 @@ using BackpropGen;
 // Runs ForwardBatch and AccumulateGradientBatch of the exp users (Sigmoid, Tanh, Softmax; float and
 // double) against Forward and AccumulateGradient sample by sample and prints the largest differences
 // (Net8BatchTests checks them), or with --time times a sigmoid network's ForwardBatch against Forward
-// in a loop (the README's .NET 8 figure).
+// in a loop (float and double: the README's .NET 8 figures).
 Console.WriteLine("runtime " + RuntimeInformation.FrameworkDescription);
 Console.WriteLine("Vector256 " + Vector256.IsHardwareAccelerated + " Fma " + System.Runtime.Intrinsics.X86.Fma.IsSupported);
 if (args.Length == 1 && args[0] == "--time")
 {
-    Time<Net8.Sigmoid16164>();
+    Time<Net8.Sigmoid16164, float>(x => (float)x);
+    Time<Net8.Sigmoid16164Double, double>(x => x);
     return 0;
 }
 
@@ -91,20 +92,21 @@ static void Compare<TNetwork, T>(string name, Func<double, T> convert, Func<T, d
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} forward {forward:R} gradient {gradient:R} loss {loss:R}"));
 }
 
-static void Time<TNetwork>()
-    where TNetwork : struct, INetwork<float>
+static void Time<TNetwork, T>(Func<double, T> convert)
+    where TNetwork : struct, INetwork<T>
+    where T : struct
 {
     const int Count = 64, Repeats = 200, Rounds = 200;
     TNetwork network = default;
     network.InitializeParameters(1);
     var random = new ParameterRandom(2);
-    var inputs = new float[Count * network.InputCount];
+    var inputs = new T[Count * network.InputCount];
     for (int i = 0; i < inputs.Length; i++)
     {
-        inputs[i] = (float)random.NextUniform(1);
+        inputs[i] = convert(random.NextUniform(1));
     }
 
-    var outputs = new float[Count * network.OutputCount];
+    var outputs = new T[Count * network.OutputCount];
     double loop = double.MaxValue, batch = double.MaxValue;
     for (int round = 0; round < Rounds; round++)
     {
