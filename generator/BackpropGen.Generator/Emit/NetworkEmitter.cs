@@ -39,7 +39,10 @@ namespace BackpropGen.Generator.Emit
 
                 if (c.HasBatchShape)
                 {
-                    w.WriteLine(BatchEmitter.UnsafeAliasDirective);
+                    foreach (string directive in BatchEmitter.AliasDirectives)
+                    {
+                        w.WriteLine(directive);
+                    }
                 }
 
                 w.WriteLine();
@@ -185,6 +188,8 @@ namespace BackpropGen.Generator.Emit
             {
                 EmitSplitMembers(w, c);
             }
+
+            BatchEmitter.EmitSignalsType(w, c, s_generatedCode);
         }
 
         /// <summary>The private methods the public members asked for (<see cref="EmitContext.AddMethod"/>), after the public members.</summary>

@@ -200,7 +200,11 @@ namespace BackpropGen.Generator.Emit
             Type = "global::System.Runtime.Intrinsics.Vector" + EmitContext.Count(bits) + "<" + c.T + ">";
             Lanes = bits / (c.IsDouble ? 64 : 32);
             Suffix = "V" + EmitContext.Count(bits);
+            Bits = bits;
         }
+
+        /// <summary>The vector's width in bits: 256 or 128.</summary>
+        public int Bits { get; }
 
         public static VectorShape Wide(EmitContext c) => new(c, 256);
 
