@@ -41,13 +41,7 @@ namespace BackpropGen
                 writer.Write(s_magic);
                 writer.Write(scaling is null ? UnscaledVersion : FormatVersion);
                 writer.Write((byte)Numeric<T>.Precision);
-                writer.Write(topology.InputCount);
-                writer.Write(topology.Layers.Count);
-                foreach (LayerTopology layer in topology.Layers)
-                {
-                    writer.Write(layer.Size);
-                    writer.Write((byte)layer.Activation);
-                }
+                TopologyRecord.Write(writer, topology);
 
                 writer.Write(parameters.Length);
                 writer.Write(state.Length);
@@ -121,17 +115,9 @@ namespace BackpropGen
                 }
 
                 NetworkTopology expected = network.Topology;
-                int inputs = reader.ReadInt32();
-                int layerCount = reader.ReadInt32();
-                bool sameShape = inputs == expected.InputCount && layerCount == expected.Layers.Count;
-                for (int i = 0; i < layerCount; i++)
-                {
-                    int size = reader.ReadInt32();
-                    var activation = (Activation)reader.ReadByte();
-                    sameShape &= i < expected.Layers.Count && expected.Layers[i].Size == size && expected.Layers[i].Activation == activation;
-                }
-
-                if (!sameShape)
+                LayerTopology[] layers = TopologyRecord.Read(reader, out int inputs)
+                    ?? throw Fail(ParameterFileError.Malformed, "The checkpoint's layer count does not fit its length: the file is damaged.");
+                if (!expected.HasShape(inputs, layers))
                 {
                     throw Fail(ParameterFileError.TopologyMismatch, "The checkpoint was written by the training of a network of another shape than " + expected.Shape + ".");
                 }

@@ -80,14 +80,20 @@ namespace BackpropGen
                 throw new ArgumentNullException(nameof(other));
             }
 
-            if (InputCount != other.InputCount || _layers.Length != other._layers.Length)
+            return HasShape(other.InputCount, other._layers);
+        }
+
+        /// <summary>The same comparison against a shape read from a file, before it is known to be a valid topology.</summary>
+        internal bool HasShape(int inputCount, LayerTopology[] layers)
+        {
+            if (InputCount != inputCount || _layers.Length != layers.Length)
             {
                 return false;
             }
 
             for (int i = 0; i < _layers.Length; i++)
             {
-                if (_layers[i] != other._layers[i])
+                if (_layers[i] != layers[i])
                 {
                     return false;
                 }

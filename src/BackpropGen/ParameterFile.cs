@@ -235,13 +235,7 @@ namespace BackpropGen
                 writer.Write(scaling is null ? UnscaledVersion : FormatVersion);
                 writer.Write((byte)topology.Precision);
                 writer.Write((byte)topology.Loss);
-                writer.Write(topology.InputCount);
-                writer.Write(topology.Layers.Count);
-                foreach (LayerTopology layer in topology.Layers)
-                {
-                    writer.Write(layer.Size);
-                    writer.Write((byte)layer.Activation);
-                }
+                TopologyRecord.Write(writer, topology);
 
                 writer.Write(values.Length);
                 WriteValues(writer, values);
@@ -340,15 +334,8 @@ namespace BackpropGen
             var filePrecision = (Precision)reader.ReadByte();
             // The loss the network was trained with: a training setting, not part of the shape.
             var loss = (LossFunction)reader.ReadByte();
-            int inputs = reader.ReadInt32();
-            int layerCount = reader.ReadInt32();
-            var layers = new LayerTopology[layerCount];
-            for (int i = 0; i < layerCount; i++)
-            {
-                int size = reader.ReadInt32();
-                layers[i] = new LayerTopology(size, (Activation)reader.ReadByte());
-            }
-
+            LayerTopology[] layers = TopologyRecord.Read(reader, out int inputs)
+                ?? throw Fail(ParameterFileError.Malformed, "The parameter file's layer count does not fit its length: the file is damaged.");
             int count = reader.ReadInt32();
             if (filePrecision != precision)
             {

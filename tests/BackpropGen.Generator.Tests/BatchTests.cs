@@ -48,6 +48,10 @@ namespace BackpropGen.Generator.Tests
                 // One input and one output: the lanes are consecutive values (one load, one store).
                 text.Append($"[Network(1, Precision = Precision.{precision})][Layer(3, Activation.Sigmoid)][Layer(1, Activation.Linear)] public partial class Single{precision} {{ }}\n");
 
+                // Inputs and outputs past a whole 8×8 transpose (float Vector256 takes 8 of each by a transpose, the
+                // rest strided), layers wider than 8 (their signals in the block's stack struct).
+                text.Append($"[Network(11, Precision = Precision.{precision})][Layer(9, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class Tiles{precision} {{ }}\n");
+
                 // A vector network (fan-in 16: split, vector steps) in the batch shape, and one too large for it.
                 text.Append($"[Network(16, Precision = Precision.{precision})][Layer(16, Activation.Tanh)][Layer(4, Activation.Sigmoid)] public partial class Vector{precision} {{ }}\n");
                 text.Append($"[Network(40, Precision = Precision.{precision})][Layer(20, Activation.Tanh)][Layer(2, Activation.Linear)] public partial class Large{precision} {{ }}\n");
@@ -79,6 +83,7 @@ namespace BackpropGen.Generator.Tests
                 }
 
                 names.Add("Single" + precision);
+                names.Add("Tiles" + precision);
                 names.Add("Vector" + precision);
                 names.Add("Large" + precision);
             }
@@ -165,8 +170,13 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
+        /// <summary>
+        /// Under FastMath each lane's σ is FastActivation's, as in Forward; the lanes differ from Forward only by
+        /// the fused multiply-adds of the weighted sums (one rounding per term instead of two), far below
+        /// FastActivation's own error (2.5e-5 for σ), which a batch path with the exact σ would show.
+        /// </summary>
         [Fact]
-        public void Under_FastMath_every_lane_is_bit_for_bit_Forward()
+        public void Under_FastMath_every_lane_is_Forward_up_to_the_fused_sums()
         {
             var network = (INetwork<float>)Create(s_net10.Value, "Fast");
             network.InitializeParameters(3);
@@ -177,9 +187,61 @@ namespace BackpropGen.Generator.Tests
             for (int i = 0; i < 65; i++)
             {
                 network.Forward(inputs.AsSpan(i * 3, 3), output);
-                Assert.Equal(BitConverter.SingleToInt32Bits(output[0]), BitConverter.SingleToInt32Bits(batch[i * 2]));
-                Assert.Equal(BitConverter.SingleToInt32Bits(output[1]), BitConverter.SingleToInt32Bits(batch[(i * 2) + 1]));
+                Assert.True(Math.Abs(output[0] - batch[i * 2]) <= 1e-6, $"sample {i}: {output[0]:R} against {batch[i * 2]:R}");
+                Assert.True(Math.Abs(output[1] - batch[(i * 2) + 1]) <= 1e-6, $"sample {i}: {output[1]:R} against {batch[(i * 2) + 1]:R}");
             }
+        }
+
+        /// <summary>
+        /// A baked network's ForwardBatch (its parameters literals, broadcast into every lane) against its own Forward,
+        /// sample by sample, for counts around the lane widths: a float one with transposed inputs and outputs and
+        /// wide layers in memory, and a double one; each baked from a trainable twin's JSON file.
+        /// </summary>
+        [Fact]
+        public void A_baked_network_s_ForwardBatch_gives_what_its_Forward_gives_each_sample()
+        {
+            var files = new List<Microsoft.CodeAnalysis.AdditionalText>();
+            var source = new System.Text.StringBuilder("using BackpropGen;\nnamespace Batch\n{\n");
+            foreach ((string twin, string shape) in new[]
+            {
+                ("TilesSingle", "[Network(11)][Layer(9, Activation.Tanh)][Layer(10, Activation.Sigmoid)]"),
+                ("TanhDouble", "[Network(3, Precision = Precision.Double)][Layer(5, Activation.Tanh)][Layer(2, Activation.Tanh)]"),
+            })
+            {
+                var trained = (IInferenceNetwork<float>?)(Create(s_net10.Value, twin) as IInferenceNetwork<float>);
+                var writer = new System.IO.StringWriter(CultureInfo.InvariantCulture);
+                if (trained is not null)
+                {
+                    trained.InitializeParameters(23);
+                    ParameterFile.SaveJson(trained, writer);
+                }
+                else
+                {
+                    var twinDouble = (IInferenceNetwork<double>)Create(s_net10.Value, twin);
+                    twinDouble.InitializeParameters(23);
+                    ParameterFile.SaveJson(twinDouble, writer);
+                }
+
+                files.Add(new GeneratorHarness.InMemoryAdditionalText("/project/" + twin + ".json", writer.ToString()));
+                source.Append(shape + "[BakedParameters(\"" + twin + ".json\")] public partial class Baked" + twin + " { }\n");
+            }
+
+            Assembly baked = GeneratorHarness.CompileAndLoad(source.Append("}\n").ToString(), additionalTexts: files);
+            Assert.Contains("BpgForwardBatchV256(", string.Concat(GeneratorHarness.Run(new[] { source.ToString() }, additionalTexts: files).GeneratedSources.Select(g => g.SourceText.ToString())), StringComparison.Ordinal);
+
+            var single = (IReadOnlyNetwork<float>)Create(baked, "BakedTilesSingle");
+            Assert.False(single is IInferenceNetwork<float>);
+            CheckForward(single, x => (float)x, y => y, 1e-5);
+            CheckForward((IReadOnlyNetwork<double>)Create(baked, "BakedTanhDouble"), x => x, y => y, 1e-12);
+
+            // The baked parameters are the twin's: the batch outputs are the trainable network's too.
+            var twinNetwork = (IInferenceNetwork<float>)Create(s_net10.Value, "TilesSingle");
+            twinNetwork.InitializeParameters(23);
+            float[] inputs = Values(9 * 11, 4, 2);
+            float[] fromBaked = new float[9 * 10], fromTwin = new float[9 * 10];
+            single.ForwardBatch(inputs, fromBaked);
+            twinNetwork.ForwardBatch(inputs, fromTwin);
+            Assert.Equal(fromTwin, fromBaked);
         }
 
         [Fact]

@@ -142,6 +142,39 @@ namespace BackpropGen.Generator.Tests
             Assert.Throws<ParameterFileException>(() => Run("Checkpoints.SgdClass", false, 4, false, Path_, new Plan(new[] { 6 })));
         }
 
+        [Fact]
+        public void A_resealed_checkpoint_with_an_impossible_layer_count_is_malformed_and_kept()
+        {
+            // The checksum guards against damage, not against a writer with another idea of the format:
+            // a layer count past the file's length is reported as such (the shape record is shared
+            // with parameter files, whose reader has the same check), and the file stays.
+            Run("Checkpoints.SgdClass", false, 4, false, Path_, new Plan(new[] { 3 }));
+            byte[] bytes = File.ReadAllBytes(Path_);
+            BitConverter.GetBytes(int.MaxValue).CopyTo(bytes, 11); // after "BPGC", the version, the precision and the input count
+            BitConverter.GetBytes(Crc32(bytes.AsSpan(0, bytes.Length - 4))).CopyTo(bytes, bytes.Length - 4);
+            File.WriteAllBytes(Path_, bytes);
+            var exception = Assert.Throws<ParameterFileException>(() => Run("Checkpoints.SgdClass", false, 4, false, Path_, new Plan(new[] { 6 })));
+            Assert.Equal(ParameterFileError.Malformed, exception.Error);
+            Assert.Contains("layer count", exception.Message, StringComparison.Ordinal);
+            Assert.Equal(bytes, File.ReadAllBytes(Path_));
+        }
+
+        /// <summary>CRC-32 (IEEE 802.3, reflected), written out here so the test does not lean on the library's own.</summary>
+        private static uint Crc32(ReadOnlySpan<byte> data)
+        {
+            uint crc = 0xFFFFFFFF;
+            foreach (byte b in data)
+            {
+                crc ^= b;
+                for (int k = 0; k < 8; k++)
+                {
+                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+                }
+            }
+
+            return ~crc;
+        }
+
         [Theory]
         [InlineData("Checkpoints.OtherShape", false, ParameterFileError.TopologyMismatch)]
         [InlineData("Checkpoints.MomentumClass", true, ParameterFileError.PrecisionMismatch)]

@@ -263,7 +263,14 @@ namespace BackpropGen.Generator.Tests
             Assert.Equal(Networks.Parameters(trained), Networks.Parameters(explained));
             string text = writer.ToString();
             Assert.Contains("a⁰ₖ = (xₖ − μₖ)·sₖ", text, StringComparison.Ordinal);
-            Assert.Contains("a⁰₀ = (x₀ − μ₀)·(s₀ == 0 ? 1 : s₀) = (104 − 100)·(0.1 == 0 ? 1 : 0.1) = ", text, StringComparison.Ordinal);
+            Assert.Contains("a⁰₀ = (x₀ − μ₀)·s₀ = (104 − 100)·0.1 = ", text, StringComparison.Ordinal);
+
+            // Before SetInputScaling the scale reads as 1 (its field holds 0), and the trace prints the 1 the step uses.
+            INetwork<float> fresh = Create<float>(s_net10.Value, "Explained");
+            fresh.InitializeParameters(2);
+            var freshWriter = new StringWriter();
+            ((ExplainStepCall)Delegate.CreateDelegate(typeof(ExplainStepCall), fresh, fresh.GetType().GetMethod("ExplainStep")!))(x, y, 0.1f, freshWriter);
+            Assert.Contains("a⁰₀ = (x₀ − μ₀)·s₀ = (104 − 0)·1 = 104", freshWriter.ToString(), StringComparison.Ordinal);
         }
 
         /// <summary>ExplainStep is not on an interface; reflection cannot pass spans, a delegate can.</summary>

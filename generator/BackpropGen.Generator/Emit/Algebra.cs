@@ -32,6 +32,16 @@ namespace BackpropGen.Generator.Emit
 
         public abstract string Sqrt(string x);
 
+        /// <summary>
+        /// Whether this shape writes a weighted sum as a chain of fused multiply-adds (<see cref="MultiplyAdd"/>,
+        /// one rounding per term; <see cref="ExpressionWriter.WriteDot"/>) rather than as the text of its
+        /// products and sums. The scalar and across-neuron vector shapes do not: their sums are as they always were.
+        /// </summary>
+        public virtual bool FusesMultiplyAdd => false;
+
+        /// <summary><paramref name="a"/> × <paramref name="b"/> + <paramref name="c"/>: the operators, or one fused instruction where <see cref="FusesMultiplyAdd"/>.</summary>
+        public virtual string MultiplyAdd(string a, string b, string c) => a + " * " + b + " + " + c;
+
         /// <summary>max(x, y), as the loss and softmax's m need it.</summary>
         public virtual string Max(string x, string y) => throw Unsupported(nameof(Max));
 

@@ -131,14 +131,14 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)));
             for (int j = start; j < end; j++)
             {
-                var terms = new List<string>(c.Size(l + 1));
+                var products = new List<(string, string)>(c.Size(l + 1));
                 for (int m = 0; m < c.Size(l + 1); m++)
                 {
-                    terms.Add(c.Weight(l + 1, m, j) + " * " + c.Delta(l + 1, m));
+                    products.Add((c.Weight(l + 1, m, j), c.Delta(l + 1, m)));
                 }
 
                 string? sigmaPrime = ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
-                ExpressionWriter.WriteSum(w, c.Define(c.Delta(l, j)), terms, sigmaPrime);
+                ExpressionWriter.WriteDot(w, c.Algebra, c.Define(c.Delta(l, j)), products, null, sigmaPrime);
             }
         }
 
@@ -171,13 +171,12 @@ namespace BackpropGen.Generator.Emit
             {
                 for (int k = columnStart; k < columnEnd; k++)
                 {
-                    string gradient = c.A(l - 1, k) + " * " + c.Delta(l, j);
                     if (c.Spec.Explain && c.Batch is null)
                     {
                         w.WriteLine(ExplainEmitter.WeightComment(c, l, j, k));
                     }
 
-                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), gradient);
+                    OptimizerEmitter.UseGradient(writer, w, c, use, c.W(l, j, k), c.WeightIndex(l, j, k), c.A(l - 1, k), c.Delta(l, j));
                 }
             }
 

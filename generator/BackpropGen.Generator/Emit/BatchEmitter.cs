@@ -23,10 +23,98 @@ namespace BackpropGen.Generator.Emit
 
         private const string BlockOutputs = "os";
 
-        /// <summary>The alias the file declares for Unsafe (element offsets into the spans without bounds checks).</summary>
-        public const string UnsafeAliasDirective = "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;";
+        /// <summary>
+        /// The aliases the file declares for the batch shape: Unsafe (element offsets into the spans without
+        /// bounds checks) and x64's Fma (the Vector256 blocks' multiply-adds).
+        /// </summary>
+        public static readonly string[] AliasDirectives =
+        {
+            "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;",
+            "using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;",
+            "using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;",
+        };
 
         private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+        /// <summary>The nested struct of a block's signals of the wide layers (<see cref="EmitContext.BatchSignalsInMemory"/>), generic in the vector type.</summary>
+        public const string SignalsType = "BpgBatchSignals";
+
+        /// <summary>Whether some layer's signals live in <see cref="SignalsType"/> rather than in vector locals.</summary>
+        public static bool HasSignalsInMemory(EmitContext c)
+        {
+            for (int l = 0; l <= c.L; l++)
+            {
+                if (c.BatchSignalsInMemory(l))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The struct of the wide layers' signals, one vector of samples each (z, a, δ of a layer contiguous);
+        /// the block methods keep one on the stack (stackalloc: memory the JIT reads operands from, where
+        /// a struct local's fields could be promoted back into registers).
+        /// </summary>
+        public static void EmitSignalsType(SourceWriter w, EmitContext c, string generatedCode)
+        {
+            if (!c.HasBatchShape || !HasSignalsInMemory(c))
+            {
+                return;
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>The signals of " + c.Spec.TypeName + "'s wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>");
+            w.WriteLine(generatedCode);
+            w.OpenBlock("private struct " + SignalsType + "<TVector> where TVector : unmanaged");
+            for (int l = 0; l <= c.L; l++)
+            {
+                if (!c.BatchSignalsInMemory(l))
+                {
+                    continue;
+                }
+
+                var kinds = l == 0 ? new[] { "a" } : new[] { "z", "a", "d" };
+                foreach (string kind in kinds)
+                {
+                    var names = new System.Collections.Generic.List<string>(c.Size(l));
+                    for (int j = 0; j < c.Size(l); j++)
+                    {
+                        names.Add(kind + Count(l) + "_" + Count(j));
+                    }
+
+                    w.WriteLine("public TVector " + string.Join(", ", names) + ";");
+                }
+            }
+
+            w.CloseBrace();
+        }
+
+        /// <summary>The block method's <see cref="SignalsType"/> on its stack, as the ref <c>s</c> the signals' names start with.</summary>
+        private static void EmitSignals(SourceWriter w, EmitContext b, VectorShape v, bool gradients)
+        {
+            if (b.Algebra.FusesMultiplyAdd)
+            {
+                w.WriteLine(v.Type + " " + ExpressionWriter.DotLocal + ";");
+            }
+
+            if (!HasSignalsInMemory(b))
+            {
+                return;
+            }
+
+            if (gradients)
+            {
+                w.WriteLine(v.Type + " " + BatchParameterWriter.RowLocal + ";");
+            }
+
+            string type = SignalsType + "<" + v.Type + ">";
+            w.WriteLine("// The wide layers' signals, in memory: each is read as an operand where it is used");
+            w.WriteLine("global::System.Span<" + type + "> signals = stackalloc " + type + "[1];");
+            w.WriteLine("ref " + type + " s = ref " + MemoryMarshal + ".GetReference(signals);");
+        }
 
         /// <summary>Value <paramref name="index"/> of each lane's sample, from a block of samples of <paramref name="perSample"/> values each.</summary>
         public static string Gather(EmitContext b, string block, int index, int perSample)
@@ -38,6 +126,11 @@ namespace BackpropGen.Generator.Emit
                 return v.Load(block);
             }
 
+            if (index < Transposed(b, v, perSample))
+            {
+                return block + "_" + Count(index);
+            }
+
             var lanes = new string[v.Lanes];
             for (int i = 0; i < lanes.Length; i++)
             {
@@ -45,6 +138,81 @@ namespace BackpropGen.Generator.Emit
             }
 
             return v.Alias + ".Create(" + string.Join(", ", lanes) + ")";
+        }
+
+        /// <summary>
+        /// How many of a sample's <paramref name="perSample"/> values a block takes by 8×8 transposes of the
+        /// samples' rows (whole tiles of 8, Vector256 of floats: x64 with AVX), rather than one strided
+        /// <c>Create</c> of 8 scalars per value: 8 loads and 24 shuffles per tile instead of 64 loads and
+        /// 56 inserts (and the same for the outputs' stores).
+        /// </summary>
+        private static int Transposed(EmitContext b, VectorShape v, int perSample) =>
+            v.Bits == 256 && !b.IsDouble && perSample >= 8 ? perSample - (perSample % 8) : 0;
+
+        /// <summary>
+        /// The transposed tiles of <paramref name="block"/> (the block's inputs or targets, <paramref name="perSample"/>
+        /// values a sample) as locals <c>block_k</c>, value k of every lane: what <see cref="Gather"/> then returns.
+        /// </summary>
+        private static void EmitTransposedGather(SourceWriter w, EmitContext b, VectorShape v, string block, int perSample)
+        {
+            int tiles = Transposed(b, v, perSample);
+            if (tiles == 0)
+            {
+                return;
+            }
+
+            w.WriteLine("// Values 0.." + Count(tiles - 1) + " of each lane's sample from " + block + ": the samples' rows, transposed 8×8 (lane i of " + block + "_k is value k of sample i)");
+            for (int t = 0; t < tiles; t += 8)
+            {
+                var rows = new string[8];
+                for (int i = 0; i < 8; i++)
+                {
+                    rows[i] = v.Load("BpgUnsafe.Add(ref " + block + ", " + Count((i * perSample) + t) + ")");
+                }
+
+                var columns = new string[8];
+                for (int k = 0; k < 8; k++)
+                {
+                    columns[k] = block + "_" + Count(t + k);
+                }
+
+                EmitTranspose(w, v, block + Count(t), rows, columns);
+            }
+        }
+
+        /// <summary>
+        /// An 8×8 transpose of float vectors: <paramref name="into"/>[k] lane i = <paramref name="rows"/>[i] lane k
+        /// (unpack pairs of rows, shuffle pairs of those, then swap 128-bit halves), temporaries named after <paramref name="prefix"/>.
+        /// </summary>
+        private static void EmitTranspose(SourceWriter w, VectorShape v, string prefix, string[] rows, string[] into)
+        {
+            string t = v.Type + " ";
+            for (int i = 0; i < 8; i++)
+            {
+                w.WriteLine(t + prefix + "r" + Count(i) + " = " + rows[i] + ";");
+            }
+
+            for (int i = 0; i < 8; i += 2)
+            {
+                string pair = prefix + "r" + Count(i) + ", " + prefix + "r" + Count(i + 1);
+                w.WriteLine(t + prefix + "p" + Count(i) + " = BpgAvx.UnpackLow(" + pair + ");");
+                w.WriteLine(t + prefix + "p" + Count(i + 1) + " = BpgAvx.UnpackHigh(" + pair + ");");
+            }
+
+            for (int half = 0; half < 8; half += 4)
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    string pair = prefix + "p" + Count(half + i) + ", " + prefix + "p" + Count(half + i + 2);
+                    w.WriteLine(t + prefix + "q" + Count(half + (2 * i)) + " = BpgAvx.Shuffle(" + pair + ", 0x44);");
+                    w.WriteLine(t + prefix + "q" + Count(half + (2 * i) + 1) + " = BpgAvx.Shuffle(" + pair + ", 0xEE);");
+                }
+            }
+
+            for (int k = 0; k < 8; k++)
+            {
+                w.WriteLine(t + into[k] + " = BpgAvx.Permute2x128(" + prefix + "q" + Count(k % 4) + ", " + prefix + "q" + Count((k % 4) + 4) + ", " + (k < 4 ? "0x20" : "0x31") + ");");
+            }
         }
 
         /// <summary>ForwardBatch after its argument checks (<c>count</c> is defined): the blocks, then the rest one sample at a time.</summary>
@@ -94,8 +262,9 @@ namespace BackpropGen.Generator.Emit
         }
 
         /// <summary>
-        /// Vector256 where the hardware runs it (x64 with AVX2), else Vector128 where that is accelerated
-        /// (ARM64, SSE-only x64, NativeAOT's default x64 instruction set); both are JIT-time constants.
+        /// Vector256 where the hardware runs it (x64 with AVX2) with fused multiply-adds (FMA3, which every AVX2
+        /// processor we know of has), else Vector128 where that is accelerated (ARM64, SSE-only x64,
+        /// NativeAOT's default x64 instruction set); all three are JIT-time constants.
         /// Where neither is, nothing here runs and every sample goes through the per-sample member.
         /// </summary>
         private static void Dispatch(SourceWriter w, EmitContext c, System.Action<VectorShape> call)
@@ -107,7 +276,7 @@ namespace BackpropGen.Generator.Emit
 
             VectorShape wide = VectorShape.Wide(c);
             VectorShape narrow = VectorShape.Narrow(c);
-            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated)");
+            w.OpenBlock("if (" + wide.Alias + ".IsHardwareAccelerated && BpgFma.IsSupported)");
             call(wide);
             w.CloseBrace();
             w.OpenBlock("else if (" + narrow.Alias + ".IsHardwareAccelerated)");
@@ -118,6 +287,7 @@ namespace BackpropGen.Generator.Emit
 
         private static void EmitForwardBlocks(SourceWriter w, EmitContext b, VectorShape v)
         {
+            EmitSignals(w, b, v, gradients: false);
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " outputStart = ref " + MemoryMarshal + ".GetReference(outputs);");
             w.WriteLine("int sample = 0;");
@@ -125,11 +295,30 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// Lane i holds sample (sample + i): the forward pass below is Forward's, for " + Count(v.Lanes) + " samples at once");
             w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
             w.WriteLine("ref " + b.T + " " + BlockOutputs + " = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);");
+            EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
             ForwardEmitter.Emit(w, b);
             w.WriteLine();
             w.WriteLine("// ŷ = a" + Notation.Sup(b.L) + ", each lane into its sample's outputs");
             int outputs = b.Spec.Outputs;
-            for (int j = 0; j < outputs; j++)
+            int transposed = Transposed(b, v, outputs);
+            for (int t = 0; t < transposed; t += 8)
+            {
+                var columns = new string[8];
+                var rows = new string[8];
+                for (int k = 0; k < 8; k++)
+                {
+                    columns[k] = b.A(b.L, t + k);
+                    rows[k] = BlockOutputs + Count(t) + "_row" + Count(k);
+                }
+
+                EmitTranspose(w, v, BlockOutputs + Count(t), columns, rows);
+                for (int i = 0; i < 8; i++)
+                {
+                    w.WriteLine(v.Store(rows[i], "BpgUnsafe.Add(ref " + BlockOutputs + ", " + Count((i * outputs) + t) + ")") + ";");
+                }
+            }
+
+            for (int j = transposed; j < outputs; j++)
             {
                 if (outputs == 1)
                 {
@@ -152,6 +341,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end");
             w.WriteLine("global::System.Span<" + v.Type + "> gradientSums = stackalloc " + v.Type + "[ParameterCount];");
             w.WriteLine("ref " + v.Type + " " + BatchParameterWriter.Sums + " = ref " + MemoryMarshal + ".GetReference(gradientSums);");
+            EmitSignals(w, b, v, gradients: true);
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " targetStart = ref " + MemoryMarshal + ".GetReference(targets);");
             w.WriteLine(v.Type + " losses = " + v.Type + ".Zero;");
@@ -161,7 +351,9 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for " + Count(v.Lanes) + " samples at once");
             w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
             w.WriteLine("ref " + b.T + " " + BlockTargets + " = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);");
+            EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
             ForwardEmitter.Emit(w, b);
+            EmitTransposedGather(w, b, v, BlockTargets, b.Spec.Outputs);
             LossEmitter.Emit(w, b);
             BackwardEmitter.Emit(w, b, GradientUse.Accumulate);
             w.CloseBrace();
@@ -208,7 +400,7 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal sealed class BatchAlgebra : VectorAlgebra
     {
-        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
 
         private readonly EmitContext _b;
         private readonly VectorShape _v;
@@ -221,6 +413,19 @@ namespace BackpropGen.Generator.Emit
         }
 
         public override bool HasFunctions => true;
+
+        /// <summary>
+        /// Vector256 blocks run only where x64's FMA3 is supported (<see cref="BatchEmitter"/>'s dispatch), so they
+        /// write Fma.MultiplyAdd; Vector128 blocks write .NET 9's MultiplyAddEstimate (fused where the hardware
+        /// fuses: ARM64, x64 with FMA3), and on .NET 8 the operators.
+        /// </summary>
+        public override bool FusesMultiplyAdd => _v.Bits == 256 || _b.Features.HasVectorMath;
+
+        public override string MultiplyAdd(string a, string b, string c) => !FusesMultiplyAdd
+            ? base.MultiplyAdd(a, b, c)
+            : _v.Bits == 256
+                ? "BpgFma.MultiplyAdd(" + a + ", " + b + ", " + c + ")"
+                : _v.Alias + ".MultiplyAddEstimate(" + a + ", " + b + ", " + c + ")";
 
         /// <summary>
         /// A select whose other branch is 0 (ReLU's σ and σ') is the comparison's mask and-ed with the
@@ -251,13 +456,14 @@ namespace BackpropGen.Generator.Emit
                     body.WriteLine(v + " n = " + _v.Alias + ".Floor(c * " + Constant(1.44269504088896341) + " + " + Constant(0.5) + ");");
                     body.WriteLine(v + " r = c - n * " + Constant(0.693359375) + ";");
                     body.WriteLine("r = r - n * " + Constant(-2.12194440e-4) + ";");
-                    body.WriteLine(v + " p = " + Constant(1.9875691500e-4) + " * r + " + Constant(1.3981999507e-3) + ";");
+                    // Horner's rule, one multiply-add per coefficient where the block fuses them.
+                    body.WriteLine(v + " p = " + MultiplyAdd(Constant(1.9875691500e-4), "r", Constant(1.3981999507e-3)) + ";");
                     foreach (double coefficient in new[] { 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 })
                     {
-                        body.WriteLine("p = p * r + " + Constant(coefficient) + ";");
+                        body.WriteLine("p = " + MultiplyAdd("p", "r", Constant(coefficient)) + ";");
                     }
 
-                    body.WriteLine("p = p * (r * r) + r + " + One + ";");
+                    body.WriteLine("p = " + MultiplyAdd("p", "(r * r)", "r") + " + " + One + ";");
                     string integers = _v.Alias + ".ConvertToInt32(n) + " + _v.Alias + ".Create(127)";
                     body.WriteLine(v + " y = p * " + _v.Alias + ".AsSingle(" + _v.Alias + ".ShiftLeft(" + integers + ", 23));");
                     body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".GreaterThan(x, " + Constant(ExpHigh) + "), " + _v.Alias + ".Create(float.PositiveInfinity), y);");
@@ -336,6 +542,38 @@ namespace BackpropGen.Generator.Emit
         public override void AddToGradient(SourceWriter w, int index, string value) => w.WriteLine(GradientAt(index) + " = " + GradientAt(index) + " + " + value + ";");
 
         public override void StoreGradient(SourceWriter w, int index, string value) => throw NotInBatch();
+
+        /// <summary>The local that holds a row's δˡⱼ while its weights' gradients are added, when δ is in memory (<see cref="BatchEmitter.SignalsType"/>).</summary>
+        public const string RowLocal = "row";
+
+        private string? _row;
+
+        /// <summary>
+        /// A weight's aˡ⁻¹ₖ δˡⱼ into its sums, as one multiply-add where the block fuses them. A δ kept in memory
+        /// is read once per row into <see cref="RowLocal"/>: the stores into the sums between its uses would
+        /// make the JIT read it again for every weight.
+        /// </summary>
+        public override void AddProductToGradient(SourceWriter w, int index, string left, string right)
+        {
+            if (right.StartsWith("s.", System.StringComparison.Ordinal))
+            {
+                if (_row != right)
+                {
+                    w.WriteLine(RowLocal + " = " + right + ";");
+                    _row = right;
+                }
+
+                right = RowLocal;
+            }
+
+            if (!X.FusesMultiplyAdd)
+            {
+                base.AddProductToGradient(w, index, left, right);
+                return;
+            }
+
+            w.WriteLine(GradientAt(index) + " = " + X.MultiplyAdd(left, right, GradientAt(index)) + ";");
+        }
 
         private static System.Exception NotInBatch() => Unreachable("a parameter update in the batch shape (it only accumulates gradients)");
     }

@@ -189,14 +189,32 @@ namespace BackpropGen.Generator.Emit
 
         public string B(int l, int j) => Field(BName(l, j));
 
-        public string Z(int l, int j) => Prefix + "z" + I(l) + "_" + I(j);
+        public string Z(int l, int j) => SignalPrefix(l) + "z" + I(l) + "_" + I(j);
 
-        public string A(int l, int j) => Prefix + "a" + I(l) + "_" + I(j);
+        public string A(int l, int j) => SignalPrefix(l) + "a" + I(l) + "_" + I(j);
 
-        public string Delta(int l, int j) => Prefix + "d" + I(l) + "_" + I(j);
+        public string Delta(int l, int j) => SignalPrefix(l) + "d" + I(l) + "_" + I(j);
 
         /// <summary>The left-hand side that first defines a z, a, δ, m or Σ: a new local, or the scratch field.</summary>
-        public string Define(string signal) => IsSplit && Batch is null ? signal : Local(signal);
+        public string Define(string signal) => signal.StartsWith(Scratch, StringComparison.Ordinal) ? signal : Local(signal);
+
+        /// <summary>
+        /// The widest layer whose signals the batch shape keeps in vector locals. A wider layer's z, a and δ
+        /// (the inputs' a⁰ too) are fields of the block's <see cref="BatchEmitter.SignalsType"/> on the stack:
+        /// as locals, a weighted sum over 16 of them kept all 16 in the 16 vector registers and the JIT spilled
+        /// the running sum at every term (16-16-4's ForwardBatch: 1,239 of 2,678 instructions touched the
+        /// stack); from memory each is an operand of the multiply-add that reads it.
+        /// </summary>
+        public const int BatchRegisterWidth = 8;
+
+        /// <summary>
+        /// Whether the batch shape keeps layer <paramref name="l"/>'s signals in memory: the layer is wider than
+        /// <see cref="BatchRegisterWidth"/>, or it reads one that is. (Its z stored between its neurons' sums keeps
+        /// the JIT from loading the wide layer's a once for all of them into registers, which spilled again.)
+        /// </summary>
+        public bool BatchSignalsInMemory(int l) => Size(l) > BatchRegisterWidth || (l > 0 && Size(l - 1) > BatchRegisterWidth);
+
+        private string SignalPrefix(int l) => Batch is null ? Prefix : BatchSignalsInMemory(l) ? Scratch : string.Empty;
 
         /// <summary>The declaration of a new local of the shape's number type (y, e, the loss, the guard's sums).</summary>
         public string Local(string name) => (Batch?.Type ?? T) + " " + name;

@@ -151,6 +151,13 @@ namespace BackpropGen.Generator.Emit
                 return "s" + Sub(numbers[0]);
             }
 
+            // The read of a scale field that reads a stored 0 as 1 (StoredScale): still sₖ.
+            if (name.StartsWith("(_bpgInputScale", System.StringComparison.Ordinal) &&
+                Indexes(name.Substring(1, name.IndexOf(' ') - 1), "_bpgInputScale") is { Length: 1 } scale)
+            {
+                return "s" + Sub(scale[0]);
+            }
+
             if ((numbers = Indexes(name, "_w")) is { Length: 3 })
             {
                 return "w" + Sup(numbers[0]) + Sub(numbers[1], numbers[2]);
@@ -247,6 +254,12 @@ namespace BackpropGen.Generator.Emit
 
                     pieces.Add(new Piece(expression.Substring(start, i - start).TrimEnd('f', 'd'), false));
                 }
+                else if (ch == '(' && StoredScale(expression, i) is { } scale)
+                {
+                    // sₖ as EmitContext.InputScale reads its field (a stored 0 reads as 1): one value, printed as it is used.
+                    pieces.Add(new Piece(scale, true));
+                    i += scale.Length;
+                }
                 else if (ch == '(' && Cast(expression, i) is { } cast)
                 {
                     // (float)global::System.Math.Exp(…) on targets without MathF: the cast is not mathematics.
@@ -265,6 +278,23 @@ namespace BackpropGen.Generator.Emit
             }
 
             return pieces;
+        }
+
+        /// <summary>
+        /// <c>(_bpgInputScaleₖ == 0 ? 1 : _bpgInputScaleₖ)</c> at <paramref name="at"/>, the whole
+        /// parenthesized read of one scale field (<see cref="EmitContext.InputScale"/>), or null.
+        /// </summary>
+        private static string? StoredScale(string expression, int at)
+        {
+            string field = EmitContext.InputScaleName(0).TrimEnd('0');
+            if (string.CompareOrdinal(expression, at + 1, field, 0, field.Length) != 0)
+            {
+                return null;
+            }
+
+            int close = expression.IndexOf(')', at);
+            string read = close < 0 ? string.Empty : expression.Substring(at, close - at + 1);
+            return read.IndexOf(" ? ", System.StringComparison.Ordinal) > 0 ? read : null;
         }
 
         private static string? Cast(string expression, int at)

@@ -31,6 +31,53 @@ namespace BackpropGen.Generator.Emit
             w.Unindent();
         }
 
+        /// <summary>The local a fused weighted sum accumulates in (<see cref="WriteDot"/>), declared once per method by the shape that fuses.</summary>
+        public const string DotLocal = "dot";
+
+        /// <summary>
+        /// Writes <c>declaration = Σ left × right (+ bias)</c>, times <paramref name="factor"/> when given. Where the
+        /// algebra fuses multiply-adds, as a chain of them in <see cref="DotLocal"/> (the bias first, then one
+        /// <see cref="Algebra.MultiplyAdd"/> per product, in order); elsewhere as <see cref="WriteSum"/> of the
+        /// products' text and the bias, as every scalar shape writes it.
+        /// </summary>
+        public static void WriteDot(SourceWriter w, Algebra x, string declaration, IReadOnlyList<(string Left, string Right)> products, string? bias, string? factor = null)
+        {
+            if (!x.FusesMultiplyAdd)
+            {
+                var terms = new List<string>(products.Count + 1);
+                foreach ((string left, string right) in products)
+                {
+                    terms.Add(left + " * " + right);
+                }
+
+                if (bias is not null)
+                {
+                    terms.Add(bias);
+                }
+
+                WriteSum(w, declaration, terms, factor);
+                return;
+            }
+
+            int first = 0;
+            if (bias is not null)
+            {
+                w.WriteLine(DotLocal + " = " + bias + ";");
+            }
+            else
+            {
+                w.WriteLine(DotLocal + " = " + products[0].Left + " * " + products[0].Right + ";");
+                first = 1;
+            }
+
+            for (int i = first; i < products.Count; i++)
+            {
+                w.WriteLine(DotLocal + " = " + x.MultiplyAdd(products[i].Left, products[i].Right, DotLocal) + ";");
+            }
+
+            w.WriteLine(declaration + " = " + (factor is null ? DotLocal : DotLocal + " * " + Parenthesize(factor)) + ";");
+        }
+
         /// <summary>Wraps an expression in parentheses unless it is a single name or literal.</summary>
         public static string Parenthesize(string expression)
         {

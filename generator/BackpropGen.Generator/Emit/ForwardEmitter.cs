@@ -65,14 +65,13 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ");
             for (int j = start; j < end; j++)
             {
-                var terms = new List<string>(c.Size(l - 1) + 1);
+                var products = new List<(string, string)>(c.Size(l - 1));
                 for (int k = 0; k < c.Size(l - 1); k++)
                 {
-                    terms.Add(c.Weight(l, j, k) + " * " + c.A(l - 1, k));
+                    products.Add((c.Weight(l, j, k), c.A(l - 1, k)));
                 }
 
-                terms.Add(c.Bias(l, j));
-                ExpressionWriter.WriteSum(w, c.Define(c.Z(l, j)), terms);
+                ExpressionWriter.WriteDot(w, c.Algebra, c.Define(c.Z(l, j)), products, c.Bias(l, j));
             }
 
             EmitActivations(w, c, l, start, end);

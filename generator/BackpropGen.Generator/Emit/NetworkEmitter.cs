@@ -37,8 +37,17 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine(directive);
                 }
 
-                // Vector steps read and write θ and the scratch struct through Unsafe (VectorShape.Load).
-                w.WriteLine(BatchEmitter.UnsafeAliasDirective);
+                if (c.HasBatchShape)
+                {
+                    foreach (string directive in BatchEmitter.AliasDirectives)
+                    {
+                        // BpgUnsafe is one of VectorEmitter's too (the vector steps read and write through it).
+                        if (System.Array.IndexOf(VectorEmitter.AliasDirectives, directive) < 0)
+                        {
+                            w.WriteLine(directive);
+                        }
+                    }
+                }
 
                 w.WriteLine();
             }
@@ -183,6 +192,8 @@ namespace BackpropGen.Generator.Emit
             {
                 EmitSplitMembers(w, c);
             }
+
+            BatchEmitter.EmitSignalsType(w, c, s_generatedCode);
         }
 
         /// <summary>The private methods the public members asked for (<see cref="EmitContext.AddMethod"/>), after the public members.</summary>

@@ -470,6 +470,22 @@ namespace BackpropGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// <see cref="UseGradient(ParameterWriter, SourceWriter, EmitContext, GradientUse, string, int, string)"/> of a weight's
+        /// gradient <paramref name="left"/> × <paramref name="right"/> (aˡ⁻¹ₖ δˡⱼ): accumulated as one multiply-add
+        /// where the shape fuses them (<see cref="ParameterWriter.AddProductToGradient"/>), else the same as the product's text.
+        /// </summary>
+        public static void UseGradient(ParameterWriter p, SourceWriter w, EmitContext c, GradientUse use, string field, int index, string left, string right)
+        {
+            if (use == GradientUse.Accumulate)
+            {
+                p.AddProductToGradient(w, index, left, right);
+                return;
+            }
+
+            UseGradient(p, w, c, use, field, index, left + " * " + right);
+        }
+
         /// <summary>Weight decay λ adds λ θ to the gradient (L2 regularization, as PyTorch's SGD and Adam weight_decay).</summary>
         private static string WithDecay(ParameterWriter p, EmitContext c, string gradient, string theta) =>
             c.Spec.Optimizer.WeightDecay > 0 ? gradient + " + " + p.X.Constant(c.Spec.Optimizer.WeightDecay) + " * " + p.Read(theta) : gradient;

@@ -42,6 +42,9 @@ namespace BackpropGen.Generator.Emit
         /// <summary>gradient[index] += value (AccumulateGradient).</summary>
         public abstract void AddToGradient(SourceWriter w, int index, string value);
 
+        /// <summary>gradient[index] += left × right (AccumulateGradient of a weight): the product's text, unless the shape fuses it.</summary>
+        public virtual void AddProductToGradient(SourceWriter w, int index, string left, string right) => AddToGradient(w, index, left + " * " + right);
+
         /// <summary>gradient[index] = value (TrainStep of a stateful optimizer).</summary>
         public abstract void StoreGradient(SourceWriter w, int index, string value);
     }

@@ -26,6 +26,7 @@ namespace BackpropGen.Generator.Emit
         {
             "using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;",
             "using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;",
+            "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;", // VectorShape.Read/Write
         };
 
         /// <summary>zˡⱼ as dot products of weight rows with aˡ⁻¹, then aˡⱼ = σ(zˡⱼ) as in the scalar form.</summary>
@@ -237,7 +238,11 @@ namespace BackpropGen.Generator.Emit
             Lanes = bits / (c.IsDouble ? 64 : 32);
             Suffix = "V" + EmitContext.Count(bits);
             _t = c.T;
+            Bits = bits;
         }
+
+        /// <summary>The vector's width in bits: 256 or 128.</summary>
+        public int Bits { get; }
 
         public static VectorShape Wide(EmitContext c) => new(c, 256);
 

@@ -100,11 +100,40 @@ namespace BackpropGen.Generator.Tests.Infrastructure
         /// <summary>Runs the generator, requires a clean compilation (no warnings either), and loads the assembly.</summary>
         public static Assembly CompileAndLoad(string source, TargetProfile profile = TargetProfile.Net10, IEnumerable<AdditionalText>? additionalTexts = null)
         {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             GeneratorOutcome outcome = Run(new[] { source }, profile, LanguageVersion.Latest, additionalTexts);
             using var stream = new MemoryStream();
             EmitClean(outcome, stream);
+            LogCompile(outcome, profile, stopwatch.Elapsed, System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu);
             return Assembly.Load(stream.ToArray());
         }
+
+        /// <summary>
+        /// With BACKPROPGEN_COMPILE_LOG=path, each CompileAndLoad appends a line: wall seconds, the
+        /// process's CPU seconds meanwhile (other tests' too, as they run in parallel), generated
+        /// characters, the profile and the test class that asked. What the fast subset costs is mostly
+        /// these compiles (docs/testing.md).
+        /// </summary>
+        private static void LogCompile(GeneratorOutcome outcome, TargetProfile profile, TimeSpan wall, TimeSpan cpu)
+        {
+            if (Environment.GetEnvironmentVariable("BACKPROPGEN_COMPILE_LOG") is not { Length: > 0 } path)
+            {
+                return;
+            }
+
+            string caller = new System.Diagnostics.StackTrace().GetFrames()
+                .Select(f => f.GetMethod()?.DeclaringType)
+                .Select(t => t?.DeclaringType is { } outer && t.Name.StartsWith("<", StringComparison.Ordinal) ? outer : t)
+                .FirstOrDefault(t => t is not null && t != typeof(GeneratorHarness) && t.Namespace == typeof(GeneratorHarness).Namespace!.Replace(".Infrastructure", ""))?.Name ?? "?";
+            long characters = outcome.GeneratedSources.Sum(s => (long)s.SourceText.Length);
+            lock (s_logLock)
+            {
+                File.AppendAllText(path, FormattableString.Invariant($"{wall.TotalSeconds:F1}\t{cpu.TotalSeconds:F1}\t{characters}\t{profile}\t{caller}\n"));
+            }
+        }
+
+        private static readonly object s_logLock = new();
 
         /// <summary>
         /// Emits the output compilation to <paramref name="stream"/> and requires it clean, warnings

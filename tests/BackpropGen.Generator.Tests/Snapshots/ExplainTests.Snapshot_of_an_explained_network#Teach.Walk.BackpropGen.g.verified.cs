@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Teach
 {
@@ -100,7 +102,7 @@ namespace Teach
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -366,7 +368,7 @@ namespace Teach
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             double loss = 0d;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -742,6 +744,7 @@ namespace Teach
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -756,16 +759,28 @@ namespace Teach
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
@@ -787,6 +802,7 @@ namespace Teach
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -801,16 +817,28 @@ namespace Teach
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
@@ -831,6 +859,7 @@ namespace Teach
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<double> losses = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -847,16 +876,28 @@ namespace Teach
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a1_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a1_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
@@ -877,8 +918,12 @@ namespace Teach
                 global::System.Runtime.Intrinsics.Vector256<double> d2_1 = e1 * (a2_1 * (BpgVector256.Create(1d) - a2_1));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector256.Create(1d) - a1_0));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector256.Create(1d) - a1_1));
+                dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = dot * (a1_0 * (BpgVector256.Create(1d) - a1_0));
+                dot = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = dot * (a1_1 * (BpgVector256.Create(1d) - a1_1));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -900,19 +945,19 @@ namespace Teach
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 9));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
                 BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
                 BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
@@ -934,6 +979,7 @@ namespace Teach
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<double> losses = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -950,16 +996,28 @@ namespace Teach
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a1_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a1_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
@@ -980,8 +1038,12 @@ namespace Teach
                 global::System.Runtime.Intrinsics.Vector128<double> d2_1 = e1 * (a2_1 * (BpgVector128.Create(1d) - a2_1));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector128.Create(1d) - a1_0));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector128.Create(1d) - a1_1));
+                dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = dot * (a1_0 * (BpgVector128.Create(1d) - a1_0));
+                dot = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = dot * (a1_1 * (BpgVector128.Create(1d) - a1_1));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -1003,19 +1065,19 @@ namespace Teach
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 9));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
                 BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
                 BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;

@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Game
 {
@@ -116,7 +118,7 @@ namespace Game
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -410,7 +412,7 @@ namespace Game
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             float loss = 0f;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -608,6 +610,7 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -622,9 +625,18 @@ namespace Game
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_b1_2);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
@@ -632,15 +644,26 @@ namespace Game
 
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = BpgVector256.Create(_w3_0_0) * a2_0 + BpgVector256.Create(_w3_0_1) * a2_1 + BpgVector256.Create(_b3_0);
+                dot = BpgVector256.Create(_b3_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_0), a2_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_1), a2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = dot;
                 // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a3_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]), global::BackpropGen.FastActivation.Sigmoid(z3_0[4]), global::BackpropGen.FastActivation.Sigmoid(z3_0[5]), global::BackpropGen.FastActivation.Sigmoid(z3_0[6]), global::BackpropGen.FastActivation.Sigmoid(z3_0[7]));
 
@@ -654,6 +677,7 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -668,9 +692,18 @@ namespace Game
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_b1_2);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
@@ -678,15 +711,26 @@ namespace Game
 
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = BpgVector128.Create(_w3_0_0) * a2_0 + BpgVector128.Create(_w3_0_1) * a2_1 + BpgVector128.Create(_b3_0);
+                dot = BpgVector128.Create(_b3_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_0), a2_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_1), a2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = dot;
                 // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a3_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]));
 
@@ -703,6 +747,7 @@ namespace Game
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -719,9 +764,18 @@ namespace Game
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_b1_2);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
@@ -729,15 +783,26 @@ namespace Game
 
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = BpgVector256.Create(_w3_0_0) * a2_0 + BpgVector256.Create(_w3_0_1) * a2_1 + BpgVector256.Create(_b3_0);
+                dot = BpgVector256.Create(_b3_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_0), a2_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_1), a2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z3_0 = dot;
                 // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a3_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]), global::BackpropGen.FastActivation.Sigmoid(z3_0[4]), global::BackpropGen.FastActivation.Sigmoid(z3_0[5]), global::BackpropGen.FastActivation.Sigmoid(z3_0[6]), global::BackpropGen.FastActivation.Sigmoid(z3_0[7]));
 
@@ -754,13 +819,21 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector256<float> d3_0 = e0 * (a3_0 * (BpgVector256.Create(1f) - a3_0));
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = (BpgVector256.Create(_w3_0_0) * d3_0) * ((BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
-                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = (BpgVector256.Create(_w3_0_1) * d3_0) * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+                dot = BpgVector256.Create(_w3_0_0) * d3_0;
+                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = dot * ((BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+                dot = BpgVector256.Create(_w3_0_1) * d3_0;
+                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = dot * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (BpgVector256.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (BpgVector256.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * (BpgVector256.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = dot * (BpgVector256.Create(1f) - a1_0 * a1_0);
+                dot = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot * (BpgVector256.Create(1f) - a1_1 * a1_1);
+                dot = BpgVector256.Create(_w2_0_2) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = dot * (BpgVector256.Create(1f) - a1_2 * a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -784,29 +857,29 @@ namespace Game
                 losses += loss;
 
                 // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(a2_0, d3_0, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(a2_1, d3_0, BpgUnsafe.Add(ref sums, 18));
                 // ∂C/∂b³ⱼ = δ³ⱼ
                 BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
 
                 // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(a1_2, d2_0, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgFma.MultiplyAdd(a1_2, d2_1, BpgUnsafe.Add(ref sums, 14));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
                 BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
 
                 // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(a0_0, d1_2, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(a0_1, d1_2, BpgUnsafe.Add(ref sums, 5));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
                 BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;
@@ -829,6 +902,7 @@ namespace Game
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -845,9 +919,18 @@ namespace Game
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_b1_2);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
@@ -855,15 +938,26 @@ namespace Game
 
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
 
                 // Layer 3 (output): 1 neuron, Sigmoid
                 // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = BpgVector128.Create(_w3_0_0) * a2_0 + BpgVector128.Create(_w3_0_1) * a2_1 + BpgVector128.Create(_b3_0);
+                dot = BpgVector128.Create(_b3_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_0), a2_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_1), a2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z3_0 = dot;
                 // a³ⱼ = σ(z³ⱼ), σ(z) ≈ 1 / (1 + e⁻ᶻ) (FastMath: FastActivation.Sigmoid, |error| ≤ 3e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a3_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Sigmoid(z3_0[0]), global::BackpropGen.FastActivation.Sigmoid(z3_0[1]), global::BackpropGen.FastActivation.Sigmoid(z3_0[2]), global::BackpropGen.FastActivation.Sigmoid(z3_0[3]));
 
@@ -880,13 +974,21 @@ namespace Game
                 global::System.Runtime.Intrinsics.Vector128<float> d3_0 = e0 * (a3_0 * (BpgVector128.Create(1f) - a3_0));
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = (BpgVector128.Create(_w3_0_0) * d3_0) * ((BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
-                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = (BpgVector128.Create(_w3_0_1) * d3_0) * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+                dot = BpgVector128.Create(_w3_0_0) * d3_0;
+                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = dot * ((BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+                dot = BpgVector128.Create(_w3_0_1) * d3_0;
+                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = dot * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (BpgVector128.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (BpgVector128.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * (BpgVector128.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = dot * (BpgVector128.Create(1f) - a1_0 * a1_0);
+                dot = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot * (BpgVector128.Create(1f) - a1_1 * a1_1);
+                dot = BpgVector128.Create(_w2_0_2) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = dot * (BpgVector128.Create(1f) - a1_2 * a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -910,29 +1012,29 @@ namespace Game
                 losses += loss;
 
                 // Layer 3 gradient, gradient[17..20): ∂C/∂w³ⱼₖ = a²ₖ δ³ⱼ
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a2_0 * d3_0;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a2_1 * d3_0;
+                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(a2_0, d3_0, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(a2_1, d3_0, BpgUnsafe.Add(ref sums, 18));
                 // ∂C/∂b³ⱼ = δ³ⱼ
                 BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + d3_0;
 
                 // Layer 2 gradient, gradient[9..17): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a1_2 * d2_1;
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(a1_2, d2_0, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(a1_2, d2_1, BpgUnsafe.Add(ref sums, 14));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d2_0;
                 BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + d2_1;
 
                 // Layer 1 gradient, gradient[0..9): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_2;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(a0_0, d1_2, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(a0_1, d1_2, BpgUnsafe.Add(ref sums, 5));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + d1_0;
                 BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + d1_1;

@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Walkthrough
 {
@@ -100,7 +102,7 @@ namespace Walkthrough
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -342,7 +344,7 @@ namespace Walkthrough
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             float loss = 0f;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -503,6 +505,7 @@ namespace Walkthrough
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -517,16 +520,28 @@ namespace Walkthrough
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
@@ -556,6 +571,7 @@ namespace Walkthrough
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -570,16 +586,28 @@ namespace Walkthrough
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
@@ -604,6 +632,7 @@ namespace Walkthrough
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -620,16 +649,28 @@ namespace Walkthrough
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_b1_1);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_1));
@@ -650,8 +691,12 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector256<float> d2_1 = e1 * (a2_1 * (BpgVector256.Create(1f) - a2_1));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector256.Create(1f) - a1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector256.Create(1f) - a1_1));
+                dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = dot * (a1_0 * (BpgVector256.Create(1f) - a1_0));
+                dot = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot * (a1_1 * (BpgVector256.Create(1f) - a1_1));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -673,19 +718,19 @@ namespace Walkthrough
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 9));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
                 BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
                 BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
@@ -707,6 +752,7 @@ namespace Walkthrough
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -723,16 +769,28 @@ namespace Walkthrough
 
                 // Layer 1: 2 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_b1_1);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_1));
@@ -753,8 +811,12 @@ namespace Walkthrough
                 global::System.Runtime.Intrinsics.Vector128<float> d2_1 = e1 * (a2_1 * (BpgVector128.Create(1f) - a2_1));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * (a1_0 * (BpgVector128.Create(1f) - a1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * (a1_1 * (BpgVector128.Create(1f) - a1_1));
+                dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = dot * (a1_0 * (BpgVector128.Create(1f) - a1_0));
+                dot = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot * (a1_1 * (BpgVector128.Create(1f) - a1_1));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -776,19 +838,19 @@ namespace Walkthrough
                 losses += loss;
 
                 // Layer 2 gradient, gradient[6..12): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a1_1 * d2_1;
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 9));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + d2_0;
                 BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + d2_1;
 
                 // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_1 * d1_1;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
                 BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
@@ -805,7 +867,7 @@ namespace Walkthrough
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -813,12 +875,12 @@ namespace Walkthrough
             global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
             r = r - n * BpgVector256.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
-            p = p * r + BpgVector256.Create(0.008333452f);
-            p = p * r + BpgVector256.Create(0.041665796f);
-            p = p * r + BpgVector256.Create(0.16666666f);
-            p = p * r + BpgVector256.Create(0.5f);
-            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
+            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
             global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
@@ -827,7 +889,7 @@ namespace Walkthrough
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
@@ -835,12 +897,12 @@ namespace Walkthrough
             global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
             r = r - n * BpgVector128.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
-            p = p * r + BpgVector128.Create(0.008333452f);
-            p = p * r + BpgVector128.Create(0.041665796f);
-            p = p * r + BpgVector128.Create(0.16666666f);
-            p = p * r + BpgVector128.Create(0.5f);
-            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
+            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
             global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);

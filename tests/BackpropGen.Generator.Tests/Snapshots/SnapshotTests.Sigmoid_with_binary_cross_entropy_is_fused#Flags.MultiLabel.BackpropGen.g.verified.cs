@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Flags
 {
@@ -119,7 +121,7 @@ namespace Flags
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -405,7 +407,7 @@ namespace Flags
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             double loss = 0d;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -622,6 +624,7 @@ namespace Flags
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -637,10 +640,26 @@ namespace Flags
 
                 // Layer 1: 4 neurons, ReLU
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
@@ -649,8 +668,18 @@ namespace Flags
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
@@ -672,6 +701,7 @@ namespace Flags
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -687,10 +717,26 @@ namespace Flags
 
                 // Layer 1: 4 neurons, ReLU
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
@@ -699,8 +745,18 @@ namespace Flags
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
@@ -721,6 +777,7 @@ namespace Flags
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<double> losses = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -738,10 +795,26 @@ namespace Flags
 
                 // Layer 1: 4 neurons, ReLU
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_b1_3);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
                 global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
@@ -750,8 +823,18 @@ namespace Flags
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_b2_1);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
@@ -771,10 +854,18 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector256<double> d2_1 = e1 * BpgVector256.Create(0.5);
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1) * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1) * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1) * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0 + BpgVector256.Create(_w2_1_3) * d2_1) * ((BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = dot * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                dot = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = dot * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                dot = BpgVector256.Create(_w2_0_2) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = dot * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                dot = BpgVector256.Create(_w2_0_3) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = dot * ((BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -796,31 +887,31 @@ namespace Flags
                 losses += loss;
 
                 // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(a1_2, d2_0, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(a1_3, d2_0, BpgUnsafe.Add(ref sums, 19));
+                BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(a1_2, d2_1, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(a1_3, d2_1, BpgUnsafe.Add(ref sums, 23));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
                 BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
 
                 // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(a0_2, d1_1, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a0_0, d1_2, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a0_1, d1_2, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(a0_2, d1_2, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a0_0, d1_3, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(a0_1, d1_3, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(a0_2, d1_3, BpgUnsafe.Add(ref sums, 11));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
                 BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
@@ -844,6 +935,7 @@ namespace Flags
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<double> dot;
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<double> losses = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -861,10 +953,26 @@ namespace Flags
 
                 // Layer 1: 4 neurons, ReLU
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_b1_3);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
                 global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
@@ -873,8 +981,18 @@ namespace Flags
 
                 // Layer 2 (output): 2 neurons, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_b2_1);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
                 global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
@@ -894,10 +1012,18 @@ namespace Flags
                 global::System.Runtime.Intrinsics.Vector128<double> d2_1 = e1 * BpgVector128.Create(0.5);
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1) * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1) * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1) * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0 + BpgVector128.Create(_w2_1_3) * d2_1) * ((BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = dot * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                dot = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = dot * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                dot = BpgVector128.Create(_w2_0_2) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = dot * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                dot = BpgVector128.Create(_w2_0_3) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), d2_1, dot);
+                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = dot * ((BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -919,31 +1045,31 @@ namespace Flags
                 losses += loss;
 
                 // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a1_3 * d2_1;
+                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(a1_2, d2_0, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(a1_3, d2_0, BpgUnsafe.Add(ref sums, 19));
+                BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(a1_2, d2_1, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(a1_3, d2_1, BpgUnsafe.Add(ref sums, 23));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
                 BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
 
                 // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_2 * d1_3;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(a0_2, d1_1, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a0_0, d1_2, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a0_1, d1_2, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(a0_2, d1_2, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a0_0, d1_3, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(a0_1, d1_3, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(a0_2, d1_3, BpgUnsafe.Add(ref sums, 11));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
                 BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;

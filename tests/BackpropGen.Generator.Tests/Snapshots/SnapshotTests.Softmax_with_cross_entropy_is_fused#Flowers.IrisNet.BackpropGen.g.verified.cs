@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Flowers
 {
@@ -149,7 +151,7 @@ namespace Flowers
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -518,7 +520,7 @@ namespace Flowers
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             float loss = 0f;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -803,6 +805,7 @@ namespace Flowers
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -819,11 +822,36 @@ namespace Flowers
 
                 // Layer 1: 5 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_w1_0_3) * a0_3 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_w1_1_3) * a0_3 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_w1_2_3) * a0_3 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_w1_3_3) * a0_3 + BpgVector256.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = BpgVector256.Create(_w1_4_0) * a0_0 + BpgVector256.Create(_w1_4_1) * a0_1 + BpgVector256.Create(_w1_4_2) * a0_2 + BpgVector256.Create(_w1_4_3) * a0_3 + BpgVector256.Create(_b1_4);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = dot;
+                dot = BpgVector256.Create(_b1_4);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
@@ -833,9 +861,27 @@ namespace Flowers
 
                 // Layer 2 (output): 3 neurons, Softmax
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_w2_0_4) * a1_4 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_w2_1_4) * a1_4 + BpgVector256.Create(_b2_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_2 = BpgVector256.Create(_w2_2_0) * a1_0 + BpgVector256.Create(_w2_2_1) * a1_1 + BpgVector256.Create(_w2_2_2) * a1_2 + BpgVector256.Create(_w2_2_3) * a1_3 + BpgVector256.Create(_w2_2_4) * a1_4 + BpgVector256.Create(_b2_2);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
+                dot = BpgVector256.Create(_b2_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_2 = dot;
                 // a²ⱼ = softmax(z²)ⱼ = e^(z²ⱼ − m) / Σₖ e^(z²ₖ − m), m = maxₖ z²ₖ (so no e^… exceeds 1)
                 global::System.Runtime.Intrinsics.Vector256<float> m2 = z2_0;
                 m2 = BpgVector256.Max(m2, z2_1);
@@ -881,6 +927,7 @@ namespace Flowers
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -897,11 +944,36 @@ namespace Flowers
 
                 // Layer 1: 5 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_w1_0_3) * a0_3 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_w1_1_3) * a0_3 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_w1_2_3) * a0_3 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_w1_3_3) * a0_3 + BpgVector128.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = BpgVector128.Create(_w1_4_0) * a0_0 + BpgVector128.Create(_w1_4_1) * a0_1 + BpgVector128.Create(_w1_4_2) * a0_2 + BpgVector128.Create(_w1_4_3) * a0_3 + BpgVector128.Create(_b1_4);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = dot;
+                dot = BpgVector128.Create(_b1_4);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
@@ -911,9 +983,27 @@ namespace Flowers
 
                 // Layer 2 (output): 3 neurons, Softmax
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_w2_0_4) * a1_4 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_w2_1_4) * a1_4 + BpgVector128.Create(_b2_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_2 = BpgVector128.Create(_w2_2_0) * a1_0 + BpgVector128.Create(_w2_2_1) * a1_1 + BpgVector128.Create(_w2_2_2) * a1_2 + BpgVector128.Create(_w2_2_3) * a1_3 + BpgVector128.Create(_w2_2_4) * a1_4 + BpgVector128.Create(_b2_2);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
+                dot = BpgVector128.Create(_b2_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_2 = dot;
                 // a²ⱼ = softmax(z²)ⱼ = e^(z²ⱼ − m) / Σₖ e^(z²ₖ − m), m = maxₖ z²ₖ (so no e^… exceeds 1)
                 global::System.Runtime.Intrinsics.Vector128<float> m2 = z2_0;
                 m2 = BpgVector128.Max(m2, z2_1);
@@ -950,6 +1040,7 @@ namespace Flowers
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -968,11 +1059,36 @@ namespace Flowers
 
                 // Layer 1: 5 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_w1_0_3) * a0_3 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_w1_1_3) * a0_3 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_w1_2_3) * a0_3 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_w1_3_3) * a0_3 + BpgVector256.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = BpgVector256.Create(_w1_4_0) * a0_0 + BpgVector256.Create(_w1_4_1) * a0_1 + BpgVector256.Create(_w1_4_2) * a0_2 + BpgVector256.Create(_w1_4_3) * a0_3 + BpgVector256.Create(_b1_4);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = dot;
+                dot = BpgVector256.Create(_b1_4);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_0), a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_1), a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_2), a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
@@ -982,9 +1098,27 @@ namespace Flowers
 
                 // Layer 2 (output): 3 neurons, Softmax
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_w2_0_4) * a1_4 + BpgVector256.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = BpgVector256.Create(_w2_1_0) * a1_0 + BpgVector256.Create(_w2_1_1) * a1_1 + BpgVector256.Create(_w2_1_2) * a1_2 + BpgVector256.Create(_w2_1_3) * a1_3 + BpgVector256.Create(_w2_1_4) * a1_4 + BpgVector256.Create(_b2_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_2 = BpgVector256.Create(_w2_2_0) * a1_0 + BpgVector256.Create(_w2_2_1) * a1_1 + BpgVector256.Create(_w2_2_2) * a1_2 + BpgVector256.Create(_w2_2_3) * a1_3 + BpgVector256.Create(_w2_2_4) * a1_4 + BpgVector256.Create(_b2_2);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
+                dot = BpgVector256.Create(_b2_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
+                dot = BpgVector256.Create(_b2_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_0), a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_1), a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_2), a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_3), a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_2 = dot;
                 // a²ⱼ = softmax(z²)ⱼ = e^(z²ⱼ − m) / Σₖ e^(z²ₖ − m), m = maxₖ z²ₖ (so no e^… exceeds 1)
                 global::System.Runtime.Intrinsics.Vector256<float> m2 = z2_0;
                 m2 = BpgVector256.Max(m2, z2_1);
@@ -1016,11 +1150,26 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector256<float> d2_2 = e2;
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0 + BpgVector256.Create(_w2_1_0) * d2_1 + BpgVector256.Create(_w2_2_0) * d2_2) * (BpgVector256.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0 + BpgVector256.Create(_w2_1_1) * d2_1 + BpgVector256.Create(_w2_2_1) * d2_2) * (BpgVector256.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0 + BpgVector256.Create(_w2_1_2) * d2_1 + BpgVector256.Create(_w2_2_2) * d2_2) * (BpgVector256.Create(1f) - a1_2 * a1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0 + BpgVector256.Create(_w2_1_3) * d2_1 + BpgVector256.Create(_w2_2_3) * d2_2) * (BpgVector256.Create(1f) - a1_3 * a1_3);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_4 = (BpgVector256.Create(_w2_0_4) * d2_0 + BpgVector256.Create(_w2_1_4) * d2_1 + BpgVector256.Create(_w2_2_4) * d2_2) * (BpgVector256.Create(1f) - a1_4 * a1_4);
+                dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_0), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = dot * (BpgVector256.Create(1f) - a1_0 * a1_0);
+                dot = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_1), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot * (BpgVector256.Create(1f) - a1_1 * a1_1);
+                dot = BpgVector256.Create(_w2_0_2) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_2), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = dot * (BpgVector256.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector256.Create(_w2_0_3) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), d2_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_3), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_3 = dot * (BpgVector256.Create(1f) - a1_3 * a1_3);
+                dot = BpgVector256.Create(_w2_0_4) * d2_0;
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_4), d2_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_2_4), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_4 = dot * (BpgVector256.Create(1f) - a1_4 * a1_4);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -1042,47 +1191,47 @@ namespace Flowers
                 losses += loss;
 
                 // Layer 2 gradient, gradient[25..43): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a1_3 * d2_1;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a1_4 * d2_1;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a1_0 * d2_2;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a1_1 * d2_2;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a1_2 * d2_2;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a1_3 * d2_2;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a1_4 * d2_2;
+                BpgUnsafe.Add(ref sums, 25) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgFma.MultiplyAdd(a1_2, d2_0, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgFma.MultiplyAdd(a1_3, d2_0, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgFma.MultiplyAdd(a1_4, d2_0, BpgUnsafe.Add(ref sums, 29));
+                BpgUnsafe.Add(ref sums, 30) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgFma.MultiplyAdd(a1_2, d2_1, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgFma.MultiplyAdd(a1_3, d2_1, BpgUnsafe.Add(ref sums, 33));
+                BpgUnsafe.Add(ref sums, 34) = BpgFma.MultiplyAdd(a1_4, d2_1, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgFma.MultiplyAdd(a1_0, d2_2, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgFma.MultiplyAdd(a1_1, d2_2, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgFma.MultiplyAdd(a1_2, d2_2, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgFma.MultiplyAdd(a1_3, d2_2, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgFma.MultiplyAdd(a1_4, d2_2, BpgUnsafe.Add(ref sums, 39));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + d2_0;
                 BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + d2_1;
                 BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + d2_2;
 
                 // Layer 1 gradient, gradient[0..25): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_3 * d1_4;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_3, d1_0, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a0_2, d1_1, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a0_3, d1_1, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(a0_0, d1_2, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a0_1, d1_2, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(a0_2, d1_2, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(a0_3, d1_2, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgFma.MultiplyAdd(a0_0, d1_3, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgFma.MultiplyAdd(a0_1, d1_3, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgFma.MultiplyAdd(a0_2, d1_3, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgFma.MultiplyAdd(a0_3, d1_3, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(a0_0, d1_4, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(a0_1, d1_4, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(a0_2, d1_4, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(a0_3, d1_4, BpgUnsafe.Add(ref sums, 19));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + d1_0;
                 BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + d1_1;
@@ -1107,6 +1256,7 @@ namespace Flowers
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -1125,11 +1275,36 @@ namespace Flowers
 
                 // Layer 1: 5 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_w1_0_3) * a0_3 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_w1_1_3) * a0_3 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_w1_2_3) * a0_3 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_w1_3_3) * a0_3 + BpgVector128.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = BpgVector128.Create(_w1_4_0) * a0_0 + BpgVector128.Create(_w1_4_1) * a0_1 + BpgVector128.Create(_w1_4_2) * a0_2 + BpgVector128.Create(_w1_4_3) * a0_3 + BpgVector128.Create(_b1_4);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = dot;
+                dot = BpgVector128.Create(_b1_4);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_0), a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_1), a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_2), a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_3), a0_3, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
@@ -1139,9 +1314,27 @@ namespace Flowers
 
                 // Layer 2 (output): 3 neurons, Softmax
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_w2_0_4) * a1_4 + BpgVector128.Create(_b2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = BpgVector128.Create(_w2_1_0) * a1_0 + BpgVector128.Create(_w2_1_1) * a1_1 + BpgVector128.Create(_w2_1_2) * a1_2 + BpgVector128.Create(_w2_1_3) * a1_3 + BpgVector128.Create(_w2_1_4) * a1_4 + BpgVector128.Create(_b2_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_2 = BpgVector128.Create(_w2_2_0) * a1_0 + BpgVector128.Create(_w2_2_1) * a1_1 + BpgVector128.Create(_w2_2_2) * a1_2 + BpgVector128.Create(_w2_2_3) * a1_3 + BpgVector128.Create(_w2_2_4) * a1_4 + BpgVector128.Create(_b2_2);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
+                dot = BpgVector128.Create(_b2_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
+                dot = BpgVector128.Create(_b2_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_0), a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_1), a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_2), a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_3), a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_4), a1_4, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_2 = dot;
                 // a²ⱼ = softmax(z²)ⱼ = e^(z²ⱼ − m) / Σₖ e^(z²ₖ − m), m = maxₖ z²ₖ (so no e^… exceeds 1)
                 global::System.Runtime.Intrinsics.Vector128<float> m2 = z2_0;
                 m2 = BpgVector128.Max(m2, z2_1);
@@ -1173,11 +1366,26 @@ namespace Flowers
                 global::System.Runtime.Intrinsics.Vector128<float> d2_2 = e2;
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0 + BpgVector128.Create(_w2_1_0) * d2_1 + BpgVector128.Create(_w2_2_0) * d2_2) * (BpgVector128.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0 + BpgVector128.Create(_w2_1_1) * d2_1 + BpgVector128.Create(_w2_2_1) * d2_2) * (BpgVector128.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0 + BpgVector128.Create(_w2_1_2) * d2_1 + BpgVector128.Create(_w2_2_2) * d2_2) * (BpgVector128.Create(1f) - a1_2 * a1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0 + BpgVector128.Create(_w2_1_3) * d2_1 + BpgVector128.Create(_w2_2_3) * d2_2) * (BpgVector128.Create(1f) - a1_3 * a1_3);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_4 = (BpgVector128.Create(_w2_0_4) * d2_0 + BpgVector128.Create(_w2_1_4) * d2_1 + BpgVector128.Create(_w2_2_4) * d2_2) * (BpgVector128.Create(1f) - a1_4 * a1_4);
+                dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_0), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = dot * (BpgVector128.Create(1f) - a1_0 * a1_0);
+                dot = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_1), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot * (BpgVector128.Create(1f) - a1_1 * a1_1);
+                dot = BpgVector128.Create(_w2_0_2) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_2), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = dot * (BpgVector128.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector128.Create(_w2_0_3) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), d2_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_3), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_3 = dot * (BpgVector128.Create(1f) - a1_3 * a1_3);
+                dot = BpgVector128.Create(_w2_0_4) * d2_0;
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_4), d2_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_2_4), d2_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_4 = dot * (BpgVector128.Create(1f) - a1_4 * a1_4);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -1199,47 +1407,47 @@ namespace Flowers
                 losses += loss;
 
                 // Layer 2 gradient, gradient[25..43): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a1_0 * d2_1;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a1_1 * d2_1;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a1_2 * d2_1;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a1_3 * d2_1;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a1_4 * d2_1;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a1_0 * d2_2;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a1_1 * d2_2;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a1_2 * d2_2;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a1_3 * d2_2;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a1_4 * d2_2;
+                BpgUnsafe.Add(ref sums, 25) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgVector128.MultiplyAddEstimate(a1_2, d2_0, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgVector128.MultiplyAddEstimate(a1_3, d2_0, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgVector128.MultiplyAddEstimate(a1_4, d2_0, BpgUnsafe.Add(ref sums, 29));
+                BpgUnsafe.Add(ref sums, 30) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgVector128.MultiplyAddEstimate(a1_2, d2_1, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgVector128.MultiplyAddEstimate(a1_3, d2_1, BpgUnsafe.Add(ref sums, 33));
+                BpgUnsafe.Add(ref sums, 34) = BpgVector128.MultiplyAddEstimate(a1_4, d2_1, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgVector128.MultiplyAddEstimate(a1_0, d2_2, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgVector128.MultiplyAddEstimate(a1_1, d2_2, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgVector128.MultiplyAddEstimate(a1_2, d2_2, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgVector128.MultiplyAddEstimate(a1_3, d2_2, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgVector128.MultiplyAddEstimate(a1_4, d2_2, BpgUnsafe.Add(ref sums, 39));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + d2_0;
                 BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + d2_1;
                 BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + d2_2;
 
                 // Layer 1 gradient, gradient[0..25): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_3 * d1_4;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_3, d1_0, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a0_2, d1_1, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a0_3, d1_1, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(a0_0, d1_2, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a0_1, d1_2, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(a0_2, d1_2, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(a0_3, d1_2, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(a0_0, d1_3, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(a0_1, d1_3, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(a0_2, d1_3, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgVector128.MultiplyAddEstimate(a0_3, d1_3, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(a0_0, d1_4, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(a0_1, d1_4, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(a0_2, d1_4, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(a0_3, d1_4, BpgUnsafe.Add(ref sums, 19));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
                 BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + d1_0;
                 BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + d1_1;
@@ -1259,7 +1467,7 @@ namespace Flowers
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -1267,12 +1475,12 @@ namespace Flowers
             global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
             r = r - n * BpgVector256.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
-            p = p * r + BpgVector256.Create(0.008333452f);
-            p = p * r + BpgVector256.Create(0.041665796f);
-            p = p * r + BpgVector256.Create(0.16666666f);
-            p = p * r + BpgVector256.Create(0.5f);
-            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
+            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
             global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
@@ -1280,7 +1488,7 @@ namespace Flowers
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -1289,7 +1497,7 @@ namespace Flowers
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
@@ -1297,12 +1505,12 @@ namespace Flowers
             global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
             r = r - n * BpgVector128.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
-            p = p * r + BpgVector128.Create(0.008333452f);
-            p = p * r + BpgVector128.Create(0.041665796f);
-            p = p * r + BpgVector128.Create(0.16666666f);
-            p = p * r + BpgVector128.Create(0.5f);
-            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
+            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
             global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
@@ -1310,7 +1518,7 @@ namespace Flowers
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanh(global::System.Runtime.Intrinsics.Vector128<float> x)
         {

@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Sensors
 {
@@ -78,7 +80,7 @@ namespace Sensors
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -242,7 +244,7 @@ namespace Sensors
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             float loss = 0f;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -468,6 +470,10 @@ namespace Sensors
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -476,44 +482,161 @@ namespace Sensors
                 // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 85), BpgUnsafe.Add(ref xs, 102), BpgUnsafe.Add(ref xs, 119));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 86), BpgUnsafe.Add(ref xs, 103), BpgUnsafe.Add(ref xs, 120));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53), BpgUnsafe.Add(ref xs, 70), BpgUnsafe.Add(ref xs, 87), BpgUnsafe.Add(ref xs, 104), BpgUnsafe.Add(ref xs, 121));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_3 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54), BpgUnsafe.Add(ref xs, 71), BpgUnsafe.Add(ref xs, 88), BpgUnsafe.Add(ref xs, 105), BpgUnsafe.Add(ref xs, 122));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_4 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55), BpgUnsafe.Add(ref xs, 72), BpgUnsafe.Add(ref xs, 89), BpgUnsafe.Add(ref xs, 106), BpgUnsafe.Add(ref xs, 123));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_5 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56), BpgUnsafe.Add(ref xs, 73), BpgUnsafe.Add(ref xs, 90), BpgUnsafe.Add(ref xs, 107), BpgUnsafe.Add(ref xs, 124));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_6 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57), BpgUnsafe.Add(ref xs, 74), BpgUnsafe.Add(ref xs, 91), BpgUnsafe.Add(ref xs, 108), BpgUnsafe.Add(ref xs, 125));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_7 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 75), BpgUnsafe.Add(ref xs, 92), BpgUnsafe.Add(ref xs, 109), BpgUnsafe.Add(ref xs, 126));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 76), BpgUnsafe.Add(ref xs, 93), BpgUnsafe.Add(ref xs, 110), BpgUnsafe.Add(ref xs, 127));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60), BpgUnsafe.Add(ref xs, 77), BpgUnsafe.Add(ref xs, 94), BpgUnsafe.Add(ref xs, 111), BpgUnsafe.Add(ref xs, 128));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_10 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61), BpgUnsafe.Add(ref xs, 78), BpgUnsafe.Add(ref xs, 95), BpgUnsafe.Add(ref xs, 112), BpgUnsafe.Add(ref xs, 129));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_11 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62), BpgUnsafe.Add(ref xs, 79), BpgUnsafe.Add(ref xs, 96), BpgUnsafe.Add(ref xs, 113), BpgUnsafe.Add(ref xs, 130));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_12 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63), BpgUnsafe.Add(ref xs, 80), BpgUnsafe.Add(ref xs, 97), BpgUnsafe.Add(ref xs, 114), BpgUnsafe.Add(ref xs, 131));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_13 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64), BpgUnsafe.Add(ref xs, 81), BpgUnsafe.Add(ref xs, 98), BpgUnsafe.Add(ref xs, 115), BpgUnsafe.Add(ref xs, 132));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_14 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65), BpgUnsafe.Add(ref xs, 82), BpgUnsafe.Add(ref xs, 99), BpgUnsafe.Add(ref xs, 116), BpgUnsafe.Add(ref xs, 133));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_15 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66), BpgUnsafe.Add(ref xs, 83), BpgUnsafe.Add(ref xs, 100), BpgUnsafe.Add(ref xs, 117), BpgUnsafe.Add(ref xs, 134));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
+                s.a0_0 = xs_0;
+                s.a0_1 = xs_1;
+                s.a0_2 = xs_2;
+                s.a0_3 = xs_3;
+                s.a0_4 = xs_4;
+                s.a0_5 = xs_5;
+                s.a0_6 = xs_6;
+                s.a0_7 = xs_7;
+                s.a0_8 = xs_8;
+                s.a0_9 = xs_9;
+                s.a0_10 = xs_10;
+                s.a0_11 = xs_11;
+                s.a0_12 = xs_12;
+                s.a0_13 = xs_13;
+                s.a0_14 = xs_14;
+                s.a0_15 = xs_15;
+                s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_bpgParameters._w1_0_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_0_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_0_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_0_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_0_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_0_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_0_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_0_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_0_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_0_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_0_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_0_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_0_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_0_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_0_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_0_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_0_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_bpgParameters._w1_1_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_1_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_1_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_1_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_1_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_1_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_1_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_1_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_1_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_1_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_1_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_1_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_1_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_1_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_1_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_1_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_1_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_bpgParameters._w1_2_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_2_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_2_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_2_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_2_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_2_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_2_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_2_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_2_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_2_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_2_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_2_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_2_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_2_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_2_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_2_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_2_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_2);
+                dot = BpgVector256.Create(_bpgParameters._b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                s.z1_0 = dot;
+                dot = BpgVector256.Create(_bpgParameters._b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
+                s.z1_1 = dot;
+                dot = BpgVector256.Create(_bpgParameters._b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
+                s.z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgTanh(z1_2);
+                s.a1_0 = BpgTanh(s.z1_0);
+                s.a1_1 = BpgTanh(s.z1_1);
+                s.a1_2 = BpgTanh(s.z1_2);
 
                 // Layer 2 (output): 1 neuron, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_bpgParameters._w2_0_0) * a1_0 + BpgVector256.Create(_bpgParameters._w2_0_1) * a1_1 + BpgVector256.Create(_bpgParameters._w2_0_2) * a1_2 + BpgVector256.Create(_bpgParameters._b2_0);
+                dot = BpgVector256.Create(_bpgParameters._b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
 
@@ -527,6 +650,10 @@ namespace Sensors
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -536,43 +663,95 @@ namespace Sensors
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
+                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
+                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
+                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
+                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
+                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
+                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
+                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
+                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
+                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
+                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
+                s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
+                s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
+                s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
+                s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
+                s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
+                s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
+                s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_bpgParameters._w1_0_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_0_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_0_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_0_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_0_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_0_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_0_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_0_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_0_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_0_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_0_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_0_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_0_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_0_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_0_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_0_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_0_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_bpgParameters._w1_1_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_1_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_1_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_1_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_1_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_1_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_1_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_1_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_1_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_1_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_1_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_1_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_1_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_1_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_1_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_1_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_1_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_bpgParameters._w1_2_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_2_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_2_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_2_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_2_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_2_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_2_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_2_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_2_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_2_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_2_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_2_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_2_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_2_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_2_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_2_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_2_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_2);
+                dot = BpgVector128.Create(_bpgParameters._b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                s.z1_0 = dot;
+                dot = BpgVector128.Create(_bpgParameters._b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
+                s.z1_1 = dot;
+                dot = BpgVector128.Create(_bpgParameters._b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
+                s.z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgTanh(z1_2);
+                s.a1_0 = BpgTanh(s.z1_0);
+                s.a1_1 = BpgTanh(s.z1_1);
+                s.a1_2 = BpgTanh(s.z1_2);
 
                 // Layer 2 (output): 1 neuron, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_bpgParameters._w2_0_0) * a1_0 + BpgVector128.Create(_bpgParameters._w2_0_1) * a1_1 + BpgVector128.Create(_bpgParameters._w2_0_2) * a1_2 + BpgVector128.Create(_bpgParameters._b2_0);
+                dot = BpgVector128.Create(_bpgParameters._b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
 
@@ -846,6 +1025,11 @@ namespace Sensors
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> row;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -856,44 +1040,161 @@ namespace Sensors
                 // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 85), BpgUnsafe.Add(ref xs, 102), BpgUnsafe.Add(ref xs, 119));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 86), BpgUnsafe.Add(ref xs, 103), BpgUnsafe.Add(ref xs, 120));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53), BpgUnsafe.Add(ref xs, 70), BpgUnsafe.Add(ref xs, 87), BpgUnsafe.Add(ref xs, 104), BpgUnsafe.Add(ref xs, 121));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_3 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54), BpgUnsafe.Add(ref xs, 71), BpgUnsafe.Add(ref xs, 88), BpgUnsafe.Add(ref xs, 105), BpgUnsafe.Add(ref xs, 122));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_4 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55), BpgUnsafe.Add(ref xs, 72), BpgUnsafe.Add(ref xs, 89), BpgUnsafe.Add(ref xs, 106), BpgUnsafe.Add(ref xs, 123));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_5 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56), BpgUnsafe.Add(ref xs, 73), BpgUnsafe.Add(ref xs, 90), BpgUnsafe.Add(ref xs, 107), BpgUnsafe.Add(ref xs, 124));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_6 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57), BpgUnsafe.Add(ref xs, 74), BpgUnsafe.Add(ref xs, 91), BpgUnsafe.Add(ref xs, 108), BpgUnsafe.Add(ref xs, 125));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_7 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 75), BpgUnsafe.Add(ref xs, 92), BpgUnsafe.Add(ref xs, 109), BpgUnsafe.Add(ref xs, 126));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 76), BpgUnsafe.Add(ref xs, 93), BpgUnsafe.Add(ref xs, 110), BpgUnsafe.Add(ref xs, 127));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60), BpgUnsafe.Add(ref xs, 77), BpgUnsafe.Add(ref xs, 94), BpgUnsafe.Add(ref xs, 111), BpgUnsafe.Add(ref xs, 128));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_10 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61), BpgUnsafe.Add(ref xs, 78), BpgUnsafe.Add(ref xs, 95), BpgUnsafe.Add(ref xs, 112), BpgUnsafe.Add(ref xs, 129));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_11 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62), BpgUnsafe.Add(ref xs, 79), BpgUnsafe.Add(ref xs, 96), BpgUnsafe.Add(ref xs, 113), BpgUnsafe.Add(ref xs, 130));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_12 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63), BpgUnsafe.Add(ref xs, 80), BpgUnsafe.Add(ref xs, 97), BpgUnsafe.Add(ref xs, 114), BpgUnsafe.Add(ref xs, 131));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_13 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64), BpgUnsafe.Add(ref xs, 81), BpgUnsafe.Add(ref xs, 98), BpgUnsafe.Add(ref xs, 115), BpgUnsafe.Add(ref xs, 132));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_14 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65), BpgUnsafe.Add(ref xs, 82), BpgUnsafe.Add(ref xs, 99), BpgUnsafe.Add(ref xs, 116), BpgUnsafe.Add(ref xs, 133));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_15 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66), BpgUnsafe.Add(ref xs, 83), BpgUnsafe.Add(ref xs, 100), BpgUnsafe.Add(ref xs, 117), BpgUnsafe.Add(ref xs, 134));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
+                s.a0_0 = xs_0;
+                s.a0_1 = xs_1;
+                s.a0_2 = xs_2;
+                s.a0_3 = xs_3;
+                s.a0_4 = xs_4;
+                s.a0_5 = xs_5;
+                s.a0_6 = xs_6;
+                s.a0_7 = xs_7;
+                s.a0_8 = xs_8;
+                s.a0_9 = xs_9;
+                s.a0_10 = xs_10;
+                s.a0_11 = xs_11;
+                s.a0_12 = xs_12;
+                s.a0_13 = xs_13;
+                s.a0_14 = xs_14;
+                s.a0_15 = xs_15;
+                s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_bpgParameters._w1_0_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_0_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_0_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_0_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_0_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_0_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_0_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_0_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_0_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_0_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_0_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_0_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_0_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_0_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_0_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_0_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_0_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_bpgParameters._w1_1_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_1_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_1_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_1_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_1_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_1_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_1_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_1_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_1_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_1_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_1_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_1_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_1_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_1_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_1_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_1_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_1_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_bpgParameters._w1_2_0) * a0_0 + BpgVector256.Create(_bpgParameters._w1_2_1) * a0_1 + BpgVector256.Create(_bpgParameters._w1_2_2) * a0_2 + BpgVector256.Create(_bpgParameters._w1_2_3) * a0_3 + BpgVector256.Create(_bpgParameters._w1_2_4) * a0_4 + BpgVector256.Create(_bpgParameters._w1_2_5) * a0_5 + BpgVector256.Create(_bpgParameters._w1_2_6) * a0_6 + BpgVector256.Create(_bpgParameters._w1_2_7) * a0_7
-                    + BpgVector256.Create(_bpgParameters._w1_2_8) * a0_8 + BpgVector256.Create(_bpgParameters._w1_2_9) * a0_9 + BpgVector256.Create(_bpgParameters._w1_2_10) * a0_10 + BpgVector256.Create(_bpgParameters._w1_2_11) * a0_11 + BpgVector256.Create(_bpgParameters._w1_2_12) * a0_12 + BpgVector256.Create(_bpgParameters._w1_2_13) * a0_13 + BpgVector256.Create(_bpgParameters._w1_2_14) * a0_14 + BpgVector256.Create(_bpgParameters._w1_2_15) * a0_15
-                    + BpgVector256.Create(_bpgParameters._w1_2_16) * a0_16 + BpgVector256.Create(_bpgParameters._b1_2);
+                dot = BpgVector256.Create(_bpgParameters._b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                s.z1_0 = dot;
+                dot = BpgVector256.Create(_bpgParameters._b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
+                s.z1_1 = dot;
+                dot = BpgVector256.Create(_bpgParameters._b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
+                s.z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgTanh(z1_2);
+                s.a1_0 = BpgTanh(s.z1_0);
+                s.a1_1 = BpgTanh(s.z1_1);
+                s.a1_2 = BpgTanh(s.z1_2);
 
                 // Layer 2 (output): 1 neuron, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_bpgParameters._w2_0_0) * a1_0 + BpgVector256.Create(_bpgParameters._w2_0_1) * a1_1 + BpgVector256.Create(_bpgParameters._w2_0_2) * a1_2 + BpgVector256.Create(_bpgParameters._b2_0);
+                dot = BpgVector256.Create(_bpgParameters._b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
 
@@ -910,17 +1211,20 @@ namespace Sensors
                 global::System.Runtime.Intrinsics.Vector256<float> d2_0 = e0 * (a2_0 * (BpgVector256.Create(1f) - a2_0));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_bpgParameters._w2_0_0) * d2_0) * (BpgVector256.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_bpgParameters._w2_0_1) * d2_0) * (BpgVector256.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = (BpgVector256.Create(_bpgParameters._w2_0_2) * d2_0) * (BpgVector256.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector256.Create(_bpgParameters._w2_0_0) * d2_0;
+                s.d1_0 = dot * (BpgVector256.Create(1f) - s.a1_0 * s.a1_0);
+                dot = BpgVector256.Create(_bpgParameters._w2_0_1) * d2_0;
+                s.d1_1 = dot * (BpgVector256.Create(1f) - s.a1_1 * s.a1_1);
+                dot = BpgVector256.Create(_bpgParameters._w2_0_2) * d2_0;
+                s.d1_2 = dot * (BpgVector256.Create(1f) - s.a1_2 * s.a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1) + BpgVector256.Abs(a0_2) + BpgVector256.Abs(a0_3) + BpgVector256.Abs(a0_4) + BpgVector256.Abs(a0_5) + BpgVector256.Abs(a0_6)
-                    + BpgVector256.Abs(a0_7) + BpgVector256.Abs(a0_8) + BpgVector256.Abs(a0_9) + BpgVector256.Abs(a0_10) + BpgVector256.Abs(a0_11) + BpgVector256.Abs(a0_12) + BpgVector256.Abs(a0_13) + BpgVector256.Abs(a0_14)
-                    + BpgVector256.Abs(a0_15) + BpgVector256.Abs(a0_16);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1) + BpgVector256.Abs(d1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1) + BpgVector256.Abs(a1_2);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1) + BpgVector256.Abs(s.a0_2) + BpgVector256.Abs(s.a0_3) + BpgVector256.Abs(s.a0_4) + BpgVector256.Abs(s.a0_5) + BpgVector256.Abs(s.a0_6)
+                    + BpgVector256.Abs(s.a0_7) + BpgVector256.Abs(s.a0_8) + BpgVector256.Abs(s.a0_9) + BpgVector256.Abs(s.a0_10) + BpgVector256.Abs(s.a0_11) + BpgVector256.Abs(s.a0_12) + BpgVector256.Abs(s.a0_13) + BpgVector256.Abs(s.a0_14)
+                    + BpgVector256.Abs(s.a0_15) + BpgVector256.Abs(s.a0_16);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1) + BpgVector256.Abs(s.d1_2);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1) + BpgVector256.Abs(s.a1_2);
                 global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
                 if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
@@ -936,68 +1240,71 @@ namespace Sensors
                 losses += loss;
 
                 // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 54) = BpgUnsafe.Add(ref sums, 54) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 55) = BpgUnsafe.Add(ref sums, 55) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 56) = BpgUnsafe.Add(ref sums, 56) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 54) = BpgFma.MultiplyAdd(s.a1_0, d2_0, BpgUnsafe.Add(ref sums, 54));
+                BpgUnsafe.Add(ref sums, 55) = BpgFma.MultiplyAdd(s.a1_1, d2_0, BpgUnsafe.Add(ref sums, 55));
+                BpgUnsafe.Add(ref sums, 56) = BpgFma.MultiplyAdd(s.a1_2, d2_0, BpgUnsafe.Add(ref sums, 56));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + d2_0;
 
                 // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_4 * d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_5 * d1_0;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_6 * d1_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_7 * d1_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_8 * d1_0;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_9 * d1_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_10 * d1_0;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_11 * d1_0;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_12 * d1_0;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_13 * d1_0;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_14 * d1_0;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_15 * d1_0;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_16 * d1_0;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a0_4 * d1_1;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a0_5 * d1_1;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a0_6 * d1_1;
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + a0_7 * d1_1;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a0_8 * d1_1;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a0_9 * d1_1;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a0_10 * d1_1;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a0_11 * d1_1;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a0_12 * d1_1;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a0_13 * d1_1;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a0_14 * d1_1;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a0_15 * d1_1;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a0_16 * d1_1;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a0_4 * d1_2;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a0_5 * d1_2;
-                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + a0_6 * d1_2;
-                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + a0_7 * d1_2;
-                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + a0_8 * d1_2;
-                BpgUnsafe.Add(ref sums, 43) = BpgUnsafe.Add(ref sums, 43) + a0_9 * d1_2;
-                BpgUnsafe.Add(ref sums, 44) = BpgUnsafe.Add(ref sums, 44) + a0_10 * d1_2;
-                BpgUnsafe.Add(ref sums, 45) = BpgUnsafe.Add(ref sums, 45) + a0_11 * d1_2;
-                BpgUnsafe.Add(ref sums, 46) = BpgUnsafe.Add(ref sums, 46) + a0_12 * d1_2;
-                BpgUnsafe.Add(ref sums, 47) = BpgUnsafe.Add(ref sums, 47) + a0_13 * d1_2;
-                BpgUnsafe.Add(ref sums, 48) = BpgUnsafe.Add(ref sums, 48) + a0_14 * d1_2;
-                BpgUnsafe.Add(ref sums, 49) = BpgUnsafe.Add(ref sums, 49) + a0_15 * d1_2;
-                BpgUnsafe.Add(ref sums, 50) = BpgUnsafe.Add(ref sums, 50) + a0_16 * d1_2;
+                row = s.d1_0;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
+                row = s.d1_1;
+                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 19));
+                BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 23));
+                BpgUnsafe.Add(ref sums, 24) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 24));
+                BpgUnsafe.Add(ref sums, 25) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 29));
+                BpgUnsafe.Add(ref sums, 30) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
+                row = s.d1_2;
+                BpgUnsafe.Add(ref sums, 34) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 39));
+                BpgUnsafe.Add(ref sums, 40) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 40));
+                BpgUnsafe.Add(ref sums, 41) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 41));
+                BpgUnsafe.Add(ref sums, 42) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 42));
+                BpgUnsafe.Add(ref sums, 43) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 43));
+                BpgUnsafe.Add(ref sums, 44) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 44));
+                BpgUnsafe.Add(ref sums, 45) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 45));
+                BpgUnsafe.Add(ref sums, 46) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 46));
+                BpgUnsafe.Add(ref sums, 47) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 47));
+                BpgUnsafe.Add(ref sums, 48) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 48));
+                BpgUnsafe.Add(ref sums, 49) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 49));
+                BpgUnsafe.Add(ref sums, 50) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + d1_0;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + d1_1;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + d1_2;
+                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
+                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
+                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1016,6 +1323,11 @@ namespace Sensors
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> row;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -1027,43 +1339,95 @@ namespace Sensors
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
+                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
+                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
+                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
+                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
+                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
+                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
+                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
+                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
+                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
+                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
+                s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
+                s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
+                s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
+                s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
+                s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
+                s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
+                s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_bpgParameters._w1_0_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_0_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_0_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_0_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_0_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_0_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_0_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_0_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_0_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_0_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_0_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_0_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_0_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_0_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_0_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_0_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_0_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_bpgParameters._w1_1_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_1_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_1_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_1_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_1_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_1_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_1_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_1_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_1_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_1_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_1_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_1_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_1_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_1_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_1_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_1_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_1_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_bpgParameters._w1_2_0) * a0_0 + BpgVector128.Create(_bpgParameters._w1_2_1) * a0_1 + BpgVector128.Create(_bpgParameters._w1_2_2) * a0_2 + BpgVector128.Create(_bpgParameters._w1_2_3) * a0_3 + BpgVector128.Create(_bpgParameters._w1_2_4) * a0_4 + BpgVector128.Create(_bpgParameters._w1_2_5) * a0_5 + BpgVector128.Create(_bpgParameters._w1_2_6) * a0_6 + BpgVector128.Create(_bpgParameters._w1_2_7) * a0_7
-                    + BpgVector128.Create(_bpgParameters._w1_2_8) * a0_8 + BpgVector128.Create(_bpgParameters._w1_2_9) * a0_9 + BpgVector128.Create(_bpgParameters._w1_2_10) * a0_10 + BpgVector128.Create(_bpgParameters._w1_2_11) * a0_11 + BpgVector128.Create(_bpgParameters._w1_2_12) * a0_12 + BpgVector128.Create(_bpgParameters._w1_2_13) * a0_13 + BpgVector128.Create(_bpgParameters._w1_2_14) * a0_14 + BpgVector128.Create(_bpgParameters._w1_2_15) * a0_15
-                    + BpgVector128.Create(_bpgParameters._w1_2_16) * a0_16 + BpgVector128.Create(_bpgParameters._b1_2);
+                dot = BpgVector128.Create(_bpgParameters._b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                s.z1_0 = dot;
+                dot = BpgVector128.Create(_bpgParameters._b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
+                s.z1_1 = dot;
+                dot = BpgVector128.Create(_bpgParameters._b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
+                s.z1_2 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgTanh(z1_2);
+                s.a1_0 = BpgTanh(s.z1_0);
+                s.a1_1 = BpgTanh(s.z1_1);
+                s.a1_2 = BpgTanh(s.z1_2);
 
                 // Layer 2 (output): 1 neuron, Sigmoid
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_bpgParameters._w2_0_0) * a1_0 + BpgVector128.Create(_bpgParameters._w2_0_1) * a1_1 + BpgVector128.Create(_bpgParameters._w2_0_2) * a1_2 + BpgVector128.Create(_bpgParameters._b2_0);
+                dot = BpgVector128.Create(_bpgParameters._b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
 
@@ -1080,17 +1444,20 @@ namespace Sensors
                 global::System.Runtime.Intrinsics.Vector128<float> d2_0 = e0 * (a2_0 * (BpgVector128.Create(1f) - a2_0));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_bpgParameters._w2_0_0) * d2_0) * (BpgVector128.Create(1f) - a1_0 * a1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_bpgParameters._w2_0_1) * d2_0) * (BpgVector128.Create(1f) - a1_1 * a1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = (BpgVector128.Create(_bpgParameters._w2_0_2) * d2_0) * (BpgVector128.Create(1f) - a1_2 * a1_2);
+                dot = BpgVector128.Create(_bpgParameters._w2_0_0) * d2_0;
+                s.d1_0 = dot * (BpgVector128.Create(1f) - s.a1_0 * s.a1_0);
+                dot = BpgVector128.Create(_bpgParameters._w2_0_1) * d2_0;
+                s.d1_1 = dot * (BpgVector128.Create(1f) - s.a1_1 * s.a1_1);
+                dot = BpgVector128.Create(_bpgParameters._w2_0_2) * d2_0;
+                s.d1_2 = dot * (BpgVector128.Create(1f) - s.a1_2 * s.a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1) + BpgVector128.Abs(a0_2) + BpgVector128.Abs(a0_3) + BpgVector128.Abs(a0_4) + BpgVector128.Abs(a0_5) + BpgVector128.Abs(a0_6)
-                    + BpgVector128.Abs(a0_7) + BpgVector128.Abs(a0_8) + BpgVector128.Abs(a0_9) + BpgVector128.Abs(a0_10) + BpgVector128.Abs(a0_11) + BpgVector128.Abs(a0_12) + BpgVector128.Abs(a0_13) + BpgVector128.Abs(a0_14)
-                    + BpgVector128.Abs(a0_15) + BpgVector128.Abs(a0_16);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1) + BpgVector128.Abs(d1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1) + BpgVector128.Abs(a1_2);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1) + BpgVector128.Abs(s.a0_2) + BpgVector128.Abs(s.a0_3) + BpgVector128.Abs(s.a0_4) + BpgVector128.Abs(s.a0_5) + BpgVector128.Abs(s.a0_6)
+                    + BpgVector128.Abs(s.a0_7) + BpgVector128.Abs(s.a0_8) + BpgVector128.Abs(s.a0_9) + BpgVector128.Abs(s.a0_10) + BpgVector128.Abs(s.a0_11) + BpgVector128.Abs(s.a0_12) + BpgVector128.Abs(s.a0_13) + BpgVector128.Abs(s.a0_14)
+                    + BpgVector128.Abs(s.a0_15) + BpgVector128.Abs(s.a0_16);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1) + BpgVector128.Abs(s.d1_2);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1) + BpgVector128.Abs(s.a1_2);
                 global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
                 if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
@@ -1106,68 +1473,71 @@ namespace Sensors
                 losses += loss;
 
                 // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 54) = BpgUnsafe.Add(ref sums, 54) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 55) = BpgUnsafe.Add(ref sums, 55) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 56) = BpgUnsafe.Add(ref sums, 56) + a1_2 * d2_0;
+                BpgUnsafe.Add(ref sums, 54) = BpgVector128.MultiplyAddEstimate(s.a1_0, d2_0, BpgUnsafe.Add(ref sums, 54));
+                BpgUnsafe.Add(ref sums, 55) = BpgVector128.MultiplyAddEstimate(s.a1_1, d2_0, BpgUnsafe.Add(ref sums, 55));
+                BpgUnsafe.Add(ref sums, 56) = BpgVector128.MultiplyAddEstimate(s.a1_2, d2_0, BpgUnsafe.Add(ref sums, 56));
                 // ∂C/∂b²ⱼ = δ²ⱼ
                 BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + d2_0;
 
                 // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_4 * d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_5 * d1_0;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_6 * d1_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_7 * d1_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_8 * d1_0;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_9 * d1_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_10 * d1_0;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_11 * d1_0;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_12 * d1_0;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_13 * d1_0;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_14 * d1_0;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_15 * d1_0;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_16 * d1_0;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a0_4 * d1_1;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a0_5 * d1_1;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a0_6 * d1_1;
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + a0_7 * d1_1;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a0_8 * d1_1;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a0_9 * d1_1;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a0_10 * d1_1;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a0_11 * d1_1;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a0_12 * d1_1;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a0_13 * d1_1;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a0_14 * d1_1;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a0_15 * d1_1;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a0_16 * d1_1;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a0_4 * d1_2;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a0_5 * d1_2;
-                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + a0_6 * d1_2;
-                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + a0_7 * d1_2;
-                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + a0_8 * d1_2;
-                BpgUnsafe.Add(ref sums, 43) = BpgUnsafe.Add(ref sums, 43) + a0_9 * d1_2;
-                BpgUnsafe.Add(ref sums, 44) = BpgUnsafe.Add(ref sums, 44) + a0_10 * d1_2;
-                BpgUnsafe.Add(ref sums, 45) = BpgUnsafe.Add(ref sums, 45) + a0_11 * d1_2;
-                BpgUnsafe.Add(ref sums, 46) = BpgUnsafe.Add(ref sums, 46) + a0_12 * d1_2;
-                BpgUnsafe.Add(ref sums, 47) = BpgUnsafe.Add(ref sums, 47) + a0_13 * d1_2;
-                BpgUnsafe.Add(ref sums, 48) = BpgUnsafe.Add(ref sums, 48) + a0_14 * d1_2;
-                BpgUnsafe.Add(ref sums, 49) = BpgUnsafe.Add(ref sums, 49) + a0_15 * d1_2;
-                BpgUnsafe.Add(ref sums, 50) = BpgUnsafe.Add(ref sums, 50) + a0_16 * d1_2;
+                row = s.d1_0;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
+                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
+                row = s.d1_1;
+                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 19));
+                BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 23));
+                BpgUnsafe.Add(ref sums, 24) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 24));
+                BpgUnsafe.Add(ref sums, 25) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 29));
+                BpgUnsafe.Add(ref sums, 30) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
+                row = s.d1_2;
+                BpgUnsafe.Add(ref sums, 34) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 39));
+                BpgUnsafe.Add(ref sums, 40) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 40));
+                BpgUnsafe.Add(ref sums, 41) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 41));
+                BpgUnsafe.Add(ref sums, 42) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 42));
+                BpgUnsafe.Add(ref sums, 43) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 43));
+                BpgUnsafe.Add(ref sums, 44) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 44));
+                BpgUnsafe.Add(ref sums, 45) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 45));
+                BpgUnsafe.Add(ref sums, 46) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 46));
+                BpgUnsafe.Add(ref sums, 47) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 47));
+                BpgUnsafe.Add(ref sums, 48) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 48));
+                BpgUnsafe.Add(ref sums, 49) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 49));
+                BpgUnsafe.Add(ref sums, 50) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + d1_0;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + d1_1;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + d1_2;
+                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
+                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
+                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1181,7 +1551,7 @@ namespace Sensors
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -1189,12 +1559,12 @@ namespace Sensors
             global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
             r = r - n * BpgVector256.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
-            p = p * r + BpgVector256.Create(0.008333452f);
-            p = p * r + BpgVector256.Create(0.041665796f);
-            p = p * r + BpgVector256.Create(0.16666666f);
-            p = p * r + BpgVector256.Create(0.5f);
-            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
+            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
             global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
@@ -1202,7 +1572,7 @@ namespace Sensors
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -1211,7 +1581,7 @@ namespace Sensors
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
@@ -1219,12 +1589,12 @@ namespace Sensors
             global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
             r = r - n * BpgVector128.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
-            p = p * r + BpgVector128.Create(0.008333452f);
-            p = p * r + BpgVector128.Create(0.041665796f);
-            p = p * r + BpgVector128.Create(0.16666666f);
-            p = p * r + BpgVector128.Create(0.5f);
-            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
+            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
             global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
@@ -1232,7 +1602,7 @@ namespace Sensors
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanh(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
@@ -1318,6 +1688,16 @@ namespace Sensors
             public float _w2_0_1; // [55] w²₀₁
             public float _w2_0_2; // [56] w²₀₂
             public float _b2_0; // [57] b²₀
+        }
+
+        /// <summary>The signals of Radar's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private struct BpgBatchSignals<TVector> where TVector : unmanaged
+        {
+            public TVector a0_0, a0_1, a0_2, a0_3, a0_4, a0_5, a0_6, a0_7, a0_8, a0_9, a0_10, a0_11, a0_12, a0_13, a0_14, a0_15, a0_16;
+            public TVector z1_0, z1_1, z1_2;
+            public TVector a1_0, a1_1, a1_2;
+            public TVector d1_0, d1_1, d1_2;
         }
     }
 }

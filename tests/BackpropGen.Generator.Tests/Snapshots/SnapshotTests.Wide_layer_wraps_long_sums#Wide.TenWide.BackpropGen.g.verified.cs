@@ -7,6 +7,8 @@
 using BpgVector256 = global::System.Runtime.Intrinsics.Vector256;
 using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
+using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
+using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
 
 namespace Wide
 {
@@ -241,7 +243,7 @@ namespace Wide
             int count = inputs.Length / InputCount;
             if (outputs.Length != (long)count * OutputCount) global::BackpropGen.NetworkThrowHelper.ThrowBatchLengthMismatch(nameof(outputs), (long)count * OutputCount, outputs.Length);
             int done = 0;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 done = BpgForwardBatchV256(inputs, outputs, count);
             }
@@ -814,7 +816,7 @@ namespace Wide
             if (gradient.Length != ParameterCount) global::BackpropGen.NetworkThrowHelper.ThrowLengthMismatch(nameof(gradient), ParameterCount, gradient.Length);
             int done = 0;
             float loss = 0f;
-            if (BpgVector256.IsHardwareAccelerated)
+            if (BpgVector256.IsHardwareAccelerated && BpgFma.IsSupported)
             {
                 loss = BpgAccumulateGradientBatchV256(inputs, targets, gradient, count, ref done);
             }
@@ -1411,6 +1413,10 @@ namespace Wide
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -1419,61 +1425,204 @@ namespace Wide
                 // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // Values 0..7 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 10));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 20));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 30));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 40));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 50));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 60));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 70));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 60), BpgUnsafe.Add(ref xs, 70));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 51), BpgUnsafe.Add(ref xs, 61), BpgUnsafe.Add(ref xs, 71));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 52), BpgUnsafe.Add(ref xs, 62), BpgUnsafe.Add(ref xs, 72));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_3 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 53), BpgUnsafe.Add(ref xs, 63), BpgUnsafe.Add(ref xs, 73));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_4 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 54), BpgUnsafe.Add(ref xs, 64), BpgUnsafe.Add(ref xs, 74));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_5 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 55), BpgUnsafe.Add(ref xs, 65), BpgUnsafe.Add(ref xs, 75));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_6 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 56), BpgUnsafe.Add(ref xs, 66), BpgUnsafe.Add(ref xs, 76));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_7 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 57), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 77));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 78));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 79));
+                s.a0_0 = xs_0;
+                s.a0_1 = xs_1;
+                s.a0_2 = xs_2;
+                s.a0_3 = xs_3;
+                s.a0_4 = xs_4;
+                s.a0_5 = xs_5;
+                s.a0_6 = xs_6;
+                s.a0_7 = xs_7;
+                s.a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 78));
+                s.a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 79));
 
                 // Layer 1: 10 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_w1_0_3) * a0_3 + BpgVector256.Create(_w1_0_4) * a0_4 + BpgVector256.Create(_w1_0_5) * a0_5 + BpgVector256.Create(_w1_0_6) * a0_6 + BpgVector256.Create(_w1_0_7) * a0_7
-                    + BpgVector256.Create(_w1_0_8) * a0_8 + BpgVector256.Create(_w1_0_9) * a0_9 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_w1_1_3) * a0_3 + BpgVector256.Create(_w1_1_4) * a0_4 + BpgVector256.Create(_w1_1_5) * a0_5 + BpgVector256.Create(_w1_1_6) * a0_6 + BpgVector256.Create(_w1_1_7) * a0_7
-                    + BpgVector256.Create(_w1_1_8) * a0_8 + BpgVector256.Create(_w1_1_9) * a0_9 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_w1_2_3) * a0_3 + BpgVector256.Create(_w1_2_4) * a0_4 + BpgVector256.Create(_w1_2_5) * a0_5 + BpgVector256.Create(_w1_2_6) * a0_6 + BpgVector256.Create(_w1_2_7) * a0_7
-                    + BpgVector256.Create(_w1_2_8) * a0_8 + BpgVector256.Create(_w1_2_9) * a0_9 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_w1_3_3) * a0_3 + BpgVector256.Create(_w1_3_4) * a0_4 + BpgVector256.Create(_w1_3_5) * a0_5 + BpgVector256.Create(_w1_3_6) * a0_6 + BpgVector256.Create(_w1_3_7) * a0_7
-                    + BpgVector256.Create(_w1_3_8) * a0_8 + BpgVector256.Create(_w1_3_9) * a0_9 + BpgVector256.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = BpgVector256.Create(_w1_4_0) * a0_0 + BpgVector256.Create(_w1_4_1) * a0_1 + BpgVector256.Create(_w1_4_2) * a0_2 + BpgVector256.Create(_w1_4_3) * a0_3 + BpgVector256.Create(_w1_4_4) * a0_4 + BpgVector256.Create(_w1_4_5) * a0_5 + BpgVector256.Create(_w1_4_6) * a0_6 + BpgVector256.Create(_w1_4_7) * a0_7
-                    + BpgVector256.Create(_w1_4_8) * a0_8 + BpgVector256.Create(_w1_4_9) * a0_9 + BpgVector256.Create(_b1_4);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_5 = BpgVector256.Create(_w1_5_0) * a0_0 + BpgVector256.Create(_w1_5_1) * a0_1 + BpgVector256.Create(_w1_5_2) * a0_2 + BpgVector256.Create(_w1_5_3) * a0_3 + BpgVector256.Create(_w1_5_4) * a0_4 + BpgVector256.Create(_w1_5_5) * a0_5 + BpgVector256.Create(_w1_5_6) * a0_6 + BpgVector256.Create(_w1_5_7) * a0_7
-                    + BpgVector256.Create(_w1_5_8) * a0_8 + BpgVector256.Create(_w1_5_9) * a0_9 + BpgVector256.Create(_b1_5);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_6 = BpgVector256.Create(_w1_6_0) * a0_0 + BpgVector256.Create(_w1_6_1) * a0_1 + BpgVector256.Create(_w1_6_2) * a0_2 + BpgVector256.Create(_w1_6_3) * a0_3 + BpgVector256.Create(_w1_6_4) * a0_4 + BpgVector256.Create(_w1_6_5) * a0_5 + BpgVector256.Create(_w1_6_6) * a0_6 + BpgVector256.Create(_w1_6_7) * a0_7
-                    + BpgVector256.Create(_w1_6_8) * a0_8 + BpgVector256.Create(_w1_6_9) * a0_9 + BpgVector256.Create(_b1_6);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_7 = BpgVector256.Create(_w1_7_0) * a0_0 + BpgVector256.Create(_w1_7_1) * a0_1 + BpgVector256.Create(_w1_7_2) * a0_2 + BpgVector256.Create(_w1_7_3) * a0_3 + BpgVector256.Create(_w1_7_4) * a0_4 + BpgVector256.Create(_w1_7_5) * a0_5 + BpgVector256.Create(_w1_7_6) * a0_6 + BpgVector256.Create(_w1_7_7) * a0_7
-                    + BpgVector256.Create(_w1_7_8) * a0_8 + BpgVector256.Create(_w1_7_9) * a0_9 + BpgVector256.Create(_b1_7);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_8 = BpgVector256.Create(_w1_8_0) * a0_0 + BpgVector256.Create(_w1_8_1) * a0_1 + BpgVector256.Create(_w1_8_2) * a0_2 + BpgVector256.Create(_w1_8_3) * a0_3 + BpgVector256.Create(_w1_8_4) * a0_4 + BpgVector256.Create(_w1_8_5) * a0_5 + BpgVector256.Create(_w1_8_6) * a0_6 + BpgVector256.Create(_w1_8_7) * a0_7
-                    + BpgVector256.Create(_w1_8_8) * a0_8 + BpgVector256.Create(_w1_8_9) * a0_9 + BpgVector256.Create(_b1_8);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_9 = BpgVector256.Create(_w1_9_0) * a0_0 + BpgVector256.Create(_w1_9_1) * a0_1 + BpgVector256.Create(_w1_9_2) * a0_2 + BpgVector256.Create(_w1_9_3) * a0_3 + BpgVector256.Create(_w1_9_4) * a0_4 + BpgVector256.Create(_w1_9_5) * a0_5 + BpgVector256.Create(_w1_9_6) * a0_6 + BpgVector256.Create(_w1_9_7) * a0_7
-                    + BpgVector256.Create(_w1_9_8) * a0_8 + BpgVector256.Create(_w1_9_9) * a0_9 + BpgVector256.Create(_b1_9);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_9), s.a0_9, dot);
+                s.z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_9), s.a0_9, dot);
+                s.z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_9), s.a0_9, dot);
+                s.z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_9), s.a0_9, dot);
+                s.z1_3 = dot;
+                dot = BpgVector256.Create(_b1_4);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_9), s.a0_9, dot);
+                s.z1_4 = dot;
+                dot = BpgVector256.Create(_b1_5);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_9), s.a0_9, dot);
+                s.z1_5 = dot;
+                dot = BpgVector256.Create(_b1_6);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_9), s.a0_9, dot);
+                s.z1_6 = dot;
+                dot = BpgVector256.Create(_b1_7);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_9), s.a0_9, dot);
+                s.z1_7 = dot;
+                dot = BpgVector256.Create(_b1_8);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_9), s.a0_9, dot);
+                s.z1_8 = dot;
+                dot = BpgVector256.Create(_b1_9);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_9), s.a0_9, dot);
+                s.z1_9 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_2));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_3 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_3));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_4 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_4));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_5 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_5));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_6 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_6));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_7 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_7));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_8 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_8));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_9 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_9));
+                s.a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_0));
+                s.a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_1));
+                s.a1_2 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_2));
+                s.a1_3 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_3));
+                s.a1_4 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_4));
+                s.a1_5 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_5));
+                s.a1_6 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_6));
+                s.a1_7 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_7));
+                s.a1_8 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_8));
+                s.a1_9 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_9));
 
                 // Layer 2 (output): 1 neuron, Linear
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_w2_0_4) * a1_4 + BpgVector256.Create(_w2_0_5) * a1_5 + BpgVector256.Create(_w2_0_6) * a1_6 + BpgVector256.Create(_w2_0_7) * a1_7
-                    + BpgVector256.Create(_w2_0_8) * a1_8 + BpgVector256.Create(_w2_0_9) * a1_9 + BpgVector256.Create(_b2_0);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), s.a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), s.a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_4), s.a1_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_5), s.a1_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_6), s.a1_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_7), s.a1_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_8), s.a1_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_9), s.a1_9, dot);
+                s.z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = z
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = z2_0;
+                s.a2_0 = s.z2_0;
 
                 // ŷ = a², each lane into its sample's outputs
-                BpgVector256.StoreUnsafe(a2_0, ref os);
+                BpgVector256.StoreUnsafe(s.a2_0, ref os);
             }
             return sample;
         }
@@ -1482,6 +1631,10 @@ namespace Wide
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -1491,60 +1644,170 @@ namespace Wide
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39));
+                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30));
+                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31));
+                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32));
+                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33));
+                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34));
+                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35));
+                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36));
+                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37));
+                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38));
+                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39));
 
                 // Layer 1: 10 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_w1_0_3) * a0_3 + BpgVector128.Create(_w1_0_4) * a0_4 + BpgVector128.Create(_w1_0_5) * a0_5 + BpgVector128.Create(_w1_0_6) * a0_6 + BpgVector128.Create(_w1_0_7) * a0_7
-                    + BpgVector128.Create(_w1_0_8) * a0_8 + BpgVector128.Create(_w1_0_9) * a0_9 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_w1_1_3) * a0_3 + BpgVector128.Create(_w1_1_4) * a0_4 + BpgVector128.Create(_w1_1_5) * a0_5 + BpgVector128.Create(_w1_1_6) * a0_6 + BpgVector128.Create(_w1_1_7) * a0_7
-                    + BpgVector128.Create(_w1_1_8) * a0_8 + BpgVector128.Create(_w1_1_9) * a0_9 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_w1_2_3) * a0_3 + BpgVector128.Create(_w1_2_4) * a0_4 + BpgVector128.Create(_w1_2_5) * a0_5 + BpgVector128.Create(_w1_2_6) * a0_6 + BpgVector128.Create(_w1_2_7) * a0_7
-                    + BpgVector128.Create(_w1_2_8) * a0_8 + BpgVector128.Create(_w1_2_9) * a0_9 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_w1_3_3) * a0_3 + BpgVector128.Create(_w1_3_4) * a0_4 + BpgVector128.Create(_w1_3_5) * a0_5 + BpgVector128.Create(_w1_3_6) * a0_6 + BpgVector128.Create(_w1_3_7) * a0_7
-                    + BpgVector128.Create(_w1_3_8) * a0_8 + BpgVector128.Create(_w1_3_9) * a0_9 + BpgVector128.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = BpgVector128.Create(_w1_4_0) * a0_0 + BpgVector128.Create(_w1_4_1) * a0_1 + BpgVector128.Create(_w1_4_2) * a0_2 + BpgVector128.Create(_w1_4_3) * a0_3 + BpgVector128.Create(_w1_4_4) * a0_4 + BpgVector128.Create(_w1_4_5) * a0_5 + BpgVector128.Create(_w1_4_6) * a0_6 + BpgVector128.Create(_w1_4_7) * a0_7
-                    + BpgVector128.Create(_w1_4_8) * a0_8 + BpgVector128.Create(_w1_4_9) * a0_9 + BpgVector128.Create(_b1_4);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_5 = BpgVector128.Create(_w1_5_0) * a0_0 + BpgVector128.Create(_w1_5_1) * a0_1 + BpgVector128.Create(_w1_5_2) * a0_2 + BpgVector128.Create(_w1_5_3) * a0_3 + BpgVector128.Create(_w1_5_4) * a0_4 + BpgVector128.Create(_w1_5_5) * a0_5 + BpgVector128.Create(_w1_5_6) * a0_6 + BpgVector128.Create(_w1_5_7) * a0_7
-                    + BpgVector128.Create(_w1_5_8) * a0_8 + BpgVector128.Create(_w1_5_9) * a0_9 + BpgVector128.Create(_b1_5);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_6 = BpgVector128.Create(_w1_6_0) * a0_0 + BpgVector128.Create(_w1_6_1) * a0_1 + BpgVector128.Create(_w1_6_2) * a0_2 + BpgVector128.Create(_w1_6_3) * a0_3 + BpgVector128.Create(_w1_6_4) * a0_4 + BpgVector128.Create(_w1_6_5) * a0_5 + BpgVector128.Create(_w1_6_6) * a0_6 + BpgVector128.Create(_w1_6_7) * a0_7
-                    + BpgVector128.Create(_w1_6_8) * a0_8 + BpgVector128.Create(_w1_6_9) * a0_9 + BpgVector128.Create(_b1_6);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_7 = BpgVector128.Create(_w1_7_0) * a0_0 + BpgVector128.Create(_w1_7_1) * a0_1 + BpgVector128.Create(_w1_7_2) * a0_2 + BpgVector128.Create(_w1_7_3) * a0_3 + BpgVector128.Create(_w1_7_4) * a0_4 + BpgVector128.Create(_w1_7_5) * a0_5 + BpgVector128.Create(_w1_7_6) * a0_6 + BpgVector128.Create(_w1_7_7) * a0_7
-                    + BpgVector128.Create(_w1_7_8) * a0_8 + BpgVector128.Create(_w1_7_9) * a0_9 + BpgVector128.Create(_b1_7);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_8 = BpgVector128.Create(_w1_8_0) * a0_0 + BpgVector128.Create(_w1_8_1) * a0_1 + BpgVector128.Create(_w1_8_2) * a0_2 + BpgVector128.Create(_w1_8_3) * a0_3 + BpgVector128.Create(_w1_8_4) * a0_4 + BpgVector128.Create(_w1_8_5) * a0_5 + BpgVector128.Create(_w1_8_6) * a0_6 + BpgVector128.Create(_w1_8_7) * a0_7
-                    + BpgVector128.Create(_w1_8_8) * a0_8 + BpgVector128.Create(_w1_8_9) * a0_9 + BpgVector128.Create(_b1_8);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_9 = BpgVector128.Create(_w1_9_0) * a0_0 + BpgVector128.Create(_w1_9_1) * a0_1 + BpgVector128.Create(_w1_9_2) * a0_2 + BpgVector128.Create(_w1_9_3) * a0_3 + BpgVector128.Create(_w1_9_4) * a0_4 + BpgVector128.Create(_w1_9_5) * a0_5 + BpgVector128.Create(_w1_9_6) * a0_6 + BpgVector128.Create(_w1_9_7) * a0_7
-                    + BpgVector128.Create(_w1_9_8) * a0_8 + BpgVector128.Create(_w1_9_9) * a0_9 + BpgVector128.Create(_b1_9);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_9), s.a0_9, dot);
+                s.z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_9), s.a0_9, dot);
+                s.z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_9), s.a0_9, dot);
+                s.z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_9), s.a0_9, dot);
+                s.z1_3 = dot;
+                dot = BpgVector128.Create(_b1_4);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_9), s.a0_9, dot);
+                s.z1_4 = dot;
+                dot = BpgVector128.Create(_b1_5);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_9), s.a0_9, dot);
+                s.z1_5 = dot;
+                dot = BpgVector128.Create(_b1_6);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_9), s.a0_9, dot);
+                s.z1_6 = dot;
+                dot = BpgVector128.Create(_b1_7);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_9), s.a0_9, dot);
+                s.z1_7 = dot;
+                dot = BpgVector128.Create(_b1_8);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_9), s.a0_9, dot);
+                s.z1_8 = dot;
+                dot = BpgVector128.Create(_b1_9);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_9), s.a0_9, dot);
+                s.z1_9 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_2));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_3 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_3));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_4 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_4));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_5 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_5));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_6 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_6));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_7 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_7));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_8 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_8));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_9 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_9));
+                s.a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_0));
+                s.a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_1));
+                s.a1_2 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_2));
+                s.a1_3 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_3));
+                s.a1_4 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_4));
+                s.a1_5 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_5));
+                s.a1_6 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_6));
+                s.a1_7 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_7));
+                s.a1_8 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_8));
+                s.a1_9 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_9));
 
                 // Layer 2 (output): 1 neuron, Linear
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_w2_0_4) * a1_4 + BpgVector128.Create(_w2_0_5) * a1_5 + BpgVector128.Create(_w2_0_6) * a1_6 + BpgVector128.Create(_w2_0_7) * a1_7
-                    + BpgVector128.Create(_w2_0_8) * a1_8 + BpgVector128.Create(_w2_0_9) * a1_9 + BpgVector128.Create(_b2_0);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), s.a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), s.a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_4), s.a1_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_5), s.a1_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_6), s.a1_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_7), s.a1_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_8), s.a1_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_9), s.a1_9, dot);
+                s.z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = z
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = z2_0;
+                s.a2_0 = s.z2_0;
 
                 // ŷ = a², each lane into its sample's outputs
-                BpgVector128.StoreUnsafe(a2_0, ref os);
+                BpgVector128.StoreUnsafe(s.a2_0, ref os);
             }
             return sample;
         }
@@ -1556,6 +1819,11 @@ namespace Wide
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> row;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -1566,62 +1834,205 @@ namespace Wide
                 // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // Values 0..7 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 10));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 20));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 30));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 40));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 50));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 60));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 70));
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 60), BpgUnsafe.Add(ref xs, 70));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 51), BpgUnsafe.Add(ref xs, 61), BpgUnsafe.Add(ref xs, 71));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 52), BpgUnsafe.Add(ref xs, 62), BpgUnsafe.Add(ref xs, 72));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_3 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 53), BpgUnsafe.Add(ref xs, 63), BpgUnsafe.Add(ref xs, 73));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_4 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 54), BpgUnsafe.Add(ref xs, 64), BpgUnsafe.Add(ref xs, 74));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_5 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 55), BpgUnsafe.Add(ref xs, 65), BpgUnsafe.Add(ref xs, 75));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_6 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 56), BpgUnsafe.Add(ref xs, 66), BpgUnsafe.Add(ref xs, 76));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_7 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 57), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 77));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 78));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 79));
+                s.a0_0 = xs_0;
+                s.a0_1 = xs_1;
+                s.a0_2 = xs_2;
+                s.a0_3 = xs_3;
+                s.a0_4 = xs_4;
+                s.a0_5 = xs_5;
+                s.a0_6 = xs_6;
+                s.a0_7 = xs_7;
+                s.a0_8 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 58), BpgUnsafe.Add(ref xs, 68), BpgUnsafe.Add(ref xs, 78));
+                s.a0_9 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 59), BpgUnsafe.Add(ref xs, 69), BpgUnsafe.Add(ref xs, 79));
 
                 // Layer 1: 10 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = BpgVector256.Create(_w1_0_0) * a0_0 + BpgVector256.Create(_w1_0_1) * a0_1 + BpgVector256.Create(_w1_0_2) * a0_2 + BpgVector256.Create(_w1_0_3) * a0_3 + BpgVector256.Create(_w1_0_4) * a0_4 + BpgVector256.Create(_w1_0_5) * a0_5 + BpgVector256.Create(_w1_0_6) * a0_6 + BpgVector256.Create(_w1_0_7) * a0_7
-                    + BpgVector256.Create(_w1_0_8) * a0_8 + BpgVector256.Create(_w1_0_9) * a0_9 + BpgVector256.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = BpgVector256.Create(_w1_1_0) * a0_0 + BpgVector256.Create(_w1_1_1) * a0_1 + BpgVector256.Create(_w1_1_2) * a0_2 + BpgVector256.Create(_w1_1_3) * a0_3 + BpgVector256.Create(_w1_1_4) * a0_4 + BpgVector256.Create(_w1_1_5) * a0_5 + BpgVector256.Create(_w1_1_6) * a0_6 + BpgVector256.Create(_w1_1_7) * a0_7
-                    + BpgVector256.Create(_w1_1_8) * a0_8 + BpgVector256.Create(_w1_1_9) * a0_9 + BpgVector256.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = BpgVector256.Create(_w1_2_0) * a0_0 + BpgVector256.Create(_w1_2_1) * a0_1 + BpgVector256.Create(_w1_2_2) * a0_2 + BpgVector256.Create(_w1_2_3) * a0_3 + BpgVector256.Create(_w1_2_4) * a0_4 + BpgVector256.Create(_w1_2_5) * a0_5 + BpgVector256.Create(_w1_2_6) * a0_6 + BpgVector256.Create(_w1_2_7) * a0_7
-                    + BpgVector256.Create(_w1_2_8) * a0_8 + BpgVector256.Create(_w1_2_9) * a0_9 + BpgVector256.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_3 = BpgVector256.Create(_w1_3_0) * a0_0 + BpgVector256.Create(_w1_3_1) * a0_1 + BpgVector256.Create(_w1_3_2) * a0_2 + BpgVector256.Create(_w1_3_3) * a0_3 + BpgVector256.Create(_w1_3_4) * a0_4 + BpgVector256.Create(_w1_3_5) * a0_5 + BpgVector256.Create(_w1_3_6) * a0_6 + BpgVector256.Create(_w1_3_7) * a0_7
-                    + BpgVector256.Create(_w1_3_8) * a0_8 + BpgVector256.Create(_w1_3_9) * a0_9 + BpgVector256.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_4 = BpgVector256.Create(_w1_4_0) * a0_0 + BpgVector256.Create(_w1_4_1) * a0_1 + BpgVector256.Create(_w1_4_2) * a0_2 + BpgVector256.Create(_w1_4_3) * a0_3 + BpgVector256.Create(_w1_4_4) * a0_4 + BpgVector256.Create(_w1_4_5) * a0_5 + BpgVector256.Create(_w1_4_6) * a0_6 + BpgVector256.Create(_w1_4_7) * a0_7
-                    + BpgVector256.Create(_w1_4_8) * a0_8 + BpgVector256.Create(_w1_4_9) * a0_9 + BpgVector256.Create(_b1_4);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_5 = BpgVector256.Create(_w1_5_0) * a0_0 + BpgVector256.Create(_w1_5_1) * a0_1 + BpgVector256.Create(_w1_5_2) * a0_2 + BpgVector256.Create(_w1_5_3) * a0_3 + BpgVector256.Create(_w1_5_4) * a0_4 + BpgVector256.Create(_w1_5_5) * a0_5 + BpgVector256.Create(_w1_5_6) * a0_6 + BpgVector256.Create(_w1_5_7) * a0_7
-                    + BpgVector256.Create(_w1_5_8) * a0_8 + BpgVector256.Create(_w1_5_9) * a0_9 + BpgVector256.Create(_b1_5);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_6 = BpgVector256.Create(_w1_6_0) * a0_0 + BpgVector256.Create(_w1_6_1) * a0_1 + BpgVector256.Create(_w1_6_2) * a0_2 + BpgVector256.Create(_w1_6_3) * a0_3 + BpgVector256.Create(_w1_6_4) * a0_4 + BpgVector256.Create(_w1_6_5) * a0_5 + BpgVector256.Create(_w1_6_6) * a0_6 + BpgVector256.Create(_w1_6_7) * a0_7
-                    + BpgVector256.Create(_w1_6_8) * a0_8 + BpgVector256.Create(_w1_6_9) * a0_9 + BpgVector256.Create(_b1_6);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_7 = BpgVector256.Create(_w1_7_0) * a0_0 + BpgVector256.Create(_w1_7_1) * a0_1 + BpgVector256.Create(_w1_7_2) * a0_2 + BpgVector256.Create(_w1_7_3) * a0_3 + BpgVector256.Create(_w1_7_4) * a0_4 + BpgVector256.Create(_w1_7_5) * a0_5 + BpgVector256.Create(_w1_7_6) * a0_6 + BpgVector256.Create(_w1_7_7) * a0_7
-                    + BpgVector256.Create(_w1_7_8) * a0_8 + BpgVector256.Create(_w1_7_9) * a0_9 + BpgVector256.Create(_b1_7);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_8 = BpgVector256.Create(_w1_8_0) * a0_0 + BpgVector256.Create(_w1_8_1) * a0_1 + BpgVector256.Create(_w1_8_2) * a0_2 + BpgVector256.Create(_w1_8_3) * a0_3 + BpgVector256.Create(_w1_8_4) * a0_4 + BpgVector256.Create(_w1_8_5) * a0_5 + BpgVector256.Create(_w1_8_6) * a0_6 + BpgVector256.Create(_w1_8_7) * a0_7
-                    + BpgVector256.Create(_w1_8_8) * a0_8 + BpgVector256.Create(_w1_8_9) * a0_9 + BpgVector256.Create(_b1_8);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_9 = BpgVector256.Create(_w1_9_0) * a0_0 + BpgVector256.Create(_w1_9_1) * a0_1 + BpgVector256.Create(_w1_9_2) * a0_2 + BpgVector256.Create(_w1_9_3) * a0_3 + BpgVector256.Create(_w1_9_4) * a0_4 + BpgVector256.Create(_w1_9_5) * a0_5 + BpgVector256.Create(_w1_9_6) * a0_6 + BpgVector256.Create(_w1_9_7) * a0_7
-                    + BpgVector256.Create(_w1_9_8) * a0_8 + BpgVector256.Create(_w1_9_9) * a0_9 + BpgVector256.Create(_b1_9);
+                dot = BpgVector256.Create(_b1_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_9), s.a0_9, dot);
+                s.z1_0 = dot;
+                dot = BpgVector256.Create(_b1_1);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_9), s.a0_9, dot);
+                s.z1_1 = dot;
+                dot = BpgVector256.Create(_b1_2);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_9), s.a0_9, dot);
+                s.z1_2 = dot;
+                dot = BpgVector256.Create(_b1_3);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_9), s.a0_9, dot);
+                s.z1_3 = dot;
+                dot = BpgVector256.Create(_b1_4);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_4_9), s.a0_9, dot);
+                s.z1_4 = dot;
+                dot = BpgVector256.Create(_b1_5);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_5_9), s.a0_9, dot);
+                s.z1_5 = dot;
+                dot = BpgVector256.Create(_b1_6);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_6_9), s.a0_9, dot);
+                s.z1_6 = dot;
+                dot = BpgVector256.Create(_b1_7);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_7_9), s.a0_9, dot);
+                s.z1_7 = dot;
+                dot = BpgVector256.Create(_b1_8);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_8_9), s.a0_9, dot);
+                s.z1_8 = dot;
+                dot = BpgVector256.Create(_b1_9);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_0), s.a0_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_1), s.a0_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_2), s.a0_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_3), s.a0_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_4), s.a0_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_5), s.a0_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_6), s.a0_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_7), s.a0_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_8), s.a0_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_9_9), s.a0_9, dot);
+                s.z1_9 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_1));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_2));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_3 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_3));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_4 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_4));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_5 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_5));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_6 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_6));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_7 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_7));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_8 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_8));
-                global::System.Runtime.Intrinsics.Vector256<float> a1_9 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z1_9));
+                s.a1_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_0));
+                s.a1_1 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_1));
+                s.a1_2 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_2));
+                s.a1_3 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_3));
+                s.a1_4 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_4));
+                s.a1_5 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_5));
+                s.a1_6 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_6));
+                s.a1_7 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_7));
+                s.a1_8 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_8));
+                s.a1_9 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-s.z1_9));
 
                 // Layer 2 (output): 1 neuron, Linear
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = BpgVector256.Create(_w2_0_0) * a1_0 + BpgVector256.Create(_w2_0_1) * a1_1 + BpgVector256.Create(_w2_0_2) * a1_2 + BpgVector256.Create(_w2_0_3) * a1_3 + BpgVector256.Create(_w2_0_4) * a1_4 + BpgVector256.Create(_w2_0_5) * a1_5 + BpgVector256.Create(_w2_0_6) * a1_6 + BpgVector256.Create(_w2_0_7) * a1_7
-                    + BpgVector256.Create(_w2_0_8) * a1_8 + BpgVector256.Create(_w2_0_9) * a1_9 + BpgVector256.Create(_b2_0);
+                dot = BpgVector256.Create(_b2_0);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), s.a1_2, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), s.a1_3, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_4), s.a1_4, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_5), s.a1_5, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_6), s.a1_6, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_7), s.a1_7, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_8), s.a1_8, dot);
+                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_9), s.a1_9, dot);
+                s.z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = z
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = z2_0;
+                s.a2_0 = s.z2_0;
 
                 // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
                 global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector256<float> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector256<float> e0 = s.a2_0 - y0;
                 // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
                 global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
                 // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
@@ -1629,29 +2040,39 @@ namespace Wide
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
                 // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
-                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = e0;
+                s.d2_0 = e0;
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = (BpgVector256.Create(_w2_0_0) * d2_0) * (a1_0 * (BpgVector256.Create(1f) - a1_0));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = (BpgVector256.Create(_w2_0_1) * d2_0) * (a1_1 * (BpgVector256.Create(1f) - a1_1));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = (BpgVector256.Create(_w2_0_2) * d2_0) * (a1_2 * (BpgVector256.Create(1f) - a1_2));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_3 = (BpgVector256.Create(_w2_0_3) * d2_0) * (a1_3 * (BpgVector256.Create(1f) - a1_3));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_4 = (BpgVector256.Create(_w2_0_4) * d2_0) * (a1_4 * (BpgVector256.Create(1f) - a1_4));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_5 = (BpgVector256.Create(_w2_0_5) * d2_0) * (a1_5 * (BpgVector256.Create(1f) - a1_5));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_6 = (BpgVector256.Create(_w2_0_6) * d2_0) * (a1_6 * (BpgVector256.Create(1f) - a1_6));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_7 = (BpgVector256.Create(_w2_0_7) * d2_0) * (a1_7 * (BpgVector256.Create(1f) - a1_7));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_8 = (BpgVector256.Create(_w2_0_8) * d2_0) * (a1_8 * (BpgVector256.Create(1f) - a1_8));
-                global::System.Runtime.Intrinsics.Vector256<float> d1_9 = (BpgVector256.Create(_w2_0_9) * d2_0) * (a1_9 * (BpgVector256.Create(1f) - a1_9));
+                dot = BpgVector256.Create(_w2_0_0) * s.d2_0;
+                s.d1_0 = dot * (s.a1_0 * (BpgVector256.Create(1f) - s.a1_0));
+                dot = BpgVector256.Create(_w2_0_1) * s.d2_0;
+                s.d1_1 = dot * (s.a1_1 * (BpgVector256.Create(1f) - s.a1_1));
+                dot = BpgVector256.Create(_w2_0_2) * s.d2_0;
+                s.d1_2 = dot * (s.a1_2 * (BpgVector256.Create(1f) - s.a1_2));
+                dot = BpgVector256.Create(_w2_0_3) * s.d2_0;
+                s.d1_3 = dot * (s.a1_3 * (BpgVector256.Create(1f) - s.a1_3));
+                dot = BpgVector256.Create(_w2_0_4) * s.d2_0;
+                s.d1_4 = dot * (s.a1_4 * (BpgVector256.Create(1f) - s.a1_4));
+                dot = BpgVector256.Create(_w2_0_5) * s.d2_0;
+                s.d1_5 = dot * (s.a1_5 * (BpgVector256.Create(1f) - s.a1_5));
+                dot = BpgVector256.Create(_w2_0_6) * s.d2_0;
+                s.d1_6 = dot * (s.a1_6 * (BpgVector256.Create(1f) - s.a1_6));
+                dot = BpgVector256.Create(_w2_0_7) * s.d2_0;
+                s.d1_7 = dot * (s.a1_7 * (BpgVector256.Create(1f) - s.a1_7));
+                dot = BpgVector256.Create(_w2_0_8) * s.d2_0;
+                s.d1_8 = dot * (s.a1_8 * (BpgVector256.Create(1f) - s.a1_8));
+                dot = BpgVector256.Create(_w2_0_9) * s.d2_0;
+                s.d1_9 = dot * (s.a1_9 * (BpgVector256.Create(1f) - s.a1_9));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1) + BpgVector256.Abs(a0_2) + BpgVector256.Abs(a0_3) + BpgVector256.Abs(a0_4) + BpgVector256.Abs(a0_5) + BpgVector256.Abs(a0_6)
-                    + BpgVector256.Abs(a0_7) + BpgVector256.Abs(a0_8) + BpgVector256.Abs(a0_9);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1) + BpgVector256.Abs(d1_2) + BpgVector256.Abs(d1_3) + BpgVector256.Abs(d1_4) + BpgVector256.Abs(d1_5) + BpgVector256.Abs(d1_6) + BpgVector256.Abs(d1_7)
-                    + BpgVector256.Abs(d1_8) + BpgVector256.Abs(d1_9);
-                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1) + BpgVector256.Abs(a1_2) + BpgVector256.Abs(a1_3) + BpgVector256.Abs(a1_4) + BpgVector256.Abs(a1_5) + BpgVector256.Abs(a1_6)
-                    + BpgVector256.Abs(a1_7) + BpgVector256.Abs(a1_8) + BpgVector256.Abs(a1_9);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1) + BpgVector256.Abs(s.a0_2) + BpgVector256.Abs(s.a0_3) + BpgVector256.Abs(s.a0_4) + BpgVector256.Abs(s.a0_5) + BpgVector256.Abs(s.a0_6)
+                    + BpgVector256.Abs(s.a0_7) + BpgVector256.Abs(s.a0_8) + BpgVector256.Abs(s.a0_9);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1) + BpgVector256.Abs(s.d1_2) + BpgVector256.Abs(s.d1_3) + BpgVector256.Abs(s.d1_4) + BpgVector256.Abs(s.d1_5) + BpgVector256.Abs(s.d1_6) + BpgVector256.Abs(s.d1_7)
+                    + BpgVector256.Abs(s.d1_8) + BpgVector256.Abs(s.d1_9);
+                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1) + BpgVector256.Abs(s.a1_2) + BpgVector256.Abs(s.a1_3) + BpgVector256.Abs(s.a1_4) + BpgVector256.Abs(s.a1_5) + BpgVector256.Abs(s.a1_6)
+                    + BpgVector256.Abs(s.a1_7) + BpgVector256.Abs(s.a1_8) + BpgVector256.Abs(s.a1_9);
+                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(s.d2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
                 if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
                 {
@@ -1666,131 +2087,142 @@ namespace Wide
                 losses += loss;
 
                 // Layer 2 gradient, gradient[110..121): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 110) = BpgUnsafe.Add(ref sums, 110) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 111) = BpgUnsafe.Add(ref sums, 111) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 112) = BpgUnsafe.Add(ref sums, 112) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 113) = BpgUnsafe.Add(ref sums, 113) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 114) = BpgUnsafe.Add(ref sums, 114) + a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 115) = BpgUnsafe.Add(ref sums, 115) + a1_5 * d2_0;
-                BpgUnsafe.Add(ref sums, 116) = BpgUnsafe.Add(ref sums, 116) + a1_6 * d2_0;
-                BpgUnsafe.Add(ref sums, 117) = BpgUnsafe.Add(ref sums, 117) + a1_7 * d2_0;
-                BpgUnsafe.Add(ref sums, 118) = BpgUnsafe.Add(ref sums, 118) + a1_8 * d2_0;
-                BpgUnsafe.Add(ref sums, 119) = BpgUnsafe.Add(ref sums, 119) + a1_9 * d2_0;
+                row = s.d2_0;
+                BpgUnsafe.Add(ref sums, 110) = BpgFma.MultiplyAdd(s.a1_0, row, BpgUnsafe.Add(ref sums, 110));
+                BpgUnsafe.Add(ref sums, 111) = BpgFma.MultiplyAdd(s.a1_1, row, BpgUnsafe.Add(ref sums, 111));
+                BpgUnsafe.Add(ref sums, 112) = BpgFma.MultiplyAdd(s.a1_2, row, BpgUnsafe.Add(ref sums, 112));
+                BpgUnsafe.Add(ref sums, 113) = BpgFma.MultiplyAdd(s.a1_3, row, BpgUnsafe.Add(ref sums, 113));
+                BpgUnsafe.Add(ref sums, 114) = BpgFma.MultiplyAdd(s.a1_4, row, BpgUnsafe.Add(ref sums, 114));
+                BpgUnsafe.Add(ref sums, 115) = BpgFma.MultiplyAdd(s.a1_5, row, BpgUnsafe.Add(ref sums, 115));
+                BpgUnsafe.Add(ref sums, 116) = BpgFma.MultiplyAdd(s.a1_6, row, BpgUnsafe.Add(ref sums, 116));
+                BpgUnsafe.Add(ref sums, 117) = BpgFma.MultiplyAdd(s.a1_7, row, BpgUnsafe.Add(ref sums, 117));
+                BpgUnsafe.Add(ref sums, 118) = BpgFma.MultiplyAdd(s.a1_8, row, BpgUnsafe.Add(ref sums, 118));
+                BpgUnsafe.Add(ref sums, 119) = BpgFma.MultiplyAdd(s.a1_9, row, BpgUnsafe.Add(ref sums, 119));
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 120) = BpgUnsafe.Add(ref sums, 120) + d2_0;
+                BpgUnsafe.Add(ref sums, 120) = BpgUnsafe.Add(ref sums, 120) + s.d2_0;
 
                 // Layer 1 gradient, gradient[0..110): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_4 * d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_5 * d1_0;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_6 * d1_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_7 * d1_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_8 * d1_0;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_9 * d1_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_4 * d1_1;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_5 * d1_1;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_6 * d1_1;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_7 * d1_1;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_8 * d1_1;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_9 * d1_1;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + a0_4 * d1_2;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a0_5 * d1_2;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a0_6 * d1_2;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a0_7 * d1_2;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a0_8 * d1_2;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a0_9 * d1_2;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a0_4 * d1_3;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a0_5 * d1_3;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a0_6 * d1_3;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a0_7 * d1_3;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a0_8 * d1_3;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a0_9 * d1_3;
-                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 43) = BpgUnsafe.Add(ref sums, 43) + a0_3 * d1_4;
-                BpgUnsafe.Add(ref sums, 44) = BpgUnsafe.Add(ref sums, 44) + a0_4 * d1_4;
-                BpgUnsafe.Add(ref sums, 45) = BpgUnsafe.Add(ref sums, 45) + a0_5 * d1_4;
-                BpgUnsafe.Add(ref sums, 46) = BpgUnsafe.Add(ref sums, 46) + a0_6 * d1_4;
-                BpgUnsafe.Add(ref sums, 47) = BpgUnsafe.Add(ref sums, 47) + a0_7 * d1_4;
-                BpgUnsafe.Add(ref sums, 48) = BpgUnsafe.Add(ref sums, 48) + a0_8 * d1_4;
-                BpgUnsafe.Add(ref sums, 49) = BpgUnsafe.Add(ref sums, 49) + a0_9 * d1_4;
-                BpgUnsafe.Add(ref sums, 50) = BpgUnsafe.Add(ref sums, 50) + a0_0 * d1_5;
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + a0_1 * d1_5;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + a0_2 * d1_5;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + a0_3 * d1_5;
-                BpgUnsafe.Add(ref sums, 54) = BpgUnsafe.Add(ref sums, 54) + a0_4 * d1_5;
-                BpgUnsafe.Add(ref sums, 55) = BpgUnsafe.Add(ref sums, 55) + a0_5 * d1_5;
-                BpgUnsafe.Add(ref sums, 56) = BpgUnsafe.Add(ref sums, 56) + a0_6 * d1_5;
-                BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + a0_7 * d1_5;
-                BpgUnsafe.Add(ref sums, 58) = BpgUnsafe.Add(ref sums, 58) + a0_8 * d1_5;
-                BpgUnsafe.Add(ref sums, 59) = BpgUnsafe.Add(ref sums, 59) + a0_9 * d1_5;
-                BpgUnsafe.Add(ref sums, 60) = BpgUnsafe.Add(ref sums, 60) + a0_0 * d1_6;
-                BpgUnsafe.Add(ref sums, 61) = BpgUnsafe.Add(ref sums, 61) + a0_1 * d1_6;
-                BpgUnsafe.Add(ref sums, 62) = BpgUnsafe.Add(ref sums, 62) + a0_2 * d1_6;
-                BpgUnsafe.Add(ref sums, 63) = BpgUnsafe.Add(ref sums, 63) + a0_3 * d1_6;
-                BpgUnsafe.Add(ref sums, 64) = BpgUnsafe.Add(ref sums, 64) + a0_4 * d1_6;
-                BpgUnsafe.Add(ref sums, 65) = BpgUnsafe.Add(ref sums, 65) + a0_5 * d1_6;
-                BpgUnsafe.Add(ref sums, 66) = BpgUnsafe.Add(ref sums, 66) + a0_6 * d1_6;
-                BpgUnsafe.Add(ref sums, 67) = BpgUnsafe.Add(ref sums, 67) + a0_7 * d1_6;
-                BpgUnsafe.Add(ref sums, 68) = BpgUnsafe.Add(ref sums, 68) + a0_8 * d1_6;
-                BpgUnsafe.Add(ref sums, 69) = BpgUnsafe.Add(ref sums, 69) + a0_9 * d1_6;
-                BpgUnsafe.Add(ref sums, 70) = BpgUnsafe.Add(ref sums, 70) + a0_0 * d1_7;
-                BpgUnsafe.Add(ref sums, 71) = BpgUnsafe.Add(ref sums, 71) + a0_1 * d1_7;
-                BpgUnsafe.Add(ref sums, 72) = BpgUnsafe.Add(ref sums, 72) + a0_2 * d1_7;
-                BpgUnsafe.Add(ref sums, 73) = BpgUnsafe.Add(ref sums, 73) + a0_3 * d1_7;
-                BpgUnsafe.Add(ref sums, 74) = BpgUnsafe.Add(ref sums, 74) + a0_4 * d1_7;
-                BpgUnsafe.Add(ref sums, 75) = BpgUnsafe.Add(ref sums, 75) + a0_5 * d1_7;
-                BpgUnsafe.Add(ref sums, 76) = BpgUnsafe.Add(ref sums, 76) + a0_6 * d1_7;
-                BpgUnsafe.Add(ref sums, 77) = BpgUnsafe.Add(ref sums, 77) + a0_7 * d1_7;
-                BpgUnsafe.Add(ref sums, 78) = BpgUnsafe.Add(ref sums, 78) + a0_8 * d1_7;
-                BpgUnsafe.Add(ref sums, 79) = BpgUnsafe.Add(ref sums, 79) + a0_9 * d1_7;
-                BpgUnsafe.Add(ref sums, 80) = BpgUnsafe.Add(ref sums, 80) + a0_0 * d1_8;
-                BpgUnsafe.Add(ref sums, 81) = BpgUnsafe.Add(ref sums, 81) + a0_1 * d1_8;
-                BpgUnsafe.Add(ref sums, 82) = BpgUnsafe.Add(ref sums, 82) + a0_2 * d1_8;
-                BpgUnsafe.Add(ref sums, 83) = BpgUnsafe.Add(ref sums, 83) + a0_3 * d1_8;
-                BpgUnsafe.Add(ref sums, 84) = BpgUnsafe.Add(ref sums, 84) + a0_4 * d1_8;
-                BpgUnsafe.Add(ref sums, 85) = BpgUnsafe.Add(ref sums, 85) + a0_5 * d1_8;
-                BpgUnsafe.Add(ref sums, 86) = BpgUnsafe.Add(ref sums, 86) + a0_6 * d1_8;
-                BpgUnsafe.Add(ref sums, 87) = BpgUnsafe.Add(ref sums, 87) + a0_7 * d1_8;
-                BpgUnsafe.Add(ref sums, 88) = BpgUnsafe.Add(ref sums, 88) + a0_8 * d1_8;
-                BpgUnsafe.Add(ref sums, 89) = BpgUnsafe.Add(ref sums, 89) + a0_9 * d1_8;
-                BpgUnsafe.Add(ref sums, 90) = BpgUnsafe.Add(ref sums, 90) + a0_0 * d1_9;
-                BpgUnsafe.Add(ref sums, 91) = BpgUnsafe.Add(ref sums, 91) + a0_1 * d1_9;
-                BpgUnsafe.Add(ref sums, 92) = BpgUnsafe.Add(ref sums, 92) + a0_2 * d1_9;
-                BpgUnsafe.Add(ref sums, 93) = BpgUnsafe.Add(ref sums, 93) + a0_3 * d1_9;
-                BpgUnsafe.Add(ref sums, 94) = BpgUnsafe.Add(ref sums, 94) + a0_4 * d1_9;
-                BpgUnsafe.Add(ref sums, 95) = BpgUnsafe.Add(ref sums, 95) + a0_5 * d1_9;
-                BpgUnsafe.Add(ref sums, 96) = BpgUnsafe.Add(ref sums, 96) + a0_6 * d1_9;
-                BpgUnsafe.Add(ref sums, 97) = BpgUnsafe.Add(ref sums, 97) + a0_7 * d1_9;
-                BpgUnsafe.Add(ref sums, 98) = BpgUnsafe.Add(ref sums, 98) + a0_8 * d1_9;
-                BpgUnsafe.Add(ref sums, 99) = BpgUnsafe.Add(ref sums, 99) + a0_9 * d1_9;
+                row = s.d1_0;
+                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
+                row = s.d1_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 19));
+                row = s.d1_2;
+                BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 23));
+                BpgUnsafe.Add(ref sums, 24) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 24));
+                BpgUnsafe.Add(ref sums, 25) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 29));
+                row = s.d1_3;
+                BpgUnsafe.Add(ref sums, 30) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 33));
+                BpgUnsafe.Add(ref sums, 34) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 39));
+                row = s.d1_4;
+                BpgUnsafe.Add(ref sums, 40) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 40));
+                BpgUnsafe.Add(ref sums, 41) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 41));
+                BpgUnsafe.Add(ref sums, 42) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 42));
+                BpgUnsafe.Add(ref sums, 43) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 43));
+                BpgUnsafe.Add(ref sums, 44) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 44));
+                BpgUnsafe.Add(ref sums, 45) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 45));
+                BpgUnsafe.Add(ref sums, 46) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 46));
+                BpgUnsafe.Add(ref sums, 47) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 47));
+                BpgUnsafe.Add(ref sums, 48) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 48));
+                BpgUnsafe.Add(ref sums, 49) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 49));
+                row = s.d1_5;
+                BpgUnsafe.Add(ref sums, 50) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 50));
+                BpgUnsafe.Add(ref sums, 51) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 51));
+                BpgUnsafe.Add(ref sums, 52) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 52));
+                BpgUnsafe.Add(ref sums, 53) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 53));
+                BpgUnsafe.Add(ref sums, 54) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 54));
+                BpgUnsafe.Add(ref sums, 55) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 55));
+                BpgUnsafe.Add(ref sums, 56) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 56));
+                BpgUnsafe.Add(ref sums, 57) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 57));
+                BpgUnsafe.Add(ref sums, 58) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 58));
+                BpgUnsafe.Add(ref sums, 59) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 59));
+                row = s.d1_6;
+                BpgUnsafe.Add(ref sums, 60) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 60));
+                BpgUnsafe.Add(ref sums, 61) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 61));
+                BpgUnsafe.Add(ref sums, 62) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 62));
+                BpgUnsafe.Add(ref sums, 63) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 63));
+                BpgUnsafe.Add(ref sums, 64) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 64));
+                BpgUnsafe.Add(ref sums, 65) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 65));
+                BpgUnsafe.Add(ref sums, 66) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 66));
+                BpgUnsafe.Add(ref sums, 67) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 67));
+                BpgUnsafe.Add(ref sums, 68) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 68));
+                BpgUnsafe.Add(ref sums, 69) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 69));
+                row = s.d1_7;
+                BpgUnsafe.Add(ref sums, 70) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 70));
+                BpgUnsafe.Add(ref sums, 71) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 71));
+                BpgUnsafe.Add(ref sums, 72) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 72));
+                BpgUnsafe.Add(ref sums, 73) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 73));
+                BpgUnsafe.Add(ref sums, 74) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 74));
+                BpgUnsafe.Add(ref sums, 75) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 75));
+                BpgUnsafe.Add(ref sums, 76) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 76));
+                BpgUnsafe.Add(ref sums, 77) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 77));
+                BpgUnsafe.Add(ref sums, 78) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 78));
+                BpgUnsafe.Add(ref sums, 79) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 79));
+                row = s.d1_8;
+                BpgUnsafe.Add(ref sums, 80) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 80));
+                BpgUnsafe.Add(ref sums, 81) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 81));
+                BpgUnsafe.Add(ref sums, 82) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 82));
+                BpgUnsafe.Add(ref sums, 83) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 83));
+                BpgUnsafe.Add(ref sums, 84) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 84));
+                BpgUnsafe.Add(ref sums, 85) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 85));
+                BpgUnsafe.Add(ref sums, 86) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 86));
+                BpgUnsafe.Add(ref sums, 87) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 87));
+                BpgUnsafe.Add(ref sums, 88) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 88));
+                BpgUnsafe.Add(ref sums, 89) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 89));
+                row = s.d1_9;
+                BpgUnsafe.Add(ref sums, 90) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 90));
+                BpgUnsafe.Add(ref sums, 91) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 91));
+                BpgUnsafe.Add(ref sums, 92) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 92));
+                BpgUnsafe.Add(ref sums, 93) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 93));
+                BpgUnsafe.Add(ref sums, 94) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 94));
+                BpgUnsafe.Add(ref sums, 95) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 95));
+                BpgUnsafe.Add(ref sums, 96) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 96));
+                BpgUnsafe.Add(ref sums, 97) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 97));
+                BpgUnsafe.Add(ref sums, 98) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 98));
+                BpgUnsafe.Add(ref sums, 99) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 99));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 100) = BpgUnsafe.Add(ref sums, 100) + d1_0;
-                BpgUnsafe.Add(ref sums, 101) = BpgUnsafe.Add(ref sums, 101) + d1_1;
-                BpgUnsafe.Add(ref sums, 102) = BpgUnsafe.Add(ref sums, 102) + d1_2;
-                BpgUnsafe.Add(ref sums, 103) = BpgUnsafe.Add(ref sums, 103) + d1_3;
-                BpgUnsafe.Add(ref sums, 104) = BpgUnsafe.Add(ref sums, 104) + d1_4;
-                BpgUnsafe.Add(ref sums, 105) = BpgUnsafe.Add(ref sums, 105) + d1_5;
-                BpgUnsafe.Add(ref sums, 106) = BpgUnsafe.Add(ref sums, 106) + d1_6;
-                BpgUnsafe.Add(ref sums, 107) = BpgUnsafe.Add(ref sums, 107) + d1_7;
-                BpgUnsafe.Add(ref sums, 108) = BpgUnsafe.Add(ref sums, 108) + d1_8;
-                BpgUnsafe.Add(ref sums, 109) = BpgUnsafe.Add(ref sums, 109) + d1_9;
+                BpgUnsafe.Add(ref sums, 100) = BpgUnsafe.Add(ref sums, 100) + s.d1_0;
+                BpgUnsafe.Add(ref sums, 101) = BpgUnsafe.Add(ref sums, 101) + s.d1_1;
+                BpgUnsafe.Add(ref sums, 102) = BpgUnsafe.Add(ref sums, 102) + s.d1_2;
+                BpgUnsafe.Add(ref sums, 103) = BpgUnsafe.Add(ref sums, 103) + s.d1_3;
+                BpgUnsafe.Add(ref sums, 104) = BpgUnsafe.Add(ref sums, 104) + s.d1_4;
+                BpgUnsafe.Add(ref sums, 105) = BpgUnsafe.Add(ref sums, 105) + s.d1_5;
+                BpgUnsafe.Add(ref sums, 106) = BpgUnsafe.Add(ref sums, 106) + s.d1_6;
+                BpgUnsafe.Add(ref sums, 107) = BpgUnsafe.Add(ref sums, 107) + s.d1_7;
+                BpgUnsafe.Add(ref sums, 108) = BpgUnsafe.Add(ref sums, 108) + s.d1_8;
+                BpgUnsafe.Add(ref sums, 109) = BpgUnsafe.Add(ref sums, 109) + s.d1_9;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1809,6 +2241,11 @@ namespace Wide
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
+            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> row;
+            // The wide layers' signals, in memory: each is read as an operand where it is used
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -1820,61 +2257,171 @@ namespace Wide
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39));
+                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 30));
+                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 31));
+                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 32));
+                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 33));
+                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 34));
+                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 35));
+                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 36));
+                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 37));
+                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 38));
+                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 39));
 
                 // Layer 1: 10 neurons, Sigmoid
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = BpgVector128.Create(_w1_0_0) * a0_0 + BpgVector128.Create(_w1_0_1) * a0_1 + BpgVector128.Create(_w1_0_2) * a0_2 + BpgVector128.Create(_w1_0_3) * a0_3 + BpgVector128.Create(_w1_0_4) * a0_4 + BpgVector128.Create(_w1_0_5) * a0_5 + BpgVector128.Create(_w1_0_6) * a0_6 + BpgVector128.Create(_w1_0_7) * a0_7
-                    + BpgVector128.Create(_w1_0_8) * a0_8 + BpgVector128.Create(_w1_0_9) * a0_9 + BpgVector128.Create(_b1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = BpgVector128.Create(_w1_1_0) * a0_0 + BpgVector128.Create(_w1_1_1) * a0_1 + BpgVector128.Create(_w1_1_2) * a0_2 + BpgVector128.Create(_w1_1_3) * a0_3 + BpgVector128.Create(_w1_1_4) * a0_4 + BpgVector128.Create(_w1_1_5) * a0_5 + BpgVector128.Create(_w1_1_6) * a0_6 + BpgVector128.Create(_w1_1_7) * a0_7
-                    + BpgVector128.Create(_w1_1_8) * a0_8 + BpgVector128.Create(_w1_1_9) * a0_9 + BpgVector128.Create(_b1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = BpgVector128.Create(_w1_2_0) * a0_0 + BpgVector128.Create(_w1_2_1) * a0_1 + BpgVector128.Create(_w1_2_2) * a0_2 + BpgVector128.Create(_w1_2_3) * a0_3 + BpgVector128.Create(_w1_2_4) * a0_4 + BpgVector128.Create(_w1_2_5) * a0_5 + BpgVector128.Create(_w1_2_6) * a0_6 + BpgVector128.Create(_w1_2_7) * a0_7
-                    + BpgVector128.Create(_w1_2_8) * a0_8 + BpgVector128.Create(_w1_2_9) * a0_9 + BpgVector128.Create(_b1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_3 = BpgVector128.Create(_w1_3_0) * a0_0 + BpgVector128.Create(_w1_3_1) * a0_1 + BpgVector128.Create(_w1_3_2) * a0_2 + BpgVector128.Create(_w1_3_3) * a0_3 + BpgVector128.Create(_w1_3_4) * a0_4 + BpgVector128.Create(_w1_3_5) * a0_5 + BpgVector128.Create(_w1_3_6) * a0_6 + BpgVector128.Create(_w1_3_7) * a0_7
-                    + BpgVector128.Create(_w1_3_8) * a0_8 + BpgVector128.Create(_w1_3_9) * a0_9 + BpgVector128.Create(_b1_3);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_4 = BpgVector128.Create(_w1_4_0) * a0_0 + BpgVector128.Create(_w1_4_1) * a0_1 + BpgVector128.Create(_w1_4_2) * a0_2 + BpgVector128.Create(_w1_4_3) * a0_3 + BpgVector128.Create(_w1_4_4) * a0_4 + BpgVector128.Create(_w1_4_5) * a0_5 + BpgVector128.Create(_w1_4_6) * a0_6 + BpgVector128.Create(_w1_4_7) * a0_7
-                    + BpgVector128.Create(_w1_4_8) * a0_8 + BpgVector128.Create(_w1_4_9) * a0_9 + BpgVector128.Create(_b1_4);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_5 = BpgVector128.Create(_w1_5_0) * a0_0 + BpgVector128.Create(_w1_5_1) * a0_1 + BpgVector128.Create(_w1_5_2) * a0_2 + BpgVector128.Create(_w1_5_3) * a0_3 + BpgVector128.Create(_w1_5_4) * a0_4 + BpgVector128.Create(_w1_5_5) * a0_5 + BpgVector128.Create(_w1_5_6) * a0_6 + BpgVector128.Create(_w1_5_7) * a0_7
-                    + BpgVector128.Create(_w1_5_8) * a0_8 + BpgVector128.Create(_w1_5_9) * a0_9 + BpgVector128.Create(_b1_5);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_6 = BpgVector128.Create(_w1_6_0) * a0_0 + BpgVector128.Create(_w1_6_1) * a0_1 + BpgVector128.Create(_w1_6_2) * a0_2 + BpgVector128.Create(_w1_6_3) * a0_3 + BpgVector128.Create(_w1_6_4) * a0_4 + BpgVector128.Create(_w1_6_5) * a0_5 + BpgVector128.Create(_w1_6_6) * a0_6 + BpgVector128.Create(_w1_6_7) * a0_7
-                    + BpgVector128.Create(_w1_6_8) * a0_8 + BpgVector128.Create(_w1_6_9) * a0_9 + BpgVector128.Create(_b1_6);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_7 = BpgVector128.Create(_w1_7_0) * a0_0 + BpgVector128.Create(_w1_7_1) * a0_1 + BpgVector128.Create(_w1_7_2) * a0_2 + BpgVector128.Create(_w1_7_3) * a0_3 + BpgVector128.Create(_w1_7_4) * a0_4 + BpgVector128.Create(_w1_7_5) * a0_5 + BpgVector128.Create(_w1_7_6) * a0_6 + BpgVector128.Create(_w1_7_7) * a0_7
-                    + BpgVector128.Create(_w1_7_8) * a0_8 + BpgVector128.Create(_w1_7_9) * a0_9 + BpgVector128.Create(_b1_7);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_8 = BpgVector128.Create(_w1_8_0) * a0_0 + BpgVector128.Create(_w1_8_1) * a0_1 + BpgVector128.Create(_w1_8_2) * a0_2 + BpgVector128.Create(_w1_8_3) * a0_3 + BpgVector128.Create(_w1_8_4) * a0_4 + BpgVector128.Create(_w1_8_5) * a0_5 + BpgVector128.Create(_w1_8_6) * a0_6 + BpgVector128.Create(_w1_8_7) * a0_7
-                    + BpgVector128.Create(_w1_8_8) * a0_8 + BpgVector128.Create(_w1_8_9) * a0_9 + BpgVector128.Create(_b1_8);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_9 = BpgVector128.Create(_w1_9_0) * a0_0 + BpgVector128.Create(_w1_9_1) * a0_1 + BpgVector128.Create(_w1_9_2) * a0_2 + BpgVector128.Create(_w1_9_3) * a0_3 + BpgVector128.Create(_w1_9_4) * a0_4 + BpgVector128.Create(_w1_9_5) * a0_5 + BpgVector128.Create(_w1_9_6) * a0_6 + BpgVector128.Create(_w1_9_7) * a0_7
-                    + BpgVector128.Create(_w1_9_8) * a0_8 + BpgVector128.Create(_w1_9_9) * a0_9 + BpgVector128.Create(_b1_9);
+                dot = BpgVector128.Create(_b1_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_9), s.a0_9, dot);
+                s.z1_0 = dot;
+                dot = BpgVector128.Create(_b1_1);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_9), s.a0_9, dot);
+                s.z1_1 = dot;
+                dot = BpgVector128.Create(_b1_2);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_9), s.a0_9, dot);
+                s.z1_2 = dot;
+                dot = BpgVector128.Create(_b1_3);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_9), s.a0_9, dot);
+                s.z1_3 = dot;
+                dot = BpgVector128.Create(_b1_4);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_4_9), s.a0_9, dot);
+                s.z1_4 = dot;
+                dot = BpgVector128.Create(_b1_5);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_5_9), s.a0_9, dot);
+                s.z1_5 = dot;
+                dot = BpgVector128.Create(_b1_6);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_6_9), s.a0_9, dot);
+                s.z1_6 = dot;
+                dot = BpgVector128.Create(_b1_7);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_7_9), s.a0_9, dot);
+                s.z1_7 = dot;
+                dot = BpgVector128.Create(_b1_8);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_8_9), s.a0_9, dot);
+                s.z1_8 = dot;
+                dot = BpgVector128.Create(_b1_9);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_0), s.a0_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_1), s.a0_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_2), s.a0_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_3), s.a0_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_4), s.a0_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_5), s.a0_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_6), s.a0_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_7), s.a0_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_8), s.a0_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_9_9), s.a0_9, dot);
+                s.z1_9 = dot;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_1));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_2));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_3 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_3));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_4 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_4));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_5 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_5));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_6 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_6));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_7 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_7));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_8 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_8));
-                global::System.Runtime.Intrinsics.Vector128<float> a1_9 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z1_9));
+                s.a1_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_0));
+                s.a1_1 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_1));
+                s.a1_2 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_2));
+                s.a1_3 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_3));
+                s.a1_4 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_4));
+                s.a1_5 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_5));
+                s.a1_6 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_6));
+                s.a1_7 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_7));
+                s.a1_8 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_8));
+                s.a1_9 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-s.z1_9));
 
                 // Layer 2 (output): 1 neuron, Linear
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = BpgVector128.Create(_w2_0_0) * a1_0 + BpgVector128.Create(_w2_0_1) * a1_1 + BpgVector128.Create(_w2_0_2) * a1_2 + BpgVector128.Create(_w2_0_3) * a1_3 + BpgVector128.Create(_w2_0_4) * a1_4 + BpgVector128.Create(_w2_0_5) * a1_5 + BpgVector128.Create(_w2_0_6) * a1_6 + BpgVector128.Create(_w2_0_7) * a1_7
-                    + BpgVector128.Create(_w2_0_8) * a1_8 + BpgVector128.Create(_w2_0_9) * a1_9 + BpgVector128.Create(_b2_0);
+                dot = BpgVector128.Create(_b2_0);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), s.a1_2, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), s.a1_3, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_4), s.a1_4, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_5), s.a1_5, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_6), s.a1_6, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_7), s.a1_7, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_8), s.a1_8, dot);
+                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_9), s.a1_9, dot);
+                s.z2_0 = dot;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = z
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = z2_0;
+                s.a2_0 = s.z2_0;
 
                 // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
                 global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector128<float> e0 = a2_0 - y0;
+                global::System.Runtime.Intrinsics.Vector128<float> e0 = s.a2_0 - y0;
                 // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
                 global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
                 // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
@@ -1882,29 +2429,39 @@ namespace Wide
 
                 // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
                 // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = 1
-                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = e0;
+                s.d2_0 = e0;
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = (BpgVector128.Create(_w2_0_0) * d2_0) * (a1_0 * (BpgVector128.Create(1f) - a1_0));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = (BpgVector128.Create(_w2_0_1) * d2_0) * (a1_1 * (BpgVector128.Create(1f) - a1_1));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = (BpgVector128.Create(_w2_0_2) * d2_0) * (a1_2 * (BpgVector128.Create(1f) - a1_2));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_3 = (BpgVector128.Create(_w2_0_3) * d2_0) * (a1_3 * (BpgVector128.Create(1f) - a1_3));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_4 = (BpgVector128.Create(_w2_0_4) * d2_0) * (a1_4 * (BpgVector128.Create(1f) - a1_4));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_5 = (BpgVector128.Create(_w2_0_5) * d2_0) * (a1_5 * (BpgVector128.Create(1f) - a1_5));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_6 = (BpgVector128.Create(_w2_0_6) * d2_0) * (a1_6 * (BpgVector128.Create(1f) - a1_6));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_7 = (BpgVector128.Create(_w2_0_7) * d2_0) * (a1_7 * (BpgVector128.Create(1f) - a1_7));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_8 = (BpgVector128.Create(_w2_0_8) * d2_0) * (a1_8 * (BpgVector128.Create(1f) - a1_8));
-                global::System.Runtime.Intrinsics.Vector128<float> d1_9 = (BpgVector128.Create(_w2_0_9) * d2_0) * (a1_9 * (BpgVector128.Create(1f) - a1_9));
+                dot = BpgVector128.Create(_w2_0_0) * s.d2_0;
+                s.d1_0 = dot * (s.a1_0 * (BpgVector128.Create(1f) - s.a1_0));
+                dot = BpgVector128.Create(_w2_0_1) * s.d2_0;
+                s.d1_1 = dot * (s.a1_1 * (BpgVector128.Create(1f) - s.a1_1));
+                dot = BpgVector128.Create(_w2_0_2) * s.d2_0;
+                s.d1_2 = dot * (s.a1_2 * (BpgVector128.Create(1f) - s.a1_2));
+                dot = BpgVector128.Create(_w2_0_3) * s.d2_0;
+                s.d1_3 = dot * (s.a1_3 * (BpgVector128.Create(1f) - s.a1_3));
+                dot = BpgVector128.Create(_w2_0_4) * s.d2_0;
+                s.d1_4 = dot * (s.a1_4 * (BpgVector128.Create(1f) - s.a1_4));
+                dot = BpgVector128.Create(_w2_0_5) * s.d2_0;
+                s.d1_5 = dot * (s.a1_5 * (BpgVector128.Create(1f) - s.a1_5));
+                dot = BpgVector128.Create(_w2_0_6) * s.d2_0;
+                s.d1_6 = dot * (s.a1_6 * (BpgVector128.Create(1f) - s.a1_6));
+                dot = BpgVector128.Create(_w2_0_7) * s.d2_0;
+                s.d1_7 = dot * (s.a1_7 * (BpgVector128.Create(1f) - s.a1_7));
+                dot = BpgVector128.Create(_w2_0_8) * s.d2_0;
+                s.d1_8 = dot * (s.a1_8 * (BpgVector128.Create(1f) - s.a1_8));
+                dot = BpgVector128.Create(_w2_0_9) * s.d2_0;
+                s.d1_9 = dot * (s.a1_9 * (BpgVector128.Create(1f) - s.a1_9));
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1) + BpgVector128.Abs(a0_2) + BpgVector128.Abs(a0_3) + BpgVector128.Abs(a0_4) + BpgVector128.Abs(a0_5) + BpgVector128.Abs(a0_6)
-                    + BpgVector128.Abs(a0_7) + BpgVector128.Abs(a0_8) + BpgVector128.Abs(a0_9);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1) + BpgVector128.Abs(d1_2) + BpgVector128.Abs(d1_3) + BpgVector128.Abs(d1_4) + BpgVector128.Abs(d1_5) + BpgVector128.Abs(d1_6) + BpgVector128.Abs(d1_7)
-                    + BpgVector128.Abs(d1_8) + BpgVector128.Abs(d1_9);
-                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1) + BpgVector128.Abs(a1_2) + BpgVector128.Abs(a1_3) + BpgVector128.Abs(a1_4) + BpgVector128.Abs(a1_5) + BpgVector128.Abs(a1_6)
-                    + BpgVector128.Abs(a1_7) + BpgVector128.Abs(a1_8) + BpgVector128.Abs(a1_9);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1) + BpgVector128.Abs(s.a0_2) + BpgVector128.Abs(s.a0_3) + BpgVector128.Abs(s.a0_4) + BpgVector128.Abs(s.a0_5) + BpgVector128.Abs(s.a0_6)
+                    + BpgVector128.Abs(s.a0_7) + BpgVector128.Abs(s.a0_8) + BpgVector128.Abs(s.a0_9);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1) + BpgVector128.Abs(s.d1_2) + BpgVector128.Abs(s.d1_3) + BpgVector128.Abs(s.d1_4) + BpgVector128.Abs(s.d1_5) + BpgVector128.Abs(s.d1_6) + BpgVector128.Abs(s.d1_7)
+                    + BpgVector128.Abs(s.d1_8) + BpgVector128.Abs(s.d1_9);
+                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1) + BpgVector128.Abs(s.a1_2) + BpgVector128.Abs(s.a1_3) + BpgVector128.Abs(s.a1_4) + BpgVector128.Abs(s.a1_5) + BpgVector128.Abs(s.a1_6)
+                    + BpgVector128.Abs(s.a1_7) + BpgVector128.Abs(s.a1_8) + BpgVector128.Abs(s.a1_9);
+                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(s.d2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
                 if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
                 {
@@ -1919,131 +2476,142 @@ namespace Wide
                 losses += loss;
 
                 // Layer 2 gradient, gradient[110..121): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 110) = BpgUnsafe.Add(ref sums, 110) + a1_0 * d2_0;
-                BpgUnsafe.Add(ref sums, 111) = BpgUnsafe.Add(ref sums, 111) + a1_1 * d2_0;
-                BpgUnsafe.Add(ref sums, 112) = BpgUnsafe.Add(ref sums, 112) + a1_2 * d2_0;
-                BpgUnsafe.Add(ref sums, 113) = BpgUnsafe.Add(ref sums, 113) + a1_3 * d2_0;
-                BpgUnsafe.Add(ref sums, 114) = BpgUnsafe.Add(ref sums, 114) + a1_4 * d2_0;
-                BpgUnsafe.Add(ref sums, 115) = BpgUnsafe.Add(ref sums, 115) + a1_5 * d2_0;
-                BpgUnsafe.Add(ref sums, 116) = BpgUnsafe.Add(ref sums, 116) + a1_6 * d2_0;
-                BpgUnsafe.Add(ref sums, 117) = BpgUnsafe.Add(ref sums, 117) + a1_7 * d2_0;
-                BpgUnsafe.Add(ref sums, 118) = BpgUnsafe.Add(ref sums, 118) + a1_8 * d2_0;
-                BpgUnsafe.Add(ref sums, 119) = BpgUnsafe.Add(ref sums, 119) + a1_9 * d2_0;
+                row = s.d2_0;
+                BpgUnsafe.Add(ref sums, 110) = BpgVector128.MultiplyAddEstimate(s.a1_0, row, BpgUnsafe.Add(ref sums, 110));
+                BpgUnsafe.Add(ref sums, 111) = BpgVector128.MultiplyAddEstimate(s.a1_1, row, BpgUnsafe.Add(ref sums, 111));
+                BpgUnsafe.Add(ref sums, 112) = BpgVector128.MultiplyAddEstimate(s.a1_2, row, BpgUnsafe.Add(ref sums, 112));
+                BpgUnsafe.Add(ref sums, 113) = BpgVector128.MultiplyAddEstimate(s.a1_3, row, BpgUnsafe.Add(ref sums, 113));
+                BpgUnsafe.Add(ref sums, 114) = BpgVector128.MultiplyAddEstimate(s.a1_4, row, BpgUnsafe.Add(ref sums, 114));
+                BpgUnsafe.Add(ref sums, 115) = BpgVector128.MultiplyAddEstimate(s.a1_5, row, BpgUnsafe.Add(ref sums, 115));
+                BpgUnsafe.Add(ref sums, 116) = BpgVector128.MultiplyAddEstimate(s.a1_6, row, BpgUnsafe.Add(ref sums, 116));
+                BpgUnsafe.Add(ref sums, 117) = BpgVector128.MultiplyAddEstimate(s.a1_7, row, BpgUnsafe.Add(ref sums, 117));
+                BpgUnsafe.Add(ref sums, 118) = BpgVector128.MultiplyAddEstimate(s.a1_8, row, BpgUnsafe.Add(ref sums, 118));
+                BpgUnsafe.Add(ref sums, 119) = BpgVector128.MultiplyAddEstimate(s.a1_9, row, BpgUnsafe.Add(ref sums, 119));
                 // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 120) = BpgUnsafe.Add(ref sums, 120) + d2_0;
+                BpgUnsafe.Add(ref sums, 120) = BpgUnsafe.Add(ref sums, 120) + s.d2_0;
 
                 // Layer 1 gradient, gradient[0..110): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgUnsafe.Add(ref sums, 0) + a0_0 * d1_0;
-                BpgUnsafe.Add(ref sums, 1) = BpgUnsafe.Add(ref sums, 1) + a0_1 * d1_0;
-                BpgUnsafe.Add(ref sums, 2) = BpgUnsafe.Add(ref sums, 2) + a0_2 * d1_0;
-                BpgUnsafe.Add(ref sums, 3) = BpgUnsafe.Add(ref sums, 3) + a0_3 * d1_0;
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + a0_4 * d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + a0_5 * d1_0;
-                BpgUnsafe.Add(ref sums, 6) = BpgUnsafe.Add(ref sums, 6) + a0_6 * d1_0;
-                BpgUnsafe.Add(ref sums, 7) = BpgUnsafe.Add(ref sums, 7) + a0_7 * d1_0;
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + a0_8 * d1_0;
-                BpgUnsafe.Add(ref sums, 9) = BpgUnsafe.Add(ref sums, 9) + a0_9 * d1_0;
-                BpgUnsafe.Add(ref sums, 10) = BpgUnsafe.Add(ref sums, 10) + a0_0 * d1_1;
-                BpgUnsafe.Add(ref sums, 11) = BpgUnsafe.Add(ref sums, 11) + a0_1 * d1_1;
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + a0_2 * d1_1;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + a0_3 * d1_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + a0_4 * d1_1;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + a0_5 * d1_1;
-                BpgUnsafe.Add(ref sums, 16) = BpgUnsafe.Add(ref sums, 16) + a0_6 * d1_1;
-                BpgUnsafe.Add(ref sums, 17) = BpgUnsafe.Add(ref sums, 17) + a0_7 * d1_1;
-                BpgUnsafe.Add(ref sums, 18) = BpgUnsafe.Add(ref sums, 18) + a0_8 * d1_1;
-                BpgUnsafe.Add(ref sums, 19) = BpgUnsafe.Add(ref sums, 19) + a0_9 * d1_1;
-                BpgUnsafe.Add(ref sums, 20) = BpgUnsafe.Add(ref sums, 20) + a0_0 * d1_2;
-                BpgUnsafe.Add(ref sums, 21) = BpgUnsafe.Add(ref sums, 21) + a0_1 * d1_2;
-                BpgUnsafe.Add(ref sums, 22) = BpgUnsafe.Add(ref sums, 22) + a0_2 * d1_2;
-                BpgUnsafe.Add(ref sums, 23) = BpgUnsafe.Add(ref sums, 23) + a0_3 * d1_2;
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + a0_4 * d1_2;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + a0_5 * d1_2;
-                BpgUnsafe.Add(ref sums, 26) = BpgUnsafe.Add(ref sums, 26) + a0_6 * d1_2;
-                BpgUnsafe.Add(ref sums, 27) = BpgUnsafe.Add(ref sums, 27) + a0_7 * d1_2;
-                BpgUnsafe.Add(ref sums, 28) = BpgUnsafe.Add(ref sums, 28) + a0_8 * d1_2;
-                BpgUnsafe.Add(ref sums, 29) = BpgUnsafe.Add(ref sums, 29) + a0_9 * d1_2;
-                BpgUnsafe.Add(ref sums, 30) = BpgUnsafe.Add(ref sums, 30) + a0_0 * d1_3;
-                BpgUnsafe.Add(ref sums, 31) = BpgUnsafe.Add(ref sums, 31) + a0_1 * d1_3;
-                BpgUnsafe.Add(ref sums, 32) = BpgUnsafe.Add(ref sums, 32) + a0_2 * d1_3;
-                BpgUnsafe.Add(ref sums, 33) = BpgUnsafe.Add(ref sums, 33) + a0_3 * d1_3;
-                BpgUnsafe.Add(ref sums, 34) = BpgUnsafe.Add(ref sums, 34) + a0_4 * d1_3;
-                BpgUnsafe.Add(ref sums, 35) = BpgUnsafe.Add(ref sums, 35) + a0_5 * d1_3;
-                BpgUnsafe.Add(ref sums, 36) = BpgUnsafe.Add(ref sums, 36) + a0_6 * d1_3;
-                BpgUnsafe.Add(ref sums, 37) = BpgUnsafe.Add(ref sums, 37) + a0_7 * d1_3;
-                BpgUnsafe.Add(ref sums, 38) = BpgUnsafe.Add(ref sums, 38) + a0_8 * d1_3;
-                BpgUnsafe.Add(ref sums, 39) = BpgUnsafe.Add(ref sums, 39) + a0_9 * d1_3;
-                BpgUnsafe.Add(ref sums, 40) = BpgUnsafe.Add(ref sums, 40) + a0_0 * d1_4;
-                BpgUnsafe.Add(ref sums, 41) = BpgUnsafe.Add(ref sums, 41) + a0_1 * d1_4;
-                BpgUnsafe.Add(ref sums, 42) = BpgUnsafe.Add(ref sums, 42) + a0_2 * d1_4;
-                BpgUnsafe.Add(ref sums, 43) = BpgUnsafe.Add(ref sums, 43) + a0_3 * d1_4;
-                BpgUnsafe.Add(ref sums, 44) = BpgUnsafe.Add(ref sums, 44) + a0_4 * d1_4;
-                BpgUnsafe.Add(ref sums, 45) = BpgUnsafe.Add(ref sums, 45) + a0_5 * d1_4;
-                BpgUnsafe.Add(ref sums, 46) = BpgUnsafe.Add(ref sums, 46) + a0_6 * d1_4;
-                BpgUnsafe.Add(ref sums, 47) = BpgUnsafe.Add(ref sums, 47) + a0_7 * d1_4;
-                BpgUnsafe.Add(ref sums, 48) = BpgUnsafe.Add(ref sums, 48) + a0_8 * d1_4;
-                BpgUnsafe.Add(ref sums, 49) = BpgUnsafe.Add(ref sums, 49) + a0_9 * d1_4;
-                BpgUnsafe.Add(ref sums, 50) = BpgUnsafe.Add(ref sums, 50) + a0_0 * d1_5;
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + a0_1 * d1_5;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + a0_2 * d1_5;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + a0_3 * d1_5;
-                BpgUnsafe.Add(ref sums, 54) = BpgUnsafe.Add(ref sums, 54) + a0_4 * d1_5;
-                BpgUnsafe.Add(ref sums, 55) = BpgUnsafe.Add(ref sums, 55) + a0_5 * d1_5;
-                BpgUnsafe.Add(ref sums, 56) = BpgUnsafe.Add(ref sums, 56) + a0_6 * d1_5;
-                BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + a0_7 * d1_5;
-                BpgUnsafe.Add(ref sums, 58) = BpgUnsafe.Add(ref sums, 58) + a0_8 * d1_5;
-                BpgUnsafe.Add(ref sums, 59) = BpgUnsafe.Add(ref sums, 59) + a0_9 * d1_5;
-                BpgUnsafe.Add(ref sums, 60) = BpgUnsafe.Add(ref sums, 60) + a0_0 * d1_6;
-                BpgUnsafe.Add(ref sums, 61) = BpgUnsafe.Add(ref sums, 61) + a0_1 * d1_6;
-                BpgUnsafe.Add(ref sums, 62) = BpgUnsafe.Add(ref sums, 62) + a0_2 * d1_6;
-                BpgUnsafe.Add(ref sums, 63) = BpgUnsafe.Add(ref sums, 63) + a0_3 * d1_6;
-                BpgUnsafe.Add(ref sums, 64) = BpgUnsafe.Add(ref sums, 64) + a0_4 * d1_6;
-                BpgUnsafe.Add(ref sums, 65) = BpgUnsafe.Add(ref sums, 65) + a0_5 * d1_6;
-                BpgUnsafe.Add(ref sums, 66) = BpgUnsafe.Add(ref sums, 66) + a0_6 * d1_6;
-                BpgUnsafe.Add(ref sums, 67) = BpgUnsafe.Add(ref sums, 67) + a0_7 * d1_6;
-                BpgUnsafe.Add(ref sums, 68) = BpgUnsafe.Add(ref sums, 68) + a0_8 * d1_6;
-                BpgUnsafe.Add(ref sums, 69) = BpgUnsafe.Add(ref sums, 69) + a0_9 * d1_6;
-                BpgUnsafe.Add(ref sums, 70) = BpgUnsafe.Add(ref sums, 70) + a0_0 * d1_7;
-                BpgUnsafe.Add(ref sums, 71) = BpgUnsafe.Add(ref sums, 71) + a0_1 * d1_7;
-                BpgUnsafe.Add(ref sums, 72) = BpgUnsafe.Add(ref sums, 72) + a0_2 * d1_7;
-                BpgUnsafe.Add(ref sums, 73) = BpgUnsafe.Add(ref sums, 73) + a0_3 * d1_7;
-                BpgUnsafe.Add(ref sums, 74) = BpgUnsafe.Add(ref sums, 74) + a0_4 * d1_7;
-                BpgUnsafe.Add(ref sums, 75) = BpgUnsafe.Add(ref sums, 75) + a0_5 * d1_7;
-                BpgUnsafe.Add(ref sums, 76) = BpgUnsafe.Add(ref sums, 76) + a0_6 * d1_7;
-                BpgUnsafe.Add(ref sums, 77) = BpgUnsafe.Add(ref sums, 77) + a0_7 * d1_7;
-                BpgUnsafe.Add(ref sums, 78) = BpgUnsafe.Add(ref sums, 78) + a0_8 * d1_7;
-                BpgUnsafe.Add(ref sums, 79) = BpgUnsafe.Add(ref sums, 79) + a0_9 * d1_7;
-                BpgUnsafe.Add(ref sums, 80) = BpgUnsafe.Add(ref sums, 80) + a0_0 * d1_8;
-                BpgUnsafe.Add(ref sums, 81) = BpgUnsafe.Add(ref sums, 81) + a0_1 * d1_8;
-                BpgUnsafe.Add(ref sums, 82) = BpgUnsafe.Add(ref sums, 82) + a0_2 * d1_8;
-                BpgUnsafe.Add(ref sums, 83) = BpgUnsafe.Add(ref sums, 83) + a0_3 * d1_8;
-                BpgUnsafe.Add(ref sums, 84) = BpgUnsafe.Add(ref sums, 84) + a0_4 * d1_8;
-                BpgUnsafe.Add(ref sums, 85) = BpgUnsafe.Add(ref sums, 85) + a0_5 * d1_8;
-                BpgUnsafe.Add(ref sums, 86) = BpgUnsafe.Add(ref sums, 86) + a0_6 * d1_8;
-                BpgUnsafe.Add(ref sums, 87) = BpgUnsafe.Add(ref sums, 87) + a0_7 * d1_8;
-                BpgUnsafe.Add(ref sums, 88) = BpgUnsafe.Add(ref sums, 88) + a0_8 * d1_8;
-                BpgUnsafe.Add(ref sums, 89) = BpgUnsafe.Add(ref sums, 89) + a0_9 * d1_8;
-                BpgUnsafe.Add(ref sums, 90) = BpgUnsafe.Add(ref sums, 90) + a0_0 * d1_9;
-                BpgUnsafe.Add(ref sums, 91) = BpgUnsafe.Add(ref sums, 91) + a0_1 * d1_9;
-                BpgUnsafe.Add(ref sums, 92) = BpgUnsafe.Add(ref sums, 92) + a0_2 * d1_9;
-                BpgUnsafe.Add(ref sums, 93) = BpgUnsafe.Add(ref sums, 93) + a0_3 * d1_9;
-                BpgUnsafe.Add(ref sums, 94) = BpgUnsafe.Add(ref sums, 94) + a0_4 * d1_9;
-                BpgUnsafe.Add(ref sums, 95) = BpgUnsafe.Add(ref sums, 95) + a0_5 * d1_9;
-                BpgUnsafe.Add(ref sums, 96) = BpgUnsafe.Add(ref sums, 96) + a0_6 * d1_9;
-                BpgUnsafe.Add(ref sums, 97) = BpgUnsafe.Add(ref sums, 97) + a0_7 * d1_9;
-                BpgUnsafe.Add(ref sums, 98) = BpgUnsafe.Add(ref sums, 98) + a0_8 * d1_9;
-                BpgUnsafe.Add(ref sums, 99) = BpgUnsafe.Add(ref sums, 99) + a0_9 * d1_9;
+                row = s.d1_0;
+                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
+                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
+                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
+                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
+                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
+                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
+                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
+                row = s.d1_1;
+                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 10));
+                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 11));
+                BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 12));
+                BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 13));
+                BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 14));
+                BpgUnsafe.Add(ref sums, 15) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 15));
+                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 16));
+                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 17));
+                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 18));
+                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 19));
+                row = s.d1_2;
+                BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 20));
+                BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 21));
+                BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 22));
+                BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 23));
+                BpgUnsafe.Add(ref sums, 24) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 24));
+                BpgUnsafe.Add(ref sums, 25) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 25));
+                BpgUnsafe.Add(ref sums, 26) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 26));
+                BpgUnsafe.Add(ref sums, 27) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 27));
+                BpgUnsafe.Add(ref sums, 28) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 28));
+                BpgUnsafe.Add(ref sums, 29) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 29));
+                row = s.d1_3;
+                BpgUnsafe.Add(ref sums, 30) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 30));
+                BpgUnsafe.Add(ref sums, 31) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 31));
+                BpgUnsafe.Add(ref sums, 32) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 32));
+                BpgUnsafe.Add(ref sums, 33) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 33));
+                BpgUnsafe.Add(ref sums, 34) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 34));
+                BpgUnsafe.Add(ref sums, 35) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 35));
+                BpgUnsafe.Add(ref sums, 36) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 36));
+                BpgUnsafe.Add(ref sums, 37) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 37));
+                BpgUnsafe.Add(ref sums, 38) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 38));
+                BpgUnsafe.Add(ref sums, 39) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 39));
+                row = s.d1_4;
+                BpgUnsafe.Add(ref sums, 40) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 40));
+                BpgUnsafe.Add(ref sums, 41) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 41));
+                BpgUnsafe.Add(ref sums, 42) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 42));
+                BpgUnsafe.Add(ref sums, 43) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 43));
+                BpgUnsafe.Add(ref sums, 44) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 44));
+                BpgUnsafe.Add(ref sums, 45) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 45));
+                BpgUnsafe.Add(ref sums, 46) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 46));
+                BpgUnsafe.Add(ref sums, 47) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 47));
+                BpgUnsafe.Add(ref sums, 48) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 48));
+                BpgUnsafe.Add(ref sums, 49) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 49));
+                row = s.d1_5;
+                BpgUnsafe.Add(ref sums, 50) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 50));
+                BpgUnsafe.Add(ref sums, 51) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 51));
+                BpgUnsafe.Add(ref sums, 52) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 52));
+                BpgUnsafe.Add(ref sums, 53) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 53));
+                BpgUnsafe.Add(ref sums, 54) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 54));
+                BpgUnsafe.Add(ref sums, 55) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 55));
+                BpgUnsafe.Add(ref sums, 56) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 56));
+                BpgUnsafe.Add(ref sums, 57) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 57));
+                BpgUnsafe.Add(ref sums, 58) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 58));
+                BpgUnsafe.Add(ref sums, 59) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 59));
+                row = s.d1_6;
+                BpgUnsafe.Add(ref sums, 60) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 60));
+                BpgUnsafe.Add(ref sums, 61) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 61));
+                BpgUnsafe.Add(ref sums, 62) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 62));
+                BpgUnsafe.Add(ref sums, 63) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 63));
+                BpgUnsafe.Add(ref sums, 64) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 64));
+                BpgUnsafe.Add(ref sums, 65) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 65));
+                BpgUnsafe.Add(ref sums, 66) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 66));
+                BpgUnsafe.Add(ref sums, 67) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 67));
+                BpgUnsafe.Add(ref sums, 68) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 68));
+                BpgUnsafe.Add(ref sums, 69) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 69));
+                row = s.d1_7;
+                BpgUnsafe.Add(ref sums, 70) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 70));
+                BpgUnsafe.Add(ref sums, 71) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 71));
+                BpgUnsafe.Add(ref sums, 72) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 72));
+                BpgUnsafe.Add(ref sums, 73) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 73));
+                BpgUnsafe.Add(ref sums, 74) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 74));
+                BpgUnsafe.Add(ref sums, 75) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 75));
+                BpgUnsafe.Add(ref sums, 76) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 76));
+                BpgUnsafe.Add(ref sums, 77) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 77));
+                BpgUnsafe.Add(ref sums, 78) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 78));
+                BpgUnsafe.Add(ref sums, 79) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 79));
+                row = s.d1_8;
+                BpgUnsafe.Add(ref sums, 80) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 80));
+                BpgUnsafe.Add(ref sums, 81) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 81));
+                BpgUnsafe.Add(ref sums, 82) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 82));
+                BpgUnsafe.Add(ref sums, 83) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 83));
+                BpgUnsafe.Add(ref sums, 84) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 84));
+                BpgUnsafe.Add(ref sums, 85) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 85));
+                BpgUnsafe.Add(ref sums, 86) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 86));
+                BpgUnsafe.Add(ref sums, 87) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 87));
+                BpgUnsafe.Add(ref sums, 88) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 88));
+                BpgUnsafe.Add(ref sums, 89) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 89));
+                row = s.d1_9;
+                BpgUnsafe.Add(ref sums, 90) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 90));
+                BpgUnsafe.Add(ref sums, 91) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 91));
+                BpgUnsafe.Add(ref sums, 92) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 92));
+                BpgUnsafe.Add(ref sums, 93) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 93));
+                BpgUnsafe.Add(ref sums, 94) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 94));
+                BpgUnsafe.Add(ref sums, 95) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 95));
+                BpgUnsafe.Add(ref sums, 96) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 96));
+                BpgUnsafe.Add(ref sums, 97) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 97));
+                BpgUnsafe.Add(ref sums, 98) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 98));
+                BpgUnsafe.Add(ref sums, 99) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 99));
                 // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 100) = BpgUnsafe.Add(ref sums, 100) + d1_0;
-                BpgUnsafe.Add(ref sums, 101) = BpgUnsafe.Add(ref sums, 101) + d1_1;
-                BpgUnsafe.Add(ref sums, 102) = BpgUnsafe.Add(ref sums, 102) + d1_2;
-                BpgUnsafe.Add(ref sums, 103) = BpgUnsafe.Add(ref sums, 103) + d1_3;
-                BpgUnsafe.Add(ref sums, 104) = BpgUnsafe.Add(ref sums, 104) + d1_4;
-                BpgUnsafe.Add(ref sums, 105) = BpgUnsafe.Add(ref sums, 105) + d1_5;
-                BpgUnsafe.Add(ref sums, 106) = BpgUnsafe.Add(ref sums, 106) + d1_6;
-                BpgUnsafe.Add(ref sums, 107) = BpgUnsafe.Add(ref sums, 107) + d1_7;
-                BpgUnsafe.Add(ref sums, 108) = BpgUnsafe.Add(ref sums, 108) + d1_8;
-                BpgUnsafe.Add(ref sums, 109) = BpgUnsafe.Add(ref sums, 109) + d1_9;
+                BpgUnsafe.Add(ref sums, 100) = BpgUnsafe.Add(ref sums, 100) + s.d1_0;
+                BpgUnsafe.Add(ref sums, 101) = BpgUnsafe.Add(ref sums, 101) + s.d1_1;
+                BpgUnsafe.Add(ref sums, 102) = BpgUnsafe.Add(ref sums, 102) + s.d1_2;
+                BpgUnsafe.Add(ref sums, 103) = BpgUnsafe.Add(ref sums, 103) + s.d1_3;
+                BpgUnsafe.Add(ref sums, 104) = BpgUnsafe.Add(ref sums, 104) + s.d1_4;
+                BpgUnsafe.Add(ref sums, 105) = BpgUnsafe.Add(ref sums, 105) + s.d1_5;
+                BpgUnsafe.Add(ref sums, 106) = BpgUnsafe.Add(ref sums, 106) + s.d1_6;
+                BpgUnsafe.Add(ref sums, 107) = BpgUnsafe.Add(ref sums, 107) + s.d1_7;
+                BpgUnsafe.Add(ref sums, 108) = BpgUnsafe.Add(ref sums, 108) + s.d1_8;
+                BpgUnsafe.Add(ref sums, 109) = BpgUnsafe.Add(ref sums, 109) + s.d1_9;
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -2057,7 +2625,7 @@ namespace Wide
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
@@ -2065,12 +2633,12 @@ namespace Wide
             global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
             r = r - n * BpgVector256.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgVector256.Create(0.00019875691f) * r + BpgVector256.Create(0.0013981999f);
-            p = p * r + BpgVector256.Create(0.008333452f);
-            p = p * r + BpgVector256.Create(0.041665796f);
-            p = p * r + BpgVector256.Create(0.16666666f);
-            p = p * r + BpgVector256.Create(0.5f);
-            p = p * (r * r) + r + BpgVector256.Create(1f);
+            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
+            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
+            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
             global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
@@ -2079,7 +2647,7 @@ namespace Wide
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
         // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
@@ -2087,16 +2655,29 @@ namespace Wide
             global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
             global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
             r = r - n * BpgVector128.Create(-0.00021219444f);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.Create(0.00019875691f) * r + BpgVector128.Create(0.0013981999f);
-            p = p * r + BpgVector128.Create(0.008333452f);
-            p = p * r + BpgVector128.Create(0.041665796f);
-            p = p * r + BpgVector128.Create(0.16666666f);
-            p = p * r + BpgVector128.Create(0.5f);
-            p = p * (r * r) + r + BpgVector128.Create(1f);
+            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
+            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
+            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
             global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
             return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
+        }
+
+        /// <summary>The signals of TenWide's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private struct BpgBatchSignals<TVector> where TVector : unmanaged
+        {
+            public TVector a0_0, a0_1, a0_2, a0_3, a0_4, a0_5, a0_6, a0_7, a0_8, a0_9;
+            public TVector z1_0, z1_1, z1_2, z1_3, z1_4, z1_5, z1_6, z1_7, z1_8, z1_9;
+            public TVector a1_0, a1_1, a1_2, a1_3, a1_4, a1_5, a1_6, a1_7, a1_8, a1_9;
+            public TVector d1_0, d1_1, d1_2, d1_3, d1_4, d1_5, d1_6, d1_7, d1_8, d1_9;
+            public TVector z2_0;
+            public TVector a2_0;
+            public TVector d2_0;
         }
     }
 }
