@@ -27,7 +27,7 @@ namespace BackpropGen.Generator.Tests
         private sealed record FuzzCase(int Index, string Source, bool? Valid, string Reason);
 
         /// <summary>The cases the fast subset runs; the rest are <c>Category=Slow</c>.</summary>
-        private const int FastCases = 200;
+        private const int FastCases = 100;
 
         [Fact]
         public void Random_declarations_never_crash_and_are_diagnosed_or_compile() => Fuzz(0, FastCases);
