@@ -5,6 +5,8 @@ namespace BackpropGen
     /// <summary>
     /// The shape record that parameter files and checkpoints share: the input count, the layer count,
     /// then each layer's size (Int32) and activation (byte), little-endian as BinaryWriter writes.
+    /// ParameterFile.AnnouncedLength also knows this layout (5 bytes per layer): it reads raw, possibly
+    /// truncated bytes to tell a cut-short file from a damaged one, before any reader runs.
     /// </summary>
     internal static class TopologyRecord
     {

@@ -24,12 +24,12 @@ namespace BackpropGen.Generator.Emit
         private const string BlockOutputs = "os";
 
         /// <summary>
-        /// The aliases the file declares for the batch shape: Unsafe (element offsets into the spans without
-        /// bounds checks) and x64's Fma (the Vector256 blocks' multiply-adds).
+        /// The aliases the file declares for the batch shape besides VectorEmitter's (which a batch file
+        /// always has, BpgUnsafe among them: element offsets into the spans without bounds checks): x64's
+        /// Fma and Avx (the Vector256 blocks' multiply-adds).
         /// </summary>
         public static readonly string[] AliasDirectives =
         {
-            "using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;",
             "using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;",
             "using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;",
         };

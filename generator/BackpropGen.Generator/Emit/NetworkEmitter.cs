@@ -41,11 +41,7 @@ namespace BackpropGen.Generator.Emit
                 {
                     foreach (string directive in BatchEmitter.AliasDirectives)
                     {
-                        // BpgUnsafe is one of VectorEmitter's too (the vector steps read and write through it).
-                        if (System.Array.IndexOf(VectorEmitter.AliasDirectives, directive) < 0)
-                        {
-                            w.WriteLine(directive);
-                        }
+                        w.WriteLine(directive);
                     }
                 }
 
