@@ -111,8 +111,9 @@ namespace BackpropGen.Generator.Tests
             Assert.DoesNotContain("BpgForwardBatch", netStandard, StringComparison.Ordinal);
             Assert.DoesNotContain("BpgVector256", netStandard, StringComparison.Ordinal);
 
-            // e^x of floats is the vector polynomial; of doubles, .NET 9+'s Vector256.Exp: nothing lane by lane.
-            Assert.Contains("BpgExp(-z1_0)", File(net10, "Batch.SigmoidSingle"), StringComparison.Ordinal);
+            // e^x of floats is the vector polynomial, inlined in the layer's kernel; of doubles, .NET 9+'s Vector256.Exp: nothing lane by lane.
+            Assert.Contains("BpgSigmoidLayer(ref first.z1_0, ref first.a1_0, ", File(net10, "Batch.SigmoidSingle"), StringComparison.Ordinal);
+            Assert.Contains("BpgExpInlined(-x)", File(net10, "Batch.SigmoidSingle"), StringComparison.Ordinal);
             Assert.Contains("BpgVector256.Exp(", File(net10, "Batch.SigmoidDouble"), StringComparison.Ordinal);
             Assert.DoesNotContain("Exp(x[0])", net10, StringComparison.Ordinal);
         }

@@ -108,13 +108,23 @@ namespace BackpropGen.Generator.Tests
                         or Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax);
 
                 // The loops there are: the batch members' loops over their samples (and over the
-                // parameters to add up the lanes), and ApplyGradient of a split network (θ a struct viewed
-                // as a span), element-wise over the parameters, never over neurons or layers.
+                // parameters to add up the lanes), the batch shape's activation kernels (σ of each vector
+                // of samples of a layer, one statement), and ApplyGradient of a split network (θ a struct
+                // viewed as a span), element-wise over the parameters; the members' statements stay unrolled.
                 var loops = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax>()
                     .Where(loop => !System.Text.RegularExpressions.Regex.IsMatch(
                         loop.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()!.Identifier.Text,
-                        "^(ForwardBatch|AccumulateGradientBatch|BpgForwardBatchV(256|128)|BpgAccumulateGradientBatchV(256|128))$"))
+                        "^(ForwardBatch|AccumulateGradientBatch|BpgForwardBatchV(256|128)|BpgAccumulateGradientBatchV(256|128)|Bpg[A-Za-z]+Layer)$"))
                     .ToArray();
+                foreach (var kernel in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
+                    .Where(m => System.Text.RegularExpressions.Regex.IsMatch(m.Identifier.Text, "^Bpg[A-Za-z]+Layer$")))
+                {
+                    // A kernel: the loop over a chunk's blocks and the one over the layer's vectors, around one statement.
+                    var innermost = kernel.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax>().Last();
+                    Assert.Equal(2, kernel.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax>().Count());
+                    Assert.Equal(2, ((Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax)innermost.Statement).Statements.Count);
+                }
+
                 bool split = source.SourceText.ToString().Contains("_bpgParameters", StringComparison.Ordinal);
                 Assert.True(split || loops.Length == 0, source.HintName + " is unsplit and has a loop");
                 Assert.All(loops, loop =>

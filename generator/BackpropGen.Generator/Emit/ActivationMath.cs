@@ -181,6 +181,14 @@ namespace BackpropGen.Generator.Emit
         /// <summary>The expression for σ'(z) in the shape of <paramref name="x"/>, given z and a; null when it is the constant 1.</summary>
         public static string? Derivative(Algebra x, Activation activation, string z, string a) => Rule(activation).Derivative?.Invoke(x, z, a);
 
+        /// <summary>Whether σ calls Exp, Tanh or Log (Softmax, a function of the whole layer, does not count).</summary>
+        public static bool ApplyUsesFunctions(Activation activation)
+        {
+            var probe = new ProbeAlgebra();
+            Rule(activation).Apply?.Invoke(probe, "z");
+            return probe.UsedFunctions;
+        }
+
         /// <summary>Whether σ' calls Exp, Tanh or Log (which a vector shape then writes lane by lane).</summary>
         public static bool DerivativeUsesFunctions(Activation activation)
         {

@@ -129,6 +129,7 @@ namespace BackpropGen.Generator.Emit
         {
             w.WriteLine();
             w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)));
+            var sums = new List<(string, IReadOnlyList<(string, string)>, string?, string?)>(end - start);
             for (int j = start; j < end; j++)
             {
                 var products = new List<(string, string)>(c.Size(l + 1));
@@ -137,9 +138,10 @@ namespace BackpropGen.Generator.Emit
                     products.Add((c.Weight(l + 1, m, j), c.Delta(l + 1, m)));
                 }
 
-                string? sigmaPrime = ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j));
-                ExpressionWriter.WriteDot(w, c.Algebra, c.Define(c.Delta(l, j)), products, null, sigmaPrime);
+                sums.Add((c.Define(c.Delta(l, j)), products, null, ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j))));
             }
+
+            ExpressionWriter.WriteDots(w, c.Algebra, sums);
         }
 
         /// <summary>The gradient (or update) of the weights and biases of neurons [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>.</summary>
@@ -167,9 +169,10 @@ namespace BackpropGen.Generator.Emit
             }
 
             ParameterWriter writer = c.Batch is not null ? new BatchParameterWriter(c) : new ScalarParameterWriter(c);
+            int perWeight = c.Batch is not null ? System.Math.Max(columnStart, BatchEmitter.EmitWeightTiles(w, c, l, start, end)) : columnStart;
             for (int j = start; j < end; j++)
             {
-                for (int k = columnStart; k < columnEnd; k++)
+                for (int k = perWeight; k < columnEnd; k++)
                 {
                     if (c.Spec.Explain && c.Batch is null)
                     {

@@ -1,3 +1,4 @@
+using BackpropGen.Generator.Model;
 using static BackpropGen.Generator.Emit.EmitContext;
 
 namespace BackpropGen.Generator.Emit
@@ -26,12 +27,13 @@ namespace BackpropGen.Generator.Emit
         /// <summary>
         /// The aliases the file declares for the batch shape besides VectorEmitter's (which a batch file
         /// always has, BpgUnsafe among them: element offsets into the spans without bounds checks): x64's
-        /// Fma and Avx (the Vector256 blocks' multiply-adds).
+        /// Fma, Avx and Avx2 (the Vector256 blocks' multiply-adds and shuffles; a Vector256 that is accelerated implies AVX2).
         /// </summary>
         public static readonly string[] AliasDirectives =
         {
             "using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;",
             "using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;",
+            "using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;",
         };
 
         private const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
@@ -68,6 +70,8 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine();
             w.WriteLine("/// <summary>The signals of " + c.Spec.TypeName + "'s wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>");
             w.WriteLine(generatedCode);
+            // Sequential: a kernel reads a layer's z (and writes its a) as consecutive vectors.
+            w.WriteLine("[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]");
             w.OpenBlock("private struct " + SignalsType + "<TVector> where TVector : unmanaged");
             for (int l = 0; l <= c.L; l++)
             {
@@ -87,9 +91,29 @@ namespace BackpropGen.Generator.Emit
 
                     w.WriteLine("public TVector " + string.Join(", ", names) + ";");
                 }
+
+                if (l > 0 && c.ActivationOf(l) == Activation.Softmax)
+                {
+                    w.WriteLine("public TVector m" + Count(l) + ", sum" + Count(l) + ";");
+                }
             }
 
             w.CloseBrace();
+        }
+
+        /// <summary>How many vectors <see cref="SignalsType"/> holds (one block's signals in memory): the stride between blocks of a chunk.</summary>
+        public static int SignalCount(EmitContext c)
+        {
+            int count = 0;
+            for (int l = 0; l <= c.L; l++)
+            {
+                if (c.BatchSignalsInMemory(l))
+                {
+                    count += l == 0 ? c.Size(0) : (3 * c.Size(l)) + (c.ActivationOf(l) == Activation.Softmax ? 2 : 0);
+                }
+            }
+
+            return count;
         }
 
         /// <summary>The block method's <see cref="SignalsType"/> on its stack, as the ref <c>s</c> the signals' names start with.</summary>
@@ -97,7 +121,13 @@ namespace BackpropGen.Generator.Emit
         {
             if (b.Algebra.FusesMultiplyAdd)
             {
-                w.WriteLine(v.Type + " " + ExpressionWriter.DotLocal + ";");
+                int widest = 0;
+                for (int l = 1; l <= b.L; l++)
+                {
+                    widest = System.Math.Max(widest, b.Size(l));
+                }
+
+                w.WriteLine(v.Type + " " + ExpressionWriter.DotLocals(widest) + ";");
             }
 
             if (!HasSignalsInMemory(b))
@@ -105,16 +135,103 @@ namespace BackpropGen.Generator.Emit
                 return;
             }
 
-            if (gradients)
+            if (gradients && HasRowLocal(b))
             {
                 w.WriteLine(v.Type + " " + BatchParameterWriter.RowLocal + ";");
             }
 
             string type = SignalsType + "<" + v.Type + ">";
+            if (b.BatchPhased)
+            {
+                w.WriteLine("// Every signal of a chunk of up to " + Count(b.BatchChunk) + " blocks, in memory: block k's are the k-th after first");
+                EmitStackBuffer(w, "signals", type, FirstBlock, Count(b.BatchChunk));
+                return;
+            }
+
             w.WriteLine("// The wide layers' signals, in memory: each is read as an operand where it is used");
-            w.WriteLine("global::System.Span<" + type + "> signals = stackalloc " + type + "[1];");
-            w.WriteLine("ref " + type + " s = ref " + MemoryMarshal + ".GetReference(signals);");
+            EmitStackBuffer(w, "signals", type, "s", "1");
         }
+
+        /// <summary>A zeroed stack buffer of <paramref name="length"/> values of <paramref name="type"/>, as the ref <paramref name="name"/> to its first.</summary>
+        private static void EmitStackBuffer(SourceWriter w, string buffer, string type, string name, string length)
+        {
+            w.WriteLine("global::System.Span<" + type + "> " + buffer + " = stackalloc " + type + "[" + length + "];");
+            w.WriteLine("ref " + type + " " + name + " = ref " + MemoryMarshal + ".GetReference(" + buffer + ");");
+        }
+
+        /// <summary>The signals of a phased member's first block (<see cref="EmitContext.BatchPhased"/>); block k's are BpgUnsafe.Add(ref first, k).</summary>
+        private const string FirstBlock = "first";
+
+        /// <summary>
+        /// Opens the loop over a chunk's blocks of a phased member: <c>sample</c> (the block's first sample, where
+        /// <paramref name="readsSamples"/>) and <c>s</c> (its signals) are what the pass emitters' statements and the guard read.
+        /// </summary>
+        private static void OpenBlockLoop(SourceWriter w, EmitContext b, VectorShape v, bool readsSamples)
+        {
+            w.OpenBlock("for (int block = 0; block < blocks; block++)");
+            if (readsSamples)
+            {
+                w.WriteLine("int sample = start + (block * " + Count(v.Lanes) + ");");
+            }
+
+            w.WriteLine("ref " + SignalsType + "<" + v.Type + "> s = ref BpgUnsafe.Add(ref " + FirstBlock + ", block);");
+        }
+
+        /// <summary>
+        /// Opens the loop over chunks of a phased member (<c>start</c>: the chunk's first sample; <c>blocks</c>: how many
+        /// whole blocks it has), whose body <paramref name="chunk"/> writes; returns nothing, leaves <c>start</c> at the first sample not taken.
+        /// </summary>
+        private static void EmitChunks(SourceWriter w, EmitContext b, VectorShape v, System.Action chunk)
+        {
+            string lanes = Count(v.Lanes);
+            w.WriteLine("int start = 0;");
+            w.OpenBlock("for (int blocks = 0; count - start >= " + lanes + "; start += blocks * " + lanes + ")");
+            w.WriteLine("// A chunk of up to " + Count(b.BatchChunk) + " blocks of " + lanes + " samples (lane i of block k holds sample start + k × " + lanes + " + i), layer by layer");
+            w.WriteLine("blocks = global::System.Math.Min(" + Count(b.BatchChunk) + ", (count - start) / " + lanes + ");");
+            chunk();
+            w.CloseBrace();
+        }
+
+        /// <summary>
+        /// The forward pass of a chunk, layer by layer: each layer's sums (and σ, unless the layer has a kernel)
+        /// in a loop over the blocks, then the kernel of the layer's σ once for every neuron of every block.
+        /// </summary>
+        private static void EmitPhasedForward(SourceWriter w, EmitContext b, VectorShape v)
+        {
+            for (int l = 1; l <= b.L; l++)
+            {
+                w.WriteLine();
+                OpenBlockLoop(w, b, v, readsSamples: l == 1);
+                if (l == 1)
+                {
+                    w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
+                    EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
+                    ForwardEmitter.EmitInputs(w, b, 0, b.Size(0));
+                    w.WriteLine();
+                }
+
+                ForwardEmitter.EmitSums(w, b, l, 0, b.Size(l));
+                if (!b.BatchKernel(l))
+                {
+                    ForwardEmitter.EmitActivations(w, b, l, 0, b.Size(l));
+                    if (b.ActivationOf(l) == Activation.Softmax)
+                    {
+                        ForwardEmitter.EmitSoftmax(w, b, l);
+                    }
+                }
+
+                w.CloseBrace();
+                if (b.BatchKernel(l))
+                {
+                    string kernel = ((BatchAlgebra)b.Algebra).ActivationKernel(b.ActivationOf(l));
+                    w.WriteLine("// a" + Notation.Sup(l) + "ⱼ = σ(z" + Notation.Sup(l) + "ⱼ), " + ActivationMath.Formula(b, b.ActivationOf(l)) + ": every neuron of every block in one call");
+                    w.WriteLine(kernel + "(ref " + InFirstBlock(b.Z(l, 0)) + ", ref " + InFirstBlock(b.A(l, 0)) + ", " + Count(b.Size(l)) + ", blocks, " + Count(SignalCount(b)) + ");");
+                }
+            }
+        }
+
+        /// <summary>A signal of the block loop's <c>s</c> (s.z1_0) as the first block's (first.z1_0).</summary>
+        private static string InFirstBlock(string signal) => FirstBlock + signal.Substring(signal.IndexOf('.'));
 
         /// <summary>Value <paramref name="index"/> of each lane's sample, from a block of samples of <paramref name="perSample"/> values each.</summary>
         public static string Gather(EmitContext b, string block, int index, int perSample)
@@ -126,7 +243,7 @@ namespace BackpropGen.Generator.Emit
                 return v.Load(block);
             }
 
-            if (index < Transposed(b, v, perSample))
+            if (index < Transposed(b, v, perSample) || IsPairs(b, v, perSample))
             {
                 return block + "_" + Count(index);
             }
@@ -150,11 +267,32 @@ namespace BackpropGen.Generator.Emit
             v.Bits == 256 && !b.IsDouble && perSample >= 8 ? perSample - (perSample % 8) : 0;
 
         /// <summary>
+        /// Whether a block's samples of two values each (a 2-input network's inputs, a 2-output network's targets and outputs)
+        /// move as two vectors, deinterleaved by shuffles (Vector256 of floats): 2 loads and 4 shuffles for 16 values
+        /// instead of 16 loads and 16 inserts (the outputs: 4 shuffles and 2 stores instead of 16 extracts).
+        /// </summary>
+        private static bool IsPairs(EmitContext b, VectorShape v, int perSample) => v.Bits == 256 && !b.IsDouble && perSample == 2;
+
+        /// <summary>
         /// The transposed tiles of <paramref name="block"/> (the block's inputs or targets, <paramref name="perSample"/>
         /// values a sample) as locals <c>block_k</c>, value k of every lane: what <see cref="Gather"/> then returns.
         /// </summary>
         private static void EmitTransposedGather(SourceWriter w, EmitContext b, VectorShape v, string block, int perSample)
         {
+            if (IsPairs(b, v, perSample))
+            {
+                string low = block + "Low", high = block + "High";
+                w.WriteLine("// Values 0 and 1 of each lane's sample from " + block + ": the block's 16 values as two vectors, deinterleaved (lane i of " + block + "_k is value k of sample i)");
+                w.WriteLine(v.Type + " " + low + " = " + v.Load(block) + ", " + high + " = " + v.Load("BpgUnsafe.Add(ref " + block + ", 8)") + ";");
+                for (int k = 0; k < 2; k++)
+                {
+                    // Within each 128-bit half, the even (odd) values of both: samples 0, 1, 4, 5 | 2, 3, 6, 7; then the middle quarters swapped.
+                    w.WriteLine(v.Type + " " + block + "_" + Count(k) + " = " + v.Alias + ".AsSingle(BpgAvx2.Permute4x64(" + v.Alias + ".AsDouble(BpgAvx.Shuffle(" + low + ", " + high + ", " + (k == 0 ? "0x88" : "0xDD") + ")), 0xD8));");
+                }
+
+                return;
+            }
+
             int tiles = Transposed(b, v, perSample);
             if (tiles == 0)
             {
@@ -214,6 +352,104 @@ namespace BackpropGen.Generator.Emit
                 w.WriteLine(t + into[k] + " = BpgAvx.Permute2x128(" + prefix + "q" + Count(k % 4) + ", " + prefix + "q" + Count((k % 4) + 4) + ", " + (k < 4 ? "0x20" : "0x31") + ");");
             }
         }
+
+        /// <summary>
+        /// How many of layer <paramref name="l"/>'s columns k (whole tiles of 8, Vector256 of floats, δˡ in memory) get their
+        /// weights' gradients from <see cref="EmitWeightTiles"/> rather than one per-lane sum per weight.
+        /// </summary>
+        private static int WeightTiles(EmitContext b, int l)
+        {
+            VectorShape v = b.Batch ?? throw Unreachable("weight tiles outside the batch shape");
+            return v.Bits == 256 && !b.IsDouble && b.BatchSignalsInMemory(l) ? b.Size(l - 1) - (b.Size(l - 1) % 8) : 0;
+        }
+
+        /// <summary>Whether some weight's gradient is a per-lane sum of a δ in memory (what <see cref="BatchParameterWriter.RowLocal"/> holds).</summary>
+        private static bool HasRowLocal(EmitContext b)
+        {
+            for (int l = 1; l <= b.L; l++)
+            {
+                if (b.BatchSignalsInMemory(l) && WeightTiles(b, l) < b.Size(l - 1))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasWeightTiles(EmitContext b)
+        {
+            for (int l = 1; l <= b.L; l++)
+            {
+                if (WeightTiles(b, l) > 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The gradients of the weights in layer <paramref name="l"/>'s whole tiles of 8 columns, rows [<paramref name="start"/>,
+        /// <paramref name="end"/>): ∂C/∂wˡⱼₖ summed over the block is Σᵢ δˡⱼ(sample i) · aˡ⁻¹ₖ(sample i), so the 8 weights
+        /// wˡⱼ,ₖ..ₖ₊₇ are one vector: each sample's row of aˡ⁻¹ (the block's aˡ⁻¹ transposed 8×8) times that sample's δˡⱼ,
+        /// added into gradient once per block. One load and store per 8 weights instead of one per weight (the per-lane
+        /// sums' stores were a third of 8-16-8's AccumulateGradientBatch). Returns the first column left to the per-weight sums.
+        /// </summary>
+        public static int EmitWeightTiles(SourceWriter w, EmitContext b, int l, int start, int end)
+        {
+            VectorShape v = b.Batch ?? throw Unreachable("weight tiles outside the batch shape");
+            int tiles = WeightTiles(b, l);
+            if (tiles == 0)
+            {
+                return 0;
+            }
+
+            string up = Notation.Sup(l);
+            w.WriteLine("// ∂C/∂w" + up + "ⱼₖ for k < " + Count(tiles) + ", 8 weights a vector: Σᵢ δ" + up + "ⱼ(sample i) · sample i's a" + Notation.Sup(l - 1) + "ₖ..ₖ₊₇, into gradient");
+            for (int t = 0; t < tiles; t += 8)
+            {
+                string prefix = "g" + Count(l) + "_" + Count(t);
+                var columns = new string[8];
+                var rows = new string[8];
+                for (int k = 0; k < 8; k++)
+                {
+                    columns[k] = b.A(l - 1, t + k);
+                    rows[k] = prefix + "_row" + Count(k);
+                }
+
+                EmitTranspose(w, v, prefix, columns, rows);
+                for (int group = start; group < end; group += ExpressionWriter.InterleavedDots)
+                {
+                    int count = System.Math.Min(ExpressionWriter.InterleavedDots, end - group);
+                    for (int r = 0; r < count; r++)
+                    {
+                        w.WriteLine(ExpressionWriter.DotLocalOf(r) + " = " + v.Load(GradientAt(b.WeightIndex(l, group + r, t))) + ";");
+                    }
+
+                    for (int i = 0; i < 8; i++)
+                    {
+                        for (int r = 0; r < count; r++)
+                        {
+                            string lane = v.Alias + ".Create(BpgUnsafe.Add(ref BpgUnsafe.As<" + v.Type + ", " + b.T + ">(ref " + b.Delta(l, group + r) + "), " + Count(i) + "))";
+                            w.WriteLine(ExpressionWriter.DotLocalOf(r) + " = " + b.Algebra.MultiplyAdd(lane, rows[i], ExpressionWriter.DotLocalOf(r)) + ";");
+                        }
+                    }
+
+                    for (int r = 0; r < count; r++)
+                    {
+                        w.WriteLine(v.Store(ExpressionWriter.DotLocalOf(r), GradientAt(b.WeightIndex(l, group + r, t))) + ";");
+                    }
+                }
+            }
+
+            return tiles;
+        }
+
+        private const string GradientStart = "gradientStart";
+
+        private static string GradientAt(int index) => "BpgUnsafe.Add(ref " + GradientStart + ", " + Count(index) + ")";
 
         /// <summary>ForwardBatch after its argument checks (<c>count</c> is defined): the blocks, then the rest one sample at a time.</summary>
         public static void EmitForwardBatch(SourceWriter w, EmitContext c)
@@ -290,6 +526,21 @@ namespace BackpropGen.Generator.Emit
             EmitSignals(w, b, v, gradients: false);
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " outputStart = ref " + MemoryMarshal + ".GetReference(outputs);");
+            if (b.BatchPhased)
+            {
+                EmitChunks(w, b, v, () =>
+                {
+                    EmitPhasedForward(w, b, v);
+                    w.WriteLine();
+                    OpenBlockLoop(w, b, v, readsSamples: true);
+                    w.WriteLine("ref " + b.T + " " + BlockOutputs + " = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);");
+                    EmitOutputs(w, b, v);
+                    w.CloseBrace();
+                });
+                w.WriteLine("return start;");
+                return;
+            }
+
             w.WriteLine("int sample = 0;");
             w.OpenBlock("for (; sample <= count - " + Count(v.Lanes) + "; sample += " + Count(v.Lanes) + ")");
             w.WriteLine("// Lane i holds sample (sample + i): the forward pass below is Forward's, for " + Count(v.Lanes) + " samples at once");
@@ -298,6 +549,14 @@ namespace BackpropGen.Generator.Emit
             EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
             ForwardEmitter.Emit(w, b);
             w.WriteLine();
+            EmitOutputs(w, b, v);
+            w.CloseBrace();
+            w.WriteLine("return sample;");
+        }
+
+        /// <summary>ŷ = aᴸ of a block, each lane into its sample's outputs (from <c>os</c>).</summary>
+        private static void EmitOutputs(SourceWriter w, EmitContext b, VectorShape v)
+        {
             w.WriteLine("// ŷ = a" + Notation.Sup(b.L) + ", each lane into its sample's outputs");
             int outputs = b.Spec.Outputs;
             int transposed = Transposed(b, v, outputs);
@@ -318,6 +577,16 @@ namespace BackpropGen.Generator.Emit
                 }
             }
 
+            if (IsPairs(b, v, outputs))
+            {
+                // Interleaved again: the low (high) halves of samples 0..3 | 4..7 paired, then the halves put in order.
+                string low = BlockOutputs + "Low", high = BlockOutputs + "High";
+                w.WriteLine(v.Type + " " + low + " = BpgAvx.UnpackLow(" + b.A(b.L, 0) + ", " + b.A(b.L, 1) + "), " + high + " = BpgAvx.UnpackHigh(" + b.A(b.L, 0) + ", " + b.A(b.L, 1) + ");");
+                w.WriteLine(v.Store("BpgAvx.Permute2x128(" + low + ", " + high + ", 0x20)", BlockOutputs) + ";");
+                w.WriteLine(v.Store("BpgAvx.Permute2x128(" + low + ", " + high + ", 0x31)", "BpgUnsafe.Add(ref " + BlockOutputs + ", 8)") + ";");
+                return;
+            }
+
             for (int j = transposed; j < outputs; j++)
             {
                 if (outputs == 1)
@@ -331,38 +600,61 @@ namespace BackpropGen.Generator.Emit
                     w.WriteLine("BpgUnsafe.Add(ref " + BlockOutputs + ", " + Count((i * outputs) + j) + ") = " + b.A(b.L, j) + "[" + Count(i) + "];");
                 }
             }
-
-            w.CloseBrace();
-            w.WriteLine("return sample;");
         }
 
         private static void EmitGradientBlocks(SourceWriter w, EmitContext b, VectorShape v)
         {
             w.WriteLine("// gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end");
-            w.WriteLine("global::System.Span<" + v.Type + "> gradientSums = stackalloc " + v.Type + "[ParameterCount];");
-            w.WriteLine("ref " + v.Type + " " + BatchParameterWriter.Sums + " = ref " + MemoryMarshal + ".GetReference(gradientSums);");
+            EmitStackBuffer(w, "gradientSums", v.Type, BatchParameterWriter.Sums, "ParameterCount");
             EmitSignals(w, b, v, gradients: true);
+            if (HasWeightTiles(b))
+            {
+                w.WriteLine("ref " + b.T + " " + GradientStart + " = ref " + MemoryMarshal + ".GetReference(gradient);");
+            }
+
             w.WriteLine("ref " + b.T + " inputStart = ref " + MemoryMarshal + ".GetReference(inputs);");
             w.WriteLine("ref " + b.T + " targetStart = ref " + MemoryMarshal + ".GetReference(targets);");
             w.WriteLine(v.Type + " losses = " + v.Type + ".Zero;");
             w.WriteLine(b.T + " redone = " + b.Literal(0) + ";");
-            w.WriteLine("int sample = 0;");
-            w.OpenBlock("for (; sample <= count - " + Count(v.Lanes) + "; sample += " + Count(v.Lanes) + ")");
-            w.WriteLine("// Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for " + Count(v.Lanes) + " samples at once");
-            w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
-            w.WriteLine("ref " + b.T + " " + BlockTargets + " = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);");
-            EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
-            ForwardEmitter.Emit(w, b);
-            EmitTransposedGather(w, b, v, BlockTargets, b.Spec.Outputs);
-            LossEmitter.Emit(w, b);
-            BackwardEmitter.Emit(w, b, GradientUse.Accumulate);
-            w.CloseBrace();
+            string taken;
+            if (b.BatchPhased)
+            {
+                EmitChunks(w, b, v, () =>
+                {
+                    EmitPhasedForward(w, b, v);
+                    w.WriteLine();
+                    OpenBlockLoop(w, b, v, readsSamples: true);
+                    w.WriteLine("// The block's loss, δ and gradients: AccumulateGradient's statements, for " + Count(v.Lanes) + " samples at once");
+                    w.WriteLine("ref " + b.T + " " + BlockTargets + " = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);");
+                    EmitTransposedGather(w, b, v, BlockTargets, b.Spec.Outputs);
+                    LossEmitter.Emit(w, b);
+                    BackwardEmitter.Emit(w, b, GradientUse.Accumulate);
+                    w.CloseBrace();
+                });
+                taken = "start";
+            }
+            else
+            {
+                w.WriteLine("int sample = 0;");
+                w.OpenBlock("for (; sample <= count - " + Count(v.Lanes) + "; sample += " + Count(v.Lanes) + ")");
+                w.WriteLine("// Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for " + Count(v.Lanes) + " samples at once");
+                w.WriteLine("ref " + b.T + " " + BlockInputs + " = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);");
+                w.WriteLine("ref " + b.T + " " + BlockTargets + " = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);");
+                EmitTransposedGather(w, b, v, BlockInputs, b.Spec.Inputs);
+                ForwardEmitter.Emit(w, b);
+                EmitTransposedGather(w, b, v, BlockTargets, b.Spec.Outputs);
+                LossEmitter.Emit(w, b);
+                BackwardEmitter.Emit(w, b, GradientUse.Accumulate);
+                w.CloseBrace();
+                taken = "sample";
+            }
+
             w.WriteLine();
             w.WriteLine("// Σ over the lanes (the samples) of each parameter's sums");
             w.OpenBlock("for (int i = 0; i < ParameterCount; i++)");
             w.WriteLine("gradient[i] += " + v.Alias + ".Sum(BpgUnsafe.Add(ref " + BatchParameterWriter.Sums + ", i));");
             w.CloseBrace();
-            w.WriteLine("done = sample;");
+            w.WriteLine("done = " + taken + ";");
             w.WriteLine("return " + v.Alias + ".Sum(losses) + redone;");
         }
 
@@ -400,16 +692,59 @@ namespace BackpropGen.Generator.Emit
     /// </summary>
     internal sealed class BatchAlgebra : VectorAlgebra
     {
-        private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+        private const string NoInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+
+        private const string AggressiveInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
         private readonly EmitContext _b;
         private readonly VectorShape _v;
 
+        /// <summary>Whether the functions are written as calls of their inlined bodies (<c>BpgExpInlined</c>): inside a kernel's loop, where one copy costs nothing.</summary>
+        private readonly bool _inlined;
+
+        private BatchAlgebra? _inlinedTwin;
+
         public BatchAlgebra(EmitContext b, VectorShape v)
+            : this(b, v, inlined: false)
+        {
+        }
+
+        private BatchAlgebra(EmitContext b, VectorShape v, bool inlined)
             : base(b, v)
         {
             _b = b;
             _v = v;
+            _inlined = inlined;
+        }
+
+        /// <summary>This algebra with e^x, tanh x and ln x inlined (the kernels' and the functions' own bodies).</summary>
+        private BatchAlgebra Inlined => _inlined ? this : _inlinedTwin ??= new BatchAlgebra(_b, _v, inlined: true);
+
+        /// <summary>
+        /// The kernel of <paramref name="activation"/>'s σ (<see cref="EmitContext.BatchKernel"/>), asked for once per width:
+        /// aⱼ = σ(zⱼ) for every neuron of a layer in every block of a chunk, the rule rendered once with its functions inlined.
+        /// A loop over a layer's vectors, as a vector math library's function over a span; the network's own statements stay unrolled.
+        /// </summary>
+        public string ActivationKernel(Activation activation)
+        {
+            ActivationRule rule = ActivationMath.Rule(activation);
+            string name = "Bpg" + activation + "Layer";
+            string type = _v.Type;
+            _b.AddMethod(
+                "// aⱼ = σ(zⱼ), " + rule.Formula + ", for every neuron of a layer in every block of a chunk: z and a are the first of\n"
+                + "// `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side\n"
+                + NoInlining,
+                "private static void " + name + "(ref " + type + " z, ref " + type + " a, int neurons, int blocks, int stride)",
+                body =>
+                {
+                    body.OpenBlock("for (int block = 0; block < blocks; block++)");
+                    body.OpenBlock("for (int j = block * stride; j < (block * stride) + neurons; j++)");
+                    body.WriteLine(type + " x = BpgUnsafe.Add(ref z, j);");
+                    body.WriteLine("BpgUnsafe.Add(ref a, j) = " + (rule.Apply ?? throw Unreachable("a kernel of a whole-layer activation"))(Inlined, "x") + ";");
+                    body.CloseBrace();
+                    body.CloseBrace();
+                });
+            return name;
         }
 
         public override bool HasFunctions => true;
@@ -448,14 +783,16 @@ namespace BackpropGen.Generator.Emit
             Function(
                 "Exp",
                 "// e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;\n"
-                + "// 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN",
+                + "// 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336\n"
+                + "// (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time",
                 body =>
                 {
                     string v = _v.Type;
-                    body.WriteLine(v + " c = " + _v.Alias + ".Min(" + _v.Alias + ".Max(x, " + Constant(ExpLow) + "), " + Constant(ExpHigh) + ");");
-                    body.WriteLine(v + " n = " + _v.Alias + ".Floor(c * " + Constant(1.44269504088896341) + " + " + Constant(0.5) + ");");
-                    body.WriteLine(v + " r = c - n * " + Constant(0.693359375) + ";");
-                    body.WriteLine("r = r - n * " + Constant(-2.12194440e-4) + ";");
+                    body.WriteLine("bool inRange = " + _v.Alias + ".LessThanAll(" + _v.Alias + ".Abs(x), " + Constant(-ExpLow) + ");");
+                    body.WriteLine(v + " c = inRange ? x : " + _v.Alias + ".Min(" + _v.Alias + ".Max(x, " + Constant(ExpLow) + "), " + Constant(ExpHigh) + ");");
+                    body.WriteLine(v + " n = " + _v.Alias + ".Floor(" + MultiplyAdd("c", Constant(1.44269504088896341), Constant(0.5)) + ");");
+                    body.WriteLine(v + " r = " + MultiplyAdd("n", Constant(-0.693359375), "c") + ";");
+                    body.WriteLine("r = " + MultiplyAdd("n", Constant(2.12194440e-4), "r") + ";");
                     // Horner's rule, one multiply-add per coefficient where the block fuses them.
                     body.WriteLine(v + " p = " + MultiplyAdd(Constant(1.9875691500e-4), "r", Constant(1.3981999507e-3)) + ";");
                     foreach (double coefficient in new[] { 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 })
@@ -464,13 +801,18 @@ namespace BackpropGen.Generator.Emit
                     }
 
                     body.WriteLine("p = " + MultiplyAdd("p", "(r * r)", "r") + " + " + One + ";");
-                    string integers = _v.Alias + ".ConvertToInt32(n) + " + _v.Alias + ".Create(127)";
+                    // n is whole and within the exponent's range: .NET 9's saturating ConvertToInt32 would only add a fix-up.
+                    string integers = _v.Alias + (_b.Features.HasVectorMath ? ".ConvertToInt32Native(n)" : ".ConvertToInt32(n)") + " + " + _v.Alias + ".Create(127)";
                     body.WriteLine(v + " y = p * " + _v.Alias + ".AsSingle(" + _v.Alias + ".ShiftLeft(" + integers + ", 23));");
+                    body.OpenBlock("if (inRange)");
+                    body.WriteLine("return y;");
+                    body.CloseBrace();
+                    body.WriteLine();
                     body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".GreaterThan(x, " + Constant(ExpHigh) + "), " + _v.Alias + ".Create(float.PositiveInfinity), y);");
                     body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".LessThan(x, " + Constant(ExpLow) + "), " + Zero + ", y);");
                     body.WriteLine("return " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".Equals(x, x), y, x);");
                 });
-            return "BpgExp(" + x + ")";
+            return Call("Exp", x);
         }
 
         /// <summary>ln 2⁻¹²⁶ (so 2ⁿ stays a normal float) and the largest x whose n leaves the exponent below 255.</summary>
@@ -487,24 +829,42 @@ namespace BackpropGen.Generator.Emit
                 return Helper("Tanh", x, lane => _b.Tanh(lane));
             }
 
-            string exp = Exp("x + x");
+            string exp = Inlined.Exp("x + x");
             Function(
                 "Tanh",
                 "// tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes",
                 body => body.WriteLine("return " + One + " - " + Constant(2) + " / (" + exp + " + " + One + ");"));
-            return "BpgTanh(" + x + ")";
+            return Call("Tanh", x);
         }
 
         /// <summary>A function of one vector that applies the scalar <paramref name="scalar"/> lane by lane.</summary>
         private string Helper(string function, string x, System.Func<string, string> scalar)
         {
             Function(function, "// " + function + " lane by lane: the scalar function of each lane (no vector " + function + " here)", body => body.WriteLine("return " + LaneByLane("x", scalar) + ";"));
-            return "Bpg" + function + "(" + x + ")";
+            return Call(function, x);
         }
 
-        /// <summary>Asks for the private static, inlined function Bpg<paramref name="function"/> of one vector x (once per width).</summary>
+        /// <summary>Asks for the private static function Bpg<paramref name="function"/>Inlined of one vector x (once per width), the function's body.</summary>
         private void Function(string function, string comment, System.Action<SourceWriter> body) =>
-            _b.AddMethod(comment + "\n" + Inline, "private static " + _v.Type + " Bpg" + function + "(" + _v.Type + " x)", body);
+            _b.AddMethod(comment + "\n" + AggressiveInlining, "private static " + _v.Type + " Bpg" + function + "Inlined(" + _v.Type + " x)", body);
+
+        /// <summary>
+        /// A call of Bpg<paramref name="function"/>: inlined in a kernel; elsewhere through a function that is not
+        /// inlined (a block method inlining 20 copies made the JIT hoist their constants into registers and spill them).
+        /// </summary>
+        private string Call(string function, string x)
+        {
+            if (_inlined)
+            {
+                return "Bpg" + function + "Inlined(" + x + ")";
+            }
+
+            _b.AddMethod(
+                "// Bpg" + function + "Inlined, called: the block methods' copy\n" + NoInlining,
+                "private static " + _v.Type + " Bpg" + function + "(" + _v.Type + " x)",
+                body => body.WriteLine("return Bpg" + function + "Inlined(x);"));
+            return "Bpg" + function + "(" + x + ")";
+        }
     }
 
     /// <summary>

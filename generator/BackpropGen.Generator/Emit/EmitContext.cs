@@ -212,7 +212,40 @@ namespace BackpropGen.Generator.Emit
         /// <see cref="BatchRegisterWidth"/>, or it reads one that is. (Its z stored between its neurons' sums keeps
         /// the JIT from loading the wide layer's a once for all of them into registers, which spilled again.)
         /// </summary>
-        public bool BatchSignalsInMemory(int l) => Size(l) > BatchRegisterWidth || (l > 0 && Size(l - 1) > BatchRegisterWidth);
+        public bool BatchSignalsInMemory(int l) => BatchPhased || Size(l) > BatchRegisterWidth || (l > 0 && Size(l - 1) > BatchRegisterWidth);
+
+        /// <summary>
+        /// Whether the batch shape runs the forward pass layer by layer over a chunk of blocks (<see cref="BatchEmitter"/>):
+        /// some layer's σ calls e^x or tanh x (<see cref="BatchKernel"/>). Block by block, a layer's e^x waited on the
+        /// layer below and the next layer on it, and little of one ran beside another (2-4-1's ForwardBatch spent
+        /// three quarters of its time in five e^x per block); a layer's σ of every neuron of every block in one
+        /// call keeps them independent. Every signal is then in memory (it outlives the loop over blocks that made it).
+        /// </summary>
+        public bool BatchPhased
+        {
+            get
+            {
+                for (int l = 1; l <= L; l++)
+                {
+                    if (BatchKernel(l))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Whether the batch shape applies layer <paramref name="l"/>'s σ through its kernel (<see cref="BatchAlgebra.ActivationKernel"/>):
+        /// σ calls e^x or tanh x (Sigmoid, Tanh, SiLU, GELU) and FastMath does not replace it.
+        /// </summary>
+        public bool BatchKernel(int l) =>
+            HasBatchShape && ActivationMath.ApplyUsesFunctions(ActivationOf(l)) && !ActivationMath.IsApproximated(this, ActivationOf(l));
+
+        /// <summary>How many blocks a phased batch member keeps on its stack at once: up to 8, at most 512 vectors (16 KB of Vector256) of signals.</summary>
+        public int BatchChunk => Math.Max(1, Math.Min(8, 512 / BatchEmitter.SignalCount(this)));
 
         private string SignalPrefix(int l) => Batch is null ? Prefix : BatchSignalsInMemory(l) ? Scratch : string.Empty;
 
@@ -235,13 +268,13 @@ namespace BackpropGen.Generator.Emit
         public static string Target(int j) => "y" + I(j);
 
         /// <summary>maxₖ zˡₖ of a Softmax layer.</summary>
-        public string SoftmaxMax(int l) => Prefix + "m" + I(l);
+        public string SoftmaxMax(int l) => (Batch is null ? Prefix : SignalPrefix(l)) + "m" + I(l);
 
         /// <summary>e^(zˡⱼ − m) of a Softmax layer (always a local of the method that computes the softmax).</summary>
         public static string SoftmaxExp(int l, int j) => "s" + I(l) + "_" + I(j);
 
         /// <summary>Σₖ e^(zˡₖ − m) of a Softmax layer.</summary>
-        public string SoftmaxSum(int l) => Prefix + "sum" + I(l);
+        public string SoftmaxSum(int l) => (Batch is null ? Prefix : SignalPrefix(l)) + "sum" + I(l);
 
         /// <summary>w^l_jk as the code reads it: its field, or for a baked network its value as a literal.</summary>
         public string Weight(int l, int j, int k) => Broadcast(Spec.IsBaked ? BakedLiteral(WeightIndex(l, j, k)) : W(l, j, k));

@@ -60,9 +60,17 @@ namespace BackpropGen.Generator.Emit
         /// </summary>
         public static void EmitNeurons(SourceWriter w, EmitContext c, int l, int start, int end)
         {
+            EmitSums(w, c, l, start, end);
+            EmitActivations(w, c, l, start, end);
+        }
+
+        /// <summary>zˡⱼ for the neurons j in [<paramref name="start"/>, <paramref name="end"/>) of layer <paramref name="l"/>, under the layer's heading.</summary>
+        public static void EmitSums(SourceWriter w, EmitContext c, int l, int start, int end)
+        {
             w.WriteLine("// Layer " + Count(l) + (l == c.L ? " (output)" : string.Empty) + ": " + Pluralize(c.Size(l), "neuron") + ", " + c.ActivationOf(l)
                 + (start == 0 && end == c.Size(l) ? string.Empty : "; neurons " + Count(start) + ".." + Count(end - 1) + " here"));
             w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ");
+            var sums = new List<(string, IReadOnlyList<(string, string)>, string?, string?)>(end - start);
             for (int j = start; j < end; j++)
             {
                 var products = new List<(string, string)>(c.Size(l - 1));
@@ -71,10 +79,10 @@ namespace BackpropGen.Generator.Emit
                     products.Add((c.Weight(l, j, k), c.A(l - 1, k)));
                 }
 
-                ExpressionWriter.WriteDot(w, c.Algebra, c.Define(c.Z(l, j)), products, c.Bias(l, j));
+                sums.Add((c.Define(c.Z(l, j)), products, c.Bias(l, j), null));
             }
 
-            EmitActivations(w, c, l, start, end);
+            ExpressionWriter.WriteDots(w, c.Algebra, sums);
         }
 
         /// <summary>aˡⱼ = σ(zˡⱼ) for the neurons j in [<paramref name="start"/>, <paramref name="end"/>) (nothing for a Softmax layer).</summary>

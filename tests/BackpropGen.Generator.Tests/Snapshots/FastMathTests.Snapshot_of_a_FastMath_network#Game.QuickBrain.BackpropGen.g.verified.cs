@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Game
 {
@@ -610,7 +611,7 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1, dot2;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -619,24 +620,28 @@ namespace Game
                 // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                // Values 0 and 1 of each lane's sample from xs: the block's 16 values as two vectors, deinterleaved (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xsLow = BpgVector256.LoadUnsafe(ref xs), xsHigh = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0x88)), 0xD8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0xDD)), 0xD8));
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = xs_0;
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = xs_1;
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                 dot = BpgVector256.Create(_b1_0);
+                dot1 = BpgVector256.Create(_b1_1);
+                dot2 = BpgVector256.Create(_b1_2);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot1);
+                dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot2);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot1);
+                dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot2);
                 global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
-                dot = BpgVector256.Create(_b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot1;
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot2;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
@@ -645,15 +650,15 @@ namespace Game
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 dot = BpgVector256.Create(_b2_0);
+                dot1 = BpgVector256.Create(_b2_1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot1);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                dot = BpgVector256.Create(_b2_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot1;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
@@ -677,7 +682,7 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1, dot2;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             int sample = 0;
@@ -693,17 +698,17 @@ namespace Game
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                 dot = BpgVector128.Create(_b1_0);
+                dot1 = BpgVector128.Create(_b1_1);
+                dot2 = BpgVector128.Create(_b1_2);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot1);
+                dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot2);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot1);
+                dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot2);
                 global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
-                dot = BpgVector128.Create(_b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot1;
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot2;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
@@ -712,15 +717,15 @@ namespace Game
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 dot = BpgVector128.Create(_b2_0);
+                dot1 = BpgVector128.Create(_b2_1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot1);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                dot = BpgVector128.Create(_b2_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot1;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
@@ -747,7 +752,7 @@ namespace Game
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1, dot2;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -758,24 +763,28 @@ namespace Game
                 // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
                 ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
                 ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
+                // Values 0 and 1 of each lane's sample from xs: the block's 16 values as two vectors, deinterleaved (lane i of xs_k is value k of sample i)
+                global::System.Runtime.Intrinsics.Vector256<float> xsLow = BpgVector256.LoadUnsafe(ref xs), xsHigh = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0x88)), 0xD8));
+                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0xDD)), 0xD8));
                 // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = xs_0;
+                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = xs_1;
 
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                 dot = BpgVector256.Create(_b1_0);
+                dot1 = BpgVector256.Create(_b1_1);
+                dot2 = BpgVector256.Create(_b1_2);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot1);
+                dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot2);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot1);
+                dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot2);
                 global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
-                dot = BpgVector256.Create(_b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
+                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot1;
+                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot2;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]), global::BackpropGen.FastActivation.Tanh(z1_0[4]), global::BackpropGen.FastActivation.Tanh(z1_0[5]), global::BackpropGen.FastActivation.Tanh(z1_0[6]), global::BackpropGen.FastActivation.Tanh(z1_0[7]));
                 global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgVector256.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]), global::BackpropGen.FastActivation.Tanh(z1_1[4]), global::BackpropGen.FastActivation.Tanh(z1_1[5]), global::BackpropGen.FastActivation.Tanh(z1_1[6]), global::BackpropGen.FastActivation.Tanh(z1_1[7]));
@@ -784,15 +793,15 @@ namespace Game
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 dot = BpgVector256.Create(_b2_0);
+                dot1 = BpgVector256.Create(_b2_1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot1);
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot1);
                 global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                dot = BpgVector256.Create(_b2_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot;
+                global::System.Runtime.Intrinsics.Vector256<float> z2_1 = dot1;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector256<float> a2_0 = (BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector256<float> a2_1 = (BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z2_1);
@@ -820,20 +829,20 @@ namespace Game
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
                 dot = BpgVector256.Create(_w3_0_0) * d3_0;
+                dot1 = BpgVector256.Create(_w3_0_1) * d3_0;
                 global::System.Runtime.Intrinsics.Vector256<float> d2_0 = dot * ((BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
-                dot = BpgVector256.Create(_w3_0_1) * d3_0;
-                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = dot * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector256<float> d2_1 = dot1 * ((BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & BpgVector256.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
                 dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                dot1 = BpgVector256.Create(_w2_0_1) * d2_0;
+                dot2 = BpgVector256.Create(_w2_0_2) * d2_0;
                 dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot1);
+                dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot2);
                 global::System.Runtime.Intrinsics.Vector256<float> d1_0 = dot * (BpgVector256.Create(1f) - a1_0 * a1_0);
-                dot = BpgVector256.Create(_w2_0_1) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot * (BpgVector256.Create(1f) - a1_1 * a1_1);
-                dot = BpgVector256.Create(_w2_0_2) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = dot * (BpgVector256.Create(1f) - a1_2 * a1_2);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot1 * (BpgVector256.Create(1f) - a1_1 * a1_1);
+                global::System.Runtime.Intrinsics.Vector256<float> d1_2 = dot2 * (BpgVector256.Create(1f) - a1_2 * a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -902,7 +911,7 @@ namespace Game
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1, dot2;
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -920,17 +929,17 @@ namespace Game
                 // Layer 1: 3 neurons, Tanh
                 // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                 dot = BpgVector128.Create(_b1_0);
+                dot1 = BpgVector128.Create(_b1_1);
+                dot2 = BpgVector128.Create(_b1_2);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot1);
+                dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot2);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot1);
+                dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot2);
                 global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
-                dot = BpgVector128.Create(_b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
+                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot1;
+                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot2;
                 // a¹ⱼ = σ(z¹ⱼ), σ(z) ≈ tanh z (FastMath: FastActivation.Tanh, |error| ≤ 6e-5)
                 global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_0[0]), global::BackpropGen.FastActivation.Tanh(z1_0[1]), global::BackpropGen.FastActivation.Tanh(z1_0[2]), global::BackpropGen.FastActivation.Tanh(z1_0[3]));
                 global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgVector128.Create(global::BackpropGen.FastActivation.Tanh(z1_1[0]), global::BackpropGen.FastActivation.Tanh(z1_1[1]), global::BackpropGen.FastActivation.Tanh(z1_1[2]), global::BackpropGen.FastActivation.Tanh(z1_1[3]));
@@ -939,15 +948,15 @@ namespace Game
                 // Layer 2: 2 neurons, ReLU
                 // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                 dot = BpgVector128.Create(_b2_0);
+                dot1 = BpgVector128.Create(_b2_1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot1);
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot1);
                 global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                dot = BpgVector128.Create(_b2_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot;
+                global::System.Runtime.Intrinsics.Vector128<float> z2_1 = dot1;
                 // a²ⱼ = σ(z²ⱼ), σ(z) = max(0, z)
                 global::System.Runtime.Intrinsics.Vector128<float> a2_0 = (BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_0);
                 global::System.Runtime.Intrinsics.Vector128<float> a2_1 = (BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z2_1);
@@ -975,20 +984,20 @@ namespace Game
 
                 // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0
                 dot = BpgVector128.Create(_w3_0_0) * d3_0;
+                dot1 = BpgVector128.Create(_w3_0_1) * d3_0;
                 global::System.Runtime.Intrinsics.Vector128<float> d2_0 = dot * ((BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
-                dot = BpgVector128.Create(_w3_0_1) * d3_0;
-                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = dot * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
+                global::System.Runtime.Intrinsics.Vector128<float> d2_1 = dot1 * ((BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & BpgVector128.Create(1f)));
 
                 // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
                 dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                dot1 = BpgVector128.Create(_w2_0_1) * d2_0;
+                dot2 = BpgVector128.Create(_w2_0_2) * d2_0;
                 dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot1);
+                dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot2);
                 global::System.Runtime.Intrinsics.Vector128<float> d1_0 = dot * (BpgVector128.Create(1f) - a1_0 * a1_0);
-                dot = BpgVector128.Create(_w2_0_1) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot * (BpgVector128.Create(1f) - a1_1 * a1_1);
-                dot = BpgVector128.Create(_w2_0_2) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = dot * (BpgVector128.Create(1f) - a1_2 * a1_2);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot1 * (BpgVector128.Create(1f) - a1_1 * a1_1);
+                global::System.Runtime.Intrinsics.Vector128<float> d1_2 = dot2 * (BpgVector128.Create(1f) - a1_2 * a1_2);
 
                 // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
                 // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.

@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Demo.Games
 {
@@ -675,7 +676,7 @@ namespace Demo.Games
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             private int BpgForwardBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> dot;
+                global::System.Runtime.Intrinsics.Vector256<double> dot, dot1, dot2;
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
                 int sample = 0;
@@ -692,20 +693,20 @@ namespace Demo.Games
                     // Layer 1: 3 neurons, ReLU
                     // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                     dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot2 = BpgVector256.Create(_b1_2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot2);
                     global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
-                    dot = BpgVector256.Create(_b1_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
-                    dot = BpgVector256.Create(_b1_2);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot1;
+                    global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot2;
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                     global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
                     global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
@@ -714,15 +715,15 @@ namespace Demo.Games
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                     dot = BpgVector256.Create(_b2_0);
+                    dot1 = BpgVector256.Create(_b2_1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot1);
                     global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
-                    dot = BpgVector256.Create(_b2_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot1;
                     // a²ⱼ = σ(z²ⱼ), σ(z) = z if z > 0 else 0.01 z
                     global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z2_0, BpgVector256.Create(0.01) * z2_0);
                     global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z2_1, BpgVector256.Create(0.01) * z2_1);
@@ -730,13 +731,13 @@ namespace Demo.Games
                     // Layer 3 (output): 2 neurons, Linear
                     // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
                     dot = BpgVector256.Create(_b3_0);
+                    dot1 = BpgVector256.Create(_b3_1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_0), a2_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_0), a2_0, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_1), a2_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), a2_1, dot1);
                     global::System.Runtime.Intrinsics.Vector256<double> z3_0 = dot;
-                    dot = BpgVector256.Create(_b3_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_0), a2_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), a2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z3_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z3_1 = dot1;
                     // a³ⱼ = σ(z³ⱼ), σ(z) = z
                     global::System.Runtime.Intrinsics.Vector256<double> a3_0 = z3_0;
                     global::System.Runtime.Intrinsics.Vector256<double> a3_1 = z3_1;
@@ -758,7 +759,7 @@ namespace Demo.Games
             [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
             private int BpgForwardBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> dot;
+                global::System.Runtime.Intrinsics.Vector128<double> dot, dot1, dot2;
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
                 int sample = 0;
@@ -775,20 +776,20 @@ namespace Demo.Games
                     // Layer 1: 3 neurons, ReLU
                     // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                     dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot2 = BpgVector128.Create(_b1_2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot2);
                     global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
-                    dot = BpgVector128.Create(_b1_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
-                    dot = BpgVector128.Create(_b1_2);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot1;
+                    global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot2;
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                     global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
                     global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
@@ -797,15 +798,15 @@ namespace Demo.Games
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                     dot = BpgVector128.Create(_b2_0);
+                    dot1 = BpgVector128.Create(_b2_1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot1);
                     global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
-                    dot = BpgVector128.Create(_b2_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot1;
                     // a²ⱼ = σ(z²ⱼ), σ(z) = z if z > 0 else 0.01 z
                     global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z2_0, BpgVector128.Create(0.01) * z2_0);
                     global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z2_1, BpgVector128.Create(0.01) * z2_1);
@@ -813,13 +814,13 @@ namespace Demo.Games
                     // Layer 3 (output): 2 neurons, Linear
                     // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
                     dot = BpgVector128.Create(_b3_0);
+                    dot1 = BpgVector128.Create(_b3_1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_0), a2_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_0), a2_0, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_1), a2_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), a2_1, dot1);
                     global::System.Runtime.Intrinsics.Vector128<double> z3_0 = dot;
-                    dot = BpgVector128.Create(_b3_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_0), a2_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), a2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z3_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z3_1 = dot1;
                     // a³ⱼ = σ(z³ⱼ), σ(z) = z
                     global::System.Runtime.Intrinsics.Vector128<double> a3_0 = z3_0;
                     global::System.Runtime.Intrinsics.Vector128<double> a3_1 = z3_1;
@@ -840,7 +841,7 @@ namespace Demo.Games
                 // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[ParameterCount];
                 ref global::System.Runtime.Intrinsics.Vector256<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-                global::System.Runtime.Intrinsics.Vector256<double> dot;
+                global::System.Runtime.Intrinsics.Vector256<double> dot, dot1, dot2;
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 global::System.Runtime.Intrinsics.Vector256<double> losses = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -859,20 +860,20 @@ namespace Demo.Games
                     // Layer 1: 3 neurons, ReLU
                     // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                     dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot2 = BpgVector256.Create(_b1_2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot2);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot2);
                     global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
-                    dot = BpgVector256.Create(_b1_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
-                    dot = BpgVector256.Create(_b1_2);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot1;
+                    global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot2;
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                     global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
                     global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
@@ -881,15 +882,15 @@ namespace Demo.Games
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                     dot = BpgVector256.Create(_b2_0);
+                    dot1 = BpgVector256.Create(_b2_1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot1);
                     global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
-                    dot = BpgVector256.Create(_b2_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot1;
                     // a²ⱼ = σ(z²ⱼ), σ(z) = z if z > 0 else 0.01 z
                     global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z2_0, BpgVector256.Create(0.01) * z2_0);
                     global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), z2_1, BpgVector256.Create(0.01) * z2_1);
@@ -897,13 +898,13 @@ namespace Demo.Games
                     // Layer 3 (output): 2 neurons, Linear
                     // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
                     dot = BpgVector256.Create(_b3_0);
+                    dot1 = BpgVector256.Create(_b3_1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_0), a2_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_0), a2_0, dot1);
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_0_1), a2_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), a2_1, dot1);
                     global::System.Runtime.Intrinsics.Vector256<double> z3_0 = dot;
-                    dot = BpgVector256.Create(_b3_1);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_0), a2_0, dot);
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), a2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> z3_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector256<double> z3_1 = dot1;
                     // a³ⱼ = σ(z³ⱼ), σ(z) = z
                     global::System.Runtime.Intrinsics.Vector256<double> a3_0 = z3_0;
                     global::System.Runtime.Intrinsics.Vector256<double> a3_1 = z3_1;
@@ -925,22 +926,22 @@ namespace Demo.Games
 
                     // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0.01
                     dot = BpgVector256.Create(_w3_0_0) * d3_0;
+                    dot1 = BpgVector256.Create(_w3_0_1) * d3_0;
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_0), d3_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), d3_1, dot1);
                     global::System.Runtime.Intrinsics.Vector256<double> d2_0 = dot * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), BpgVector256.Create(0.01)));
-                    dot = BpgVector256.Create(_w3_0_1) * d3_0;
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w3_1_1), d3_1, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> d2_1 = dot * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), BpgVector256.Create(0.01)));
+                    global::System.Runtime.Intrinsics.Vector256<double> d2_1 = dot1 * (BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero), BpgVector256.Create(1d), BpgVector256.Create(0.01)));
 
                     // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
                     dot = BpgVector256.Create(_w2_0_0) * d2_0;
+                    dot1 = BpgVector256.Create(_w2_0_1) * d2_0;
+                    dot2 = BpgVector256.Create(_w2_0_2) * d2_0;
                     dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot2);
                     global::System.Runtime.Intrinsics.Vector256<double> d1_0 = dot * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                    dot = BpgVector256.Create(_w2_0_1) * d2_0;
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> d1_1 = dot * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                    dot = BpgVector256.Create(_w2_0_2) * d2_0;
-                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector256<double> d1_2 = dot * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector256<double> d1_1 = dot1 * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector256<double> d1_2 = dot2 * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
 
                     // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                     // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
@@ -1015,7 +1016,7 @@ namespace Demo.Games
                 // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
                 global::System.Span<global::System.Runtime.Intrinsics.Vector128<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<double>[ParameterCount];
                 ref global::System.Runtime.Intrinsics.Vector128<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-                global::System.Runtime.Intrinsics.Vector128<double> dot;
+                global::System.Runtime.Intrinsics.Vector128<double> dot, dot1, dot2;
                 ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 global::System.Runtime.Intrinsics.Vector128<double> losses = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1034,20 +1035,20 @@ namespace Demo.Games
                     // Layer 1: 3 neurons, ReLU
                     // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
                     dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot2 = BpgVector128.Create(_b1_2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot2);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot2);
                     global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
-                    dot = BpgVector128.Create(_b1_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
-                    dot = BpgVector128.Create(_b1_2);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot1;
+                    global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot2;
                     // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
                     global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
                     global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
@@ -1056,15 +1057,15 @@ namespace Demo.Games
                     // Layer 2: 2 neurons, LeakyReLU
                     // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
                     dot = BpgVector128.Create(_b2_0);
+                    dot1 = BpgVector128.Create(_b2_1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot1);
                     global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
-                    dot = BpgVector128.Create(_b2_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot1;
                     // a²ⱼ = σ(z²ⱼ), σ(z) = z if z > 0 else 0.01 z
                     global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z2_0, BpgVector128.Create(0.01) * z2_0);
                     global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), z2_1, BpgVector128.Create(0.01) * z2_1);
@@ -1072,13 +1073,13 @@ namespace Demo.Games
                     // Layer 3 (output): 2 neurons, Linear
                     // z³ⱼ = Σₖ w³ⱼₖ a²ₖ + b³ⱼ
                     dot = BpgVector128.Create(_b3_0);
+                    dot1 = BpgVector128.Create(_b3_1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_0), a2_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_0), a2_0, dot1);
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_0_1), a2_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), a2_1, dot1);
                     global::System.Runtime.Intrinsics.Vector128<double> z3_0 = dot;
-                    dot = BpgVector128.Create(_b3_1);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_0), a2_0, dot);
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), a2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> z3_1 = dot;
+                    global::System.Runtime.Intrinsics.Vector128<double> z3_1 = dot1;
                     // a³ⱼ = σ(z³ⱼ), σ(z) = z
                     global::System.Runtime.Intrinsics.Vector128<double> a3_0 = z3_0;
                     global::System.Runtime.Intrinsics.Vector128<double> a3_1 = z3_1;
@@ -1100,22 +1101,22 @@ namespace Demo.Games
 
                     // δ²ⱼ = (Σₘ w³ₘⱼ δ³ₘ) · σ'(z²ⱼ), σ'(z) = 1 if z > 0 else 0.01
                     dot = BpgVector128.Create(_w3_0_0) * d3_0;
+                    dot1 = BpgVector128.Create(_w3_0_1) * d3_0;
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_0), d3_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), d3_1, dot1);
                     global::System.Runtime.Intrinsics.Vector128<double> d2_0 = dot * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), BpgVector128.Create(0.01)));
-                    dot = BpgVector128.Create(_w3_0_1) * d3_0;
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w3_1_1), d3_1, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> d2_1 = dot * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), BpgVector128.Create(0.01)));
+                    global::System.Runtime.Intrinsics.Vector128<double> d2_1 = dot1 * (BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(z2_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero), BpgVector128.Create(1d), BpgVector128.Create(0.01)));
 
                     // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
                     dot = BpgVector128.Create(_w2_0_0) * d2_0;
+                    dot1 = BpgVector128.Create(_w2_0_1) * d2_0;
+                    dot2 = BpgVector128.Create(_w2_0_2) * d2_0;
                     dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot2);
                     global::System.Runtime.Intrinsics.Vector128<double> d1_0 = dot * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                    dot = BpgVector128.Create(_w2_0_1) * d2_0;
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> d1_1 = dot * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                    dot = BpgVector128.Create(_w2_0_2) * d2_0;
-                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
-                    global::System.Runtime.Intrinsics.Vector128<double> d1_2 = dot * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector128<double> d1_1 = dot1 * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    global::System.Runtime.Intrinsics.Vector128<double> d1_2 = dot2 * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
 
                     // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
                     // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.

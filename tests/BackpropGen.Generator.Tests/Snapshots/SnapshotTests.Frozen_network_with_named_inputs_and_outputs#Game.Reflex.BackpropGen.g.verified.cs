@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Game
 {
@@ -254,148 +255,250 @@ namespace Game
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1, dot2;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 8; sample += 8)
+            int start = 0;
+            for (int blocks = 0; count - start >= 8; start += blocks * 8)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15));
+                // A chunk of up to 8 blocks of 8 samples (lane i of block k holds sample start + k × 8 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 8);
 
-                // Layer 1: 3 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
-                dot = BpgVector256.Create(_b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & z1_2);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // Values 0 and 1 of each lane's sample from xs: the block's 16 values as two vectors, deinterleaved (lane i of xs_k is value k of sample i)
+                    global::System.Runtime.Intrinsics.Vector256<float> xsLow = BpgVector256.LoadUnsafe(ref xs), xsHigh = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0x88)), 0xD8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0xDD)), 0xD8));
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = xs_0;
+                    s.a0_1 = xs_1;
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 3 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot2 = BpgVector256.Create(_b1_2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), s.a0_0, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), s.a0_1, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector256.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector256.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector256.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector256<float>.Zero) & s.z1_2);
+                }
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector256.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_b2_0);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 14);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector256.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
         }
 
         // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1, dot2;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 3 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
-                dot = BpgVector128.Create(_b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & z1_2);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6));
+                    s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7));
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 3 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot2 = BpgVector128.Create(_b1_2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), s.a0_0, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), s.a0_1, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector128.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector128.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector128.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector128<float>.Zero) & s.z1_2);
+                }
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector128.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_b2_0);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 14);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector128.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector256<float> z, ref global::System.Runtime.Intrinsics.Vector256<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExpInlined(-x));
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector128<float> z, ref global::System.Runtime.Intrinsics.Vector128<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExpInlined(-x));
+                }
+            }
         }
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
-            r = r - n * BpgVector256.Create(-0.00021219444f);
+            bool inRange = BpgVector256.LessThanAll(BpgVector256.Abs(x), BpgVector256.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector256<float> c = inRange ? x : BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(BpgFma.MultiplyAdd(c, BpgVector256.Create(1.442695f), BpgVector256.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(n, BpgVector256.Create(-0.6933594f), c);
+            r = BpgFma.MultiplyAdd(n, BpgVector256.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
             p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
-            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32Native(n) + BpgVector256.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
             return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
         }
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
-            r = r - n * BpgVector128.Create(-0.00021219444f);
+            bool inRange = BpgVector128.LessThanAll(BpgVector128.Abs(x), BpgVector128.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector128<float> c = inRange ? x : BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(BpgVector128.MultiplyAddEstimate(c, BpgVector128.Create(1.442695f), BpgVector128.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(-0.6933594f), c);
+            r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
             p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
-            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32Native(n) + BpgVector128.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
             return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
+        }
+
+        /// <summary>The signals of Reflex's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct BpgBatchSignals<TVector> where TVector : unmanaged
+        {
+            public TVector a0_0, a0_1;
+            public TVector z1_0, z1_1, z1_2;
+            public TVector a1_0, a1_1, a1_2;
+            public TVector d1_0, d1_1, d1_2;
+            public TVector z2_0;
+            public TVector a2_0;
+            public TVector d2_0;
         }
     }
 }

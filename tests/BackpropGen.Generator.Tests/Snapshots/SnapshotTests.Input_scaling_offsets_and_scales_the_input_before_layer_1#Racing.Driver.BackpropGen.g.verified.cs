@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Racing
 {
@@ -516,92 +517,132 @@ namespace Racing
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 8; sample += 8)
+            int start = 0;
+            for (int blocks = 0; count - start >= 8; start += blocks * 8)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = (BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14)) - BpgVector256.Create(_bpgInputOffset0)) * BpgVector256.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = (BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15)) - BpgVector256.Create(_bpgInputOffset1)) * BpgVector256.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+                // A chunk of up to 8 blocks of 8 samples (lane i of block k holds sample start + k × 8 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 8);
 
-                // Layer 1: 2 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // Values 0 and 1 of each lane's sample from xs: the block's 16 values as two vectors, deinterleaved (lane i of xs_k is value k of sample i)
+                    global::System.Runtime.Intrinsics.Vector256<float> xsLow = BpgVector256.LoadUnsafe(ref xs), xsHigh = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0x88)), 0xD8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0xDD)), 0xD8));
+                    // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
+                    s.a0_0 = (xs_0 - BpgVector256.Create(_bpgInputOffset0)) * BpgVector256.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
+                    s.a0_1 = (xs_1 - BpgVector256.Create(_bpgInputOffset1)) * BpgVector256.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 2 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot1);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 2, blocks, 11);
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector256.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_b2_0);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 11);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector256.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
         }
 
         // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6)) - BpgVector128.Create(_bpgInputOffset0)) * BpgVector128.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7)) - BpgVector128.Create(_bpgInputOffset1)) * BpgVector128.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 2 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
+                    s.a0_0 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6)) - BpgVector128.Create(_bpgInputOffset0)) * BpgVector128.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
+                    s.a0_1 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7)) - BpgVector128.Create(_bpgInputOffset1)) * BpgVector128.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 2 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot1);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 2, blocks, 11);
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector128.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_b2_0);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 11);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector128.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
         }
 
         // AccumulateGradientBatch 8 samples at a time, one per lane of Vector256<float>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
@@ -611,95 +652,123 @@ namespace Racing
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1;
+            global::System.Runtime.Intrinsics.Vector256<float> row;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
             float redone = 0f;
-            int sample = 0;
-            for (; sample <= count - 8; sample += 8)
+            int start = 0;
+            for (int blocks = 0; count - start >= 8; start += blocks * 8)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
-                global::System.Runtime.Intrinsics.Vector256<float> a0_0 = (BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 14)) - BpgVector256.Create(_bpgInputOffset0)) * BpgVector256.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
-                global::System.Runtime.Intrinsics.Vector256<float> a0_1 = (BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 15)) - BpgVector256.Create(_bpgInputOffset1)) * BpgVector256.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+                // A chunk of up to 8 blocks of 8 samples (lane i of block k holds sample start + k × 8 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 8);
 
-                // Layer 1: 2 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z1_1 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector256<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector256<float> a1_1 = BpgTanh(z1_1);
-
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector256<float> e0 = a2_0 - y0;
-                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
-                global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
-                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
-                loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = e0 * (a2_0 * (BpgVector256.Create(1f) - a2_0));
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                dot = BpgVector256.Create(_w2_0_0) * d2_0;
-                global::System.Runtime.Intrinsics.Vector256<float> d1_0 = dot * (BpgVector256.Create(1f) - a1_0 * a1_0);
-                dot = BpgVector256.Create(_w2_0_1) * d2_0;
-                global::System.Runtime.Intrinsics.Vector256<float> d1_1 = dot * (BpgVector256.Create(1f) - a1_1 * a1_1);
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 8; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // Values 0 and 1 of each lane's sample from xs: the block's 16 values as two vectors, deinterleaved (lane i of xs_k is value k of sample i)
+                    global::System.Runtime.Intrinsics.Vector256<float> xsLow = BpgVector256.LoadUnsafe(ref xs), xsHigh = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0x88)), 0xD8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgVector256.AsSingle(BpgAvx2.Permute4x64(BpgVector256.AsDouble(BpgAvx.Shuffle(xsLow, xsHigh, 0xDD)), 0xD8));
+                    // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
+                    s.a0_0 = (xs_0 - BpgVector256.Create(_bpgInputOffset0)) * BpgVector256.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
+                    s.a0_1 = (xs_1 - BpgVector256.Create(_bpgInputOffset1)) * BpgVector256.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+
+                    // Layer 1: 2 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot1);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
                 }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 2, blocks, 11);
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_b2_0);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 11);
 
-                // Layer 2 gradient, gradient[6..9): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d2_0;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 8 samples at once
+                    ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
+                    global::System.Runtime.Intrinsics.Vector256<float> e0 = s.a2_0 - y0;
+                    // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
+                    global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
+                    // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                    loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                    s.d2_0 = e0 * (s.a2_0 * (BpgVector256.Create(1f) - s.a2_0));
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                    dot = BpgVector256.Create(_w2_0_0) * s.d2_0;
+                    dot1 = BpgVector256.Create(_w2_0_1) * s.d2_0;
+                    s.d1_0 = dot * (BpgVector256.Create(1f) - s.a1_0 * s.a1_0);
+                    s.d1_1 = dot1 * (BpgVector256.Create(1f) - s.a1_1 * s.a1_1);
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(s.d2_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 8; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[6..9): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(s.a1_0, row, BpgUnsafe.Add(ref sums, 6));
+                    BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(s.a1_1, row, BpgUnsafe.Add(ref sums, 7));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + s.d2_0;
+
+                    // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                    BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 2));
+                    BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 3));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + s.d1_1;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -707,7 +776,7 @@ namespace Racing
             {
                 gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector256.Sum(losses) + redone;
         }
 
@@ -718,95 +787,119 @@ namespace Racing
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1;
+            global::System.Runtime.Intrinsics.Vector128<float> row;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             float redone = 0f;
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
-                global::System.Runtime.Intrinsics.Vector128<float> a0_0 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6)) - BpgVector128.Create(_bpgInputOffset0)) * BpgVector128.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
-                global::System.Runtime.Intrinsics.Vector128<float> a0_1 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7)) - BpgVector128.Create(_bpgInputOffset1)) * BpgVector128.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 2 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z1_1 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                global::System.Runtime.Intrinsics.Vector128<float> a1_0 = BpgTanh(z1_0);
-                global::System.Runtime.Intrinsics.Vector128<float> a1_1 = BpgTanh(z1_1);
-
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector128<float> e0 = a2_0 - y0;
-                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
-                global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
-                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
-                loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = e0 * (a2_0 * (BpgVector128.Create(1f) - a2_0));
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                dot = BpgVector128.Create(_w2_0_0) * d2_0;
-                global::System.Runtime.Intrinsics.Vector128<float> d1_0 = dot * (BpgVector128.Create(1f) - a1_0 * a1_0);
-                dot = BpgVector128.Create(_w2_0_1) * d2_0;
-                global::System.Runtime.Intrinsics.Vector128<float> d1_1 = dot * (BpgVector128.Create(1f) - a1_1 * a1_1);
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 4; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ₖ = (xₖ − μₖ)·sₖ: layer 0 is the input, scaled (SetInputScaling; until set μ = 0, s = 1, and a stored s of 0 reads as 1)
+                    s.a0_0 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 6)) - BpgVector128.Create(_bpgInputOffset0)) * BpgVector128.Create((_bpgInputScale0 == 0f ? 1f : _bpgInputScale0));
+                    s.a0_1 = (BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 7)) - BpgVector128.Create(_bpgInputOffset1)) * BpgVector128.Create((_bpgInputScale1 == 0f ? 1f : _bpgInputScale1));
+
+                    // Layer 1: 2 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot1);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
                 }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 2, blocks, 11);
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_b2_0);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 11);
 
-                // Layer 2 gradient, gradient[6..9): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 7));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + d2_0;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 4 samples at once
+                    ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 3));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + d1_0;
-                BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + d1_1;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
+                    global::System.Runtime.Intrinsics.Vector128<float> e0 = s.a2_0 - y0;
+                    // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
+                    global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
+                    // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                    loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                    s.d2_0 = e0 * (s.a2_0 * (BpgVector128.Create(1f) - s.a2_0));
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                    dot = BpgVector128.Create(_w2_0_0) * s.d2_0;
+                    dot1 = BpgVector128.Create(_w2_0_1) * s.d2_0;
+                    s.d1_0 = dot * (BpgVector128.Create(1f) - s.a1_0 * s.a1_0);
+                    s.d1_1 = dot1 * (BpgVector128.Create(1f) - s.a1_1 * s.a1_1);
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(s.d2_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 4; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[6..9): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a1_0, row, BpgUnsafe.Add(ref sums, 6));
+                    BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a1_1, row, BpgUnsafe.Add(ref sums, 7));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 8) = BpgUnsafe.Add(ref sums, 8) + s.d2_0;
+
+                    // Layer 1 gradient, gradient[0..6): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                    BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 2));
+                    BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 3));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 4) = BpgUnsafe.Add(ref sums, 4) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 5) = BpgUnsafe.Add(ref sums, 5) + s.d1_1;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -814,68 +907,160 @@ namespace Racing
             {
                 gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector128.Sum(losses) + redone;
         }
 
-        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        // aⱼ = σ(zⱼ), σ(z) = tanh z, for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static void BpgTanhLayer(ref global::System.Runtime.Intrinsics.Vector256<float> z, ref global::System.Runtime.Intrinsics.Vector256<float> a, int neurons, int blocks, int stride)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
-            r = r - n * BpgVector256.Create(-0.00021219444f);
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgTanhInlined(x);
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector256<float> z, ref global::System.Runtime.Intrinsics.Vector256<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExpInlined(-x));
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = tanh z, for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgTanhLayer(ref global::System.Runtime.Intrinsics.Vector128<float> z, ref global::System.Runtime.Intrinsics.Vector128<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgTanhInlined(x);
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector128<float> z, ref global::System.Runtime.Intrinsics.Vector128<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExpInlined(-x));
+                }
+            }
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            bool inRange = BpgVector256.LessThanAll(BpgVector256.Abs(x), BpgVector256.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector256<float> c = inRange ? x : BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(BpgFma.MultiplyAdd(c, BpgVector256.Create(1.442695f), BpgVector256.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(n, BpgVector256.Create(-0.6933594f), c);
+            r = BpgFma.MultiplyAdd(n, BpgVector256.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
             p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
-            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32Native(n) + BpgVector256.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
             return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanhInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
-            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgExp(x + x) + BpgVector256.Create(1f));
+            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgExpInlined(x + x) + BpgVector256.Create(1f));
         }
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
-            r = r - n * BpgVector128.Create(-0.00021219444f);
+            bool inRange = BpgVector128.LessThanAll(BpgVector128.Abs(x), BpgVector128.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector128<float> c = inRange ? x : BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(BpgVector128.MultiplyAddEstimate(c, BpgVector128.Create(1.442695f), BpgVector128.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(-0.6933594f), c);
+            r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
             p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
-            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32Native(n) + BpgVector128.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
             return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanh(global::System.Runtime.Intrinsics.Vector128<float> x)
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanhInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgExp(x + x) + BpgVector128.Create(1f));
+            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgExpInlined(x + x) + BpgVector128.Create(1f));
+        }
+
+        /// <summary>The signals of Driver's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct BpgBatchSignals<TVector> where TVector : unmanaged
+        {
+            public TVector a0_0, a0_1;
+            public TVector z1_0, z1_1;
+            public TVector a1_0, a1_1;
+            public TVector d1_0, d1_1;
+            public TVector z2_0;
+            public TVector a2_0;
+            public TVector d2_0;
         }
     }
 }

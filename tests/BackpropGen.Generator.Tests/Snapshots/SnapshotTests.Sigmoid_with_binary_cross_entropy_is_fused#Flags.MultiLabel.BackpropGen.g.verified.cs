@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Flags
 {
@@ -624,150 +625,186 @@ namespace Flags
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector256<double> dot;
+            global::System.Runtime.Intrinsics.Vector256<double> dot, dot1, dot2, dot3;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
-                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<double> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
-                global::System.Runtime.Intrinsics.Vector256<double> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
-                global::System.Runtime.Intrinsics.Vector256<double> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 4 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
-                dot = BpgVector256.Create(_b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
-                dot = BpgVector256.Create(_b1_3);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
+                    s.a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
+                    s.a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
 
-                // Layer 2 (output): 2 neurons, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
-                dot = BpgVector256.Create(_b2_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
+                    // Layer 1: 4 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot2 = BpgVector256.Create(_b1_2);
+                    dot3 = BpgVector256.Create(_b1_3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), s.a0_0, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), s.a0_0, dot3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), s.a0_1, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), s.a0_1, dot3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), s.a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), s.a0_2, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), s.a0_2, dot3);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    s.z1_3 = dot3;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector256.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector256.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector256.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_2);
+                    s.a1_3 = (BpgVector256.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_3);
+                }
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgUnsafe.Add(ref os, 0) = a2_0[0];
-                BpgUnsafe.Add(ref os, 2) = a2_0[1];
-                BpgUnsafe.Add(ref os, 4) = a2_0[2];
-                BpgUnsafe.Add(ref os, 6) = a2_0[3];
-                BpgUnsafe.Add(ref os, 1) = a2_1[0];
-                BpgUnsafe.Add(ref os, 3) = a2_1[1];
-                BpgUnsafe.Add(ref os, 5) = a2_1[2];
-                BpgUnsafe.Add(ref os, 7) = a2_1[3];
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 2 neurons, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_b2_0);
+                    dot1 = BpgVector256.Create(_b2_1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), s.a1_0, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), s.a1_1, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), s.a1_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), s.a1_2, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), s.a1_3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), s.a1_3, dot1);
+                    s.z2_0 = dot;
+                    s.z2_1 = dot1;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 2, blocks, 21);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgUnsafe.Add(ref os, 0) = s.a2_0[0];
+                    BpgUnsafe.Add(ref os, 2) = s.a2_0[1];
+                    BpgUnsafe.Add(ref os, 4) = s.a2_0[2];
+                    BpgUnsafe.Add(ref os, 6) = s.a2_0[3];
+                    BpgUnsafe.Add(ref os, 1) = s.a2_1[0];
+                    BpgUnsafe.Add(ref os, 3) = s.a2_1[1];
+                    BpgUnsafe.Add(ref os, 5) = s.a2_1[2];
+                    BpgUnsafe.Add(ref os, 7) = s.a2_1[3];
+                }
             }
-            return sample;
+            return start;
         }
 
         // ForwardBatch 2 samples at a time, one per lane of Vector128<double>; returns how many it ran (whole blocks only)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector128<double> dot;
+            global::System.Runtime.Intrinsics.Vector128<double> dot, dot1, dot2, dot3;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 2; sample += 2)
+            int start = 0;
+            for (int blocks = 0; count - start >= 2; start += blocks * 2)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 2 samples at once
-                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<double> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
-                global::System.Runtime.Intrinsics.Vector128<double> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
-                global::System.Runtime.Intrinsics.Vector128<double> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
+                // A chunk of up to 8 blocks of 2 samples (lane i of block k holds sample start + k × 2 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 2);
 
-                // Layer 1: 4 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
-                dot = BpgVector128.Create(_b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
-                dot = BpgVector128.Create(_b1_3);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 2);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
+                    s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
+                    s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
 
-                // Layer 2 (output): 2 neurons, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
-                dot = BpgVector128.Create(_b2_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
+                    // Layer 1: 4 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot2 = BpgVector128.Create(_b1_2);
+                    dot3 = BpgVector128.Create(_b1_3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), s.a0_0, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), s.a0_0, dot3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), s.a0_1, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), s.a0_1, dot3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), s.a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), s.a0_2, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), s.a0_2, dot3);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    s.z1_3 = dot3;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector128.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector128.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector128.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_2);
+                    s.a1_3 = (BpgVector128.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_3);
+                }
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgUnsafe.Add(ref os, 0) = a2_0[0];
-                BpgUnsafe.Add(ref os, 2) = a2_0[1];
-                BpgUnsafe.Add(ref os, 1) = a2_1[0];
-                BpgUnsafe.Add(ref os, 3) = a2_1[1];
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 2 neurons, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_b2_0);
+                    dot1 = BpgVector128.Create(_b2_1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), s.a1_0, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), s.a1_1, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), s.a1_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), s.a1_2, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), s.a1_3, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), s.a1_3, dot1);
+                    s.z2_0 = dot;
+                    s.z2_1 = dot1;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 2, blocks, 21);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 2);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgUnsafe.Add(ref os, 0) = s.a2_0[0];
+                    BpgUnsafe.Add(ref os, 2) = s.a2_0[1];
+                    BpgUnsafe.Add(ref os, 1) = s.a2_1[0];
+                    BpgUnsafe.Add(ref os, 3) = s.a2_1[1];
+                }
             }
-            return sample;
+            return start;
         }
 
         // AccumulateGradientBatch 4 samples at a time, one per lane of Vector256<double>; sets how many it took (whole blocks only) and returns their Σᵢ Cᵢ
@@ -777,146 +814,173 @@ namespace Flags
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector256<double> dot;
+            global::System.Runtime.Intrinsics.Vector256<double> dot, dot1, dot2, dot3;
+            global::System.Runtime.Intrinsics.Vector256<double> row;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<double> losses = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
             double redone = 0d;
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
-                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector256<double> a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
-                global::System.Runtime.Intrinsics.Vector256<double> a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
-                global::System.Runtime.Intrinsics.Vector256<double> a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 4 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_0 = dot;
-                dot = BpgVector256.Create(_b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_1 = dot;
-                dot = BpgVector256.Create(_b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_2 = dot;
-                dot = BpgVector256.Create(_b1_3);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z1_3 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector256<double> a1_0 = (BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_1 = (BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_2 = (BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_2);
-                global::System.Runtime.Intrinsics.Vector256<double> a1_3 = (BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & z1_3);
-
-                // Layer 2 (output): 2 neurons, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), a1_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_0 = dot;
-                dot = BpgVector256.Create(_b2_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), a1_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> z2_1 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<double> a2_0 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector256<double> a2_1 = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-z2_1));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector256<double> y0 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6));
-                global::System.Runtime.Intrinsics.Vector256<double> y1 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3), BpgUnsafe.Add(ref ys, 5), BpgUnsafe.Add(ref ys, 7));
-                global::System.Runtime.Intrinsics.Vector256<double> e0 = a2_0 - y0;
-                global::System.Runtime.Intrinsics.Vector256<double> e1 = a2_1 - y1;
-                // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
-                //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
-                global::System.Runtime.Intrinsics.Vector256<double> loss = (BpgVector256.Max(z2_0, BpgVector256.Create(0d)) - z2_0 * y0 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(z2_0))) + BpgVector256.Max(z2_1, BpgVector256.Create(0d)) - z2_1 * y1 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(z2_1)))) * (BpgVector256.Create(0.5));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
-                global::System.Runtime.Intrinsics.Vector256<double> d2_0 = e0 * BpgVector256.Create(0.5);
-                global::System.Runtime.Intrinsics.Vector256<double> d2_1 = e1 * BpgVector256.Create(0.5);
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                dot = BpgVector256.Create(_w2_0_0) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> d1_0 = dot * ((BpgVector256.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                dot = BpgVector256.Create(_w2_0_1) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> d1_1 = dot * ((BpgVector256.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                dot = BpgVector256.Create(_w2_0_2) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> d1_2 = dot * ((BpgVector256.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-                dot = BpgVector256.Create(_w2_0_3) * d2_0;
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector256<double> d1_3 = dot * ((BpgVector256.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector256<double> guardA0 = BpgVector256.Create(1d) + BpgVector256.Abs(a0_0) + BpgVector256.Abs(a0_1) + BpgVector256.Abs(a0_2);
-                global::System.Runtime.Intrinsics.Vector256<double> guardD1 = BpgVector256.Abs(d1_0) + BpgVector256.Abs(d1_1) + BpgVector256.Abs(d1_2) + BpgVector256.Abs(d1_3);
-                global::System.Runtime.Intrinsics.Vector256<double> guardA1 = BpgVector256.Create(1d) + BpgVector256.Abs(a1_0) + BpgVector256.Abs(a1_1) + BpgVector256.Abs(a1_2) + BpgVector256.Abs(a1_3);
-                global::System.Runtime.Intrinsics.Vector256<double> guardD2 = BpgVector256.Abs(d2_0) + BpgVector256.Abs(d2_1);
-                global::System.Runtime.Intrinsics.Vector256<double> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(double.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 4; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 9));
+                    s.a0_1 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 10));
+                    s.a0_2 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 11));
+
+                    // Layer 1: 4 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_b1_0);
+                    dot1 = BpgVector256.Create(_b1_1);
+                    dot2 = BpgVector256.Create(_b1_2);
+                    dot3 = BpgVector256.Create(_b1_3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_0), s.a0_0, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_0), s.a0_0, dot3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_1), s.a0_1, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_1), s.a0_1, dot3);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_0_2), s.a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_2_2), s.a0_2, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w1_3_2), s.a0_2, dot3);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    s.z1_3 = dot3;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector256.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector256.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector256.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_2);
+                    s.a1_3 = (BpgVector256.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & s.z1_3);
                 }
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 2 neurons, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_b2_0);
+                    dot1 = BpgVector256.Create(_b2_1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_0), s.a1_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), s.a1_0, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_1), s.a1_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), s.a1_1, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_2), s.a1_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), s.a1_2, dot1);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_0_3), s.a1_3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), s.a1_3, dot1);
+                    s.z2_0 = dot;
+                    s.z2_1 = dot1;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 2, blocks, 21);
 
-                // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(a1_0, d2_0, BpgUnsafe.Add(ref sums, 16));
-                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(a1_1, d2_0, BpgUnsafe.Add(ref sums, 17));
-                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(a1_2, d2_0, BpgUnsafe.Add(ref sums, 18));
-                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(a1_3, d2_0, BpgUnsafe.Add(ref sums, 19));
-                BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(a1_0, d2_1, BpgUnsafe.Add(ref sums, 20));
-                BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(a1_1, d2_1, BpgUnsafe.Add(ref sums, 21));
-                BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(a1_2, d2_1, BpgUnsafe.Add(ref sums, 22));
-                BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(a1_3, d2_1, BpgUnsafe.Add(ref sums, 23));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 4 samples at once
+                    ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(a0_0, d1_1, BpgUnsafe.Add(ref sums, 3));
-                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(a0_1, d1_1, BpgUnsafe.Add(ref sums, 4));
-                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(a0_2, d1_1, BpgUnsafe.Add(ref sums, 5));
-                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(a0_0, d1_2, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(a0_1, d1_2, BpgUnsafe.Add(ref sums, 7));
-                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(a0_2, d1_2, BpgUnsafe.Add(ref sums, 8));
-                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(a0_0, d1_3, BpgUnsafe.Add(ref sums, 9));
-                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(a0_1, d1_3, BpgUnsafe.Add(ref sums, 10));
-                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(a0_2, d1_3, BpgUnsafe.Add(ref sums, 11));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector256<double> y0 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2), BpgUnsafe.Add(ref ys, 4), BpgUnsafe.Add(ref ys, 6));
+                    global::System.Runtime.Intrinsics.Vector256<double> y1 = BpgVector256.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3), BpgUnsafe.Add(ref ys, 5), BpgUnsafe.Add(ref ys, 7));
+                    global::System.Runtime.Intrinsics.Vector256<double> e0 = s.a2_0 - y0;
+                    global::System.Runtime.Intrinsics.Vector256<double> e1 = s.a2_1 - y1;
+                    // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
+                    //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
+                    global::System.Runtime.Intrinsics.Vector256<double> loss = (BpgVector256.Max(s.z2_0, BpgVector256.Create(0d)) - s.z2_0 * y0 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(s.z2_0))) + BpgVector256.Max(s.z2_1, BpgVector256.Create(0d)) - s.z2_1 * y1 + BpgVector256.Log(BpgVector256.Create(1d) + BpgVector256.Exp(-BpgVector256.Abs(s.z2_1)))) * (BpgVector256.Create(0.5));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
+                    s.d2_0 = e0 * BpgVector256.Create(0.5);
+                    s.d2_1 = e1 * BpgVector256.Create(0.5);
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                    dot = BpgVector256.Create(_w2_0_0) * s.d2_0;
+                    dot1 = BpgVector256.Create(_w2_0_1) * s.d2_0;
+                    dot2 = BpgVector256.Create(_w2_0_2) * s.d2_0;
+                    dot3 = BpgVector256.Create(_w2_0_3) * s.d2_0;
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_0), s.d2_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_1), s.d2_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_2), s.d2_1, dot2);
+                    dot3 = BpgFma.MultiplyAdd(BpgVector256.Create(_w2_1_3), s.d2_1, dot3);
+                    s.d1_0 = dot * ((BpgVector256.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    s.d1_1 = dot1 * ((BpgVector256.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    s.d1_2 = dot2 * ((BpgVector256.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+                    s.d1_3 = dot3 * ((BpgVector256.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector256<double>.Zero) & BpgVector256.Create(1d)));
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector256<double> guardA0 = BpgVector256.Create(1d) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1) + BpgVector256.Abs(s.a0_2);
+                    global::System.Runtime.Intrinsics.Vector256<double> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1) + BpgVector256.Abs(s.d1_2) + BpgVector256.Abs(s.d1_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> guardA1 = BpgVector256.Create(1d) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1) + BpgVector256.Abs(s.a1_2) + BpgVector256.Abs(s.a1_3);
+                    global::System.Runtime.Intrinsics.Vector256<double> guardD2 = BpgVector256.Abs(s.d2_0) + BpgVector256.Abs(s.d2_1);
+                    global::System.Runtime.Intrinsics.Vector256<double> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(double.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 4; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(s.a1_0, row, BpgUnsafe.Add(ref sums, 16));
+                    BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(s.a1_1, row, BpgUnsafe.Add(ref sums, 17));
+                    BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(s.a1_2, row, BpgUnsafe.Add(ref sums, 18));
+                    BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(s.a1_3, row, BpgUnsafe.Add(ref sums, 19));
+                    row = s.d2_1;
+                    BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(s.a1_0, row, BpgUnsafe.Add(ref sums, 20));
+                    BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(s.a1_1, row, BpgUnsafe.Add(ref sums, 21));
+                    BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(s.a1_2, row, BpgUnsafe.Add(ref sums, 22));
+                    BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(s.a1_3, row, BpgUnsafe.Add(ref sums, 23));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + s.d2_0;
+                    BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + s.d2_1;
+
+                    // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                    BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                    BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 3));
+                    BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 4));
+                    BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 5));
+                    row = s.d1_2;
+                    BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 6));
+                    BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 7));
+                    BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 8));
+                    row = s.d1_3;
+                    BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 9));
+                    BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 10));
+                    BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 11));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + s.d1_1;
+                    BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + s.d1_2;
+                    BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + s.d1_3;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -924,7 +988,7 @@ namespace Flags
             {
                 gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector256.Sum(losses) + redone;
         }
 
@@ -935,146 +999,173 @@ namespace Flags
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<double>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<double>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<double> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector128<double> dot;
+            global::System.Runtime.Intrinsics.Vector128<double> dot, dot1, dot2, dot3;
+            global::System.Runtime.Intrinsics.Vector128<double> row;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref double inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref double targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<double> losses = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
             double redone = 0d;
-            int sample = 0;
-            for (; sample <= count - 2; sample += 2)
+            int start = 0;
+            for (int blocks = 0; count - start >= 2; start += blocks * 2)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 2 samples at once
-                ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                global::System.Runtime.Intrinsics.Vector128<double> a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
-                global::System.Runtime.Intrinsics.Vector128<double> a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
-                global::System.Runtime.Intrinsics.Vector128<double> a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
+                // A chunk of up to 8 blocks of 2 samples (lane i of block k holds sample start + k × 2 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 2);
 
-                // Layer 1: 4 neurons, ReLU
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_0 = dot;
-                dot = BpgVector128.Create(_b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_1 = dot;
-                dot = BpgVector128.Create(_b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_2 = dot;
-                dot = BpgVector128.Create(_b1_3);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), a0_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z1_3 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
-                global::System.Runtime.Intrinsics.Vector128<double> a1_0 = (BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_0);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_1 = (BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_1);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_2 = (BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_2);
-                global::System.Runtime.Intrinsics.Vector128<double> a1_3 = (BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & z1_3);
-
-                // Layer 2 (output): 2 neurons, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), a1_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_0 = dot;
-                dot = BpgVector128.Create(_b2_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), a1_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), a1_3, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> z2_1 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<double> a2_0 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_0));
-                global::System.Runtime.Intrinsics.Vector128<double> a2_1 = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-z2_1));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector128<double> y0 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2));
-                global::System.Runtime.Intrinsics.Vector128<double> y1 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3));
-                global::System.Runtime.Intrinsics.Vector128<double> e0 = a2_0 - y0;
-                global::System.Runtime.Intrinsics.Vector128<double> e1 = a2_1 - y1;
-                // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
-                //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
-                global::System.Runtime.Intrinsics.Vector128<double> loss = (BpgVector128.Max(z2_0, BpgVector128.Create(0d)) - z2_0 * y0 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(z2_0))) + BpgVector128.Max(z2_1, BpgVector128.Create(0d)) - z2_1 * y1 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(z2_1)))) * (BpgVector128.Create(0.5));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
-                global::System.Runtime.Intrinsics.Vector128<double> d2_0 = e0 * BpgVector128.Create(0.5);
-                global::System.Runtime.Intrinsics.Vector128<double> d2_1 = e1 * BpgVector128.Create(0.5);
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
-                dot = BpgVector128.Create(_w2_0_0) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> d1_0 = dot * ((BpgVector128.GreaterThan(z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                dot = BpgVector128.Create(_w2_0_1) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> d1_1 = dot * ((BpgVector128.GreaterThan(z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                dot = BpgVector128.Create(_w2_0_2) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> d1_2 = dot * ((BpgVector128.GreaterThan(z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-                dot = BpgVector128.Create(_w2_0_3) * d2_0;
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), d2_1, dot);
-                global::System.Runtime.Intrinsics.Vector128<double> d1_3 = dot * ((BpgVector128.GreaterThan(z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector128<double> guardA0 = BpgVector128.Create(1d) + BpgVector128.Abs(a0_0) + BpgVector128.Abs(a0_1) + BpgVector128.Abs(a0_2);
-                global::System.Runtime.Intrinsics.Vector128<double> guardD1 = BpgVector128.Abs(d1_0) + BpgVector128.Abs(d1_1) + BpgVector128.Abs(d1_2) + BpgVector128.Abs(d1_3);
-                global::System.Runtime.Intrinsics.Vector128<double> guardA1 = BpgVector128.Create(1d) + BpgVector128.Abs(a1_0) + BpgVector128.Abs(a1_1) + BpgVector128.Abs(a1_2) + BpgVector128.Abs(a1_3);
-                global::System.Runtime.Intrinsics.Vector128<double> guardD2 = BpgVector128.Abs(d2_0) + BpgVector128.Abs(d2_1);
-                global::System.Runtime.Intrinsics.Vector128<double> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(double.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 2; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 2);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref double xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 3));
+                    s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 4));
+                    s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 5));
+
+                    // Layer 1: 4 neurons, ReLU
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_b1_0);
+                    dot1 = BpgVector128.Create(_b1_1);
+                    dot2 = BpgVector128.Create(_b1_2);
+                    dot3 = BpgVector128.Create(_b1_3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_0), s.a0_0, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_0), s.a0_0, dot3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_1), s.a0_1, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_1), s.a0_1, dot3);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_0_2), s.a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_2_2), s.a0_2, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w1_3_2), s.a0_2, dot3);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                    s.z1_3 = dot3;
+                    // a¹ⱼ = σ(z¹ⱼ), σ(z) = max(0, z)
+                    s.a1_0 = (BpgVector128.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_0);
+                    s.a1_1 = (BpgVector128.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_1);
+                    s.a1_2 = (BpgVector128.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_2);
+                    s.a1_3 = (BpgVector128.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & s.z1_3);
                 }
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 2 neurons, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_b2_0);
+                    dot1 = BpgVector128.Create(_b2_1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_0), s.a1_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), s.a1_0, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_1), s.a1_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), s.a1_1, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_2), s.a1_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), s.a1_2, dot1);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_0_3), s.a1_3, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), s.a1_3, dot1);
+                    s.z2_0 = dot;
+                    s.z2_1 = dot1;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 2, blocks, 21);
 
-                // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(a1_0, d2_0, BpgUnsafe.Add(ref sums, 16));
-                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(a1_1, d2_0, BpgUnsafe.Add(ref sums, 17));
-                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(a1_2, d2_0, BpgUnsafe.Add(ref sums, 18));
-                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(a1_3, d2_0, BpgUnsafe.Add(ref sums, 19));
-                BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(a1_0, d2_1, BpgUnsafe.Add(ref sums, 20));
-                BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(a1_1, d2_1, BpgUnsafe.Add(ref sums, 21));
-                BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(a1_2, d2_1, BpgUnsafe.Add(ref sums, 22));
-                BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(a1_3, d2_1, BpgUnsafe.Add(ref sums, 23));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + d2_0;
-                BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + d2_1;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 2);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<double>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 2 samples at once
+                    ref double ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(a0_0, d1_0, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(a0_1, d1_0, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(a0_2, d1_0, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(a0_0, d1_1, BpgUnsafe.Add(ref sums, 3));
-                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(a0_1, d1_1, BpgUnsafe.Add(ref sums, 4));
-                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(a0_2, d1_1, BpgUnsafe.Add(ref sums, 5));
-                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(a0_0, d1_2, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(a0_1, d1_2, BpgUnsafe.Add(ref sums, 7));
-                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(a0_2, d1_2, BpgUnsafe.Add(ref sums, 8));
-                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(a0_0, d1_3, BpgUnsafe.Add(ref sums, 9));
-                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(a0_1, d1_3, BpgUnsafe.Add(ref sums, 10));
-                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(a0_2, d1_3, BpgUnsafe.Add(ref sums, 11));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + d1_0;
-                BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + d1_1;
-                BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + d1_2;
-                BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + d1_3;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector128<double> y0 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 0), BpgUnsafe.Add(ref ys, 2));
+                    global::System.Runtime.Intrinsics.Vector128<double> y1 = BpgVector128.Create(BpgUnsafe.Add(ref ys, 1), BpgUnsafe.Add(ref ys, 3));
+                    global::System.Runtime.Intrinsics.Vector128<double> e0 = s.a2_0 - y0;
+                    global::System.Runtime.Intrinsics.Vector128<double> e1 = s.a2_1 - y1;
+                    // C = −(1/n) Σⱼ [yⱼ ln a²ⱼ + (1 − yⱼ) ln(1 − a²ⱼ)], n = 2
+                    //   = (1/n) Σⱼ [max(z²ⱼ, 0) − z²ⱼ yⱼ + ln(1 + e^(−|z²ⱼ|))], from the logits: never ln 0
+                    global::System.Runtime.Intrinsics.Vector128<double> loss = (BpgVector128.Max(s.z2_0, BpgVector128.Create(0d)) - s.z2_0 * y0 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(s.z2_0))) + BpgVector128.Max(s.z2_1, BpgVector128.Create(0d)) - s.z2_1 * y1 + BpgVector128.Log(BpgVector128.Create(1d) + BpgVector128.Exp(-BpgVector128.Abs(s.z2_1)))) * (BpgVector128.Create(0.5));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = (a²ⱼ − yⱼ) / n = eⱼ / n: sigmoid and binary cross-entropy fused (σ' cancels)
+                    s.d2_0 = e0 * BpgVector128.Create(0.5);
+                    s.d2_1 = e1 * BpgVector128.Create(0.5);
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 if z > 0 else 0
+                    dot = BpgVector128.Create(_w2_0_0) * s.d2_0;
+                    dot1 = BpgVector128.Create(_w2_0_1) * s.d2_0;
+                    dot2 = BpgVector128.Create(_w2_0_2) * s.d2_0;
+                    dot3 = BpgVector128.Create(_w2_0_3) * s.d2_0;
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_0), s.d2_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_1), s.d2_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_2), s.d2_1, dot2);
+                    dot3 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_w2_1_3), s.d2_1, dot3);
+                    s.d1_0 = dot * ((BpgVector128.GreaterThan(s.z1_0, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    s.d1_1 = dot1 * ((BpgVector128.GreaterThan(s.z1_1, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    s.d1_2 = dot2 * ((BpgVector128.GreaterThan(s.z1_2, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+                    s.d1_3 = dot3 * ((BpgVector128.GreaterThan(s.z1_3, global::System.Runtime.Intrinsics.Vector128<double>.Zero) & BpgVector128.Create(1d)));
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for double, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector128<double> guardA0 = BpgVector128.Create(1d) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1) + BpgVector128.Abs(s.a0_2);
+                    global::System.Runtime.Intrinsics.Vector128<double> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1) + BpgVector128.Abs(s.d1_2) + BpgVector128.Abs(s.d1_3);
+                    global::System.Runtime.Intrinsics.Vector128<double> guardA1 = BpgVector128.Create(1d) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1) + BpgVector128.Abs(s.a1_2) + BpgVector128.Abs(s.a1_3);
+                    global::System.Runtime.Intrinsics.Vector128<double> guardD2 = BpgVector128.Abs(s.d2_0) + BpgVector128.Abs(s.d2_1);
+                    global::System.Runtime.Intrinsics.Vector128<double> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(double.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 2; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[16..26): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(s.a1_0, row, BpgUnsafe.Add(ref sums, 16));
+                    BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(s.a1_1, row, BpgUnsafe.Add(ref sums, 17));
+                    BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(s.a1_2, row, BpgUnsafe.Add(ref sums, 18));
+                    BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(s.a1_3, row, BpgUnsafe.Add(ref sums, 19));
+                    row = s.d2_1;
+                    BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(s.a1_0, row, BpgUnsafe.Add(ref sums, 20));
+                    BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(s.a1_1, row, BpgUnsafe.Add(ref sums, 21));
+                    BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(s.a1_2, row, BpgUnsafe.Add(ref sums, 22));
+                    BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(s.a1_3, row, BpgUnsafe.Add(ref sums, 23));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 24) = BpgUnsafe.Add(ref sums, 24) + s.d2_0;
+                    BpgUnsafe.Add(ref sums, 25) = BpgUnsafe.Add(ref sums, 25) + s.d2_1;
+
+                    // Layer 1 gradient, gradient[0..16): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                    BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                    BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 3));
+                    BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 4));
+                    BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 5));
+                    row = s.d1_2;
+                    BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 6));
+                    BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 7));
+                    BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 8));
+                    row = s.d1_3;
+                    BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 9));
+                    BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 10));
+                    BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 11));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 12) = BpgUnsafe.Add(ref sums, 12) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 13) = BpgUnsafe.Add(ref sums, 13) + s.d1_1;
+                    BpgUnsafe.Add(ref sums, 14) = BpgUnsafe.Add(ref sums, 14) + s.d1_2;
+                    BpgUnsafe.Add(ref sums, 15) = BpgUnsafe.Add(ref sums, 15) + s.d1_3;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1082,8 +1173,54 @@ namespace Flags
             {
                 gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector128.Sum(losses) + redone;
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector256<double> z, ref global::System.Runtime.Intrinsics.Vector256<double> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector256.Create(1d) / (BpgVector256.Create(1d) + BpgVector256.Exp(-x));
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector128<double> z, ref global::System.Runtime.Intrinsics.Vector128<double> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector128.Create(1d) / (BpgVector128.Create(1d) + BpgVector128.Exp(-x));
+                }
+            }
+        }
+
+        /// <summary>The signals of MultiLabel's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]
+        private struct BpgBatchSignals<TVector> where TVector : unmanaged
+        {
+            public TVector a0_0, a0_1, a0_2;
+            public TVector z1_0, z1_1, z1_2, z1_3;
+            public TVector a1_0, a1_1, a1_2, a1_3;
+            public TVector d1_0, d1_1, d1_2, d1_3;
+            public TVector z2_0, z2_1;
+            public TVector a2_0, a2_1;
+            public TVector d2_0, d2_1;
         }
     }
 }

@@ -9,6 +9,7 @@ using BpgVector128 = global::System.Runtime.Intrinsics.Vector128;
 using BpgUnsafe = global::System.Runtime.CompilerServices.Unsafe;
 using BpgFma = global::System.Runtime.Intrinsics.X86.Fma;
 using BpgAvx = global::System.Runtime.Intrinsics.X86.Avx;
+using BpgAvx2 = global::System.Runtime.Intrinsics.X86.Avx2;
 
 namespace Sensors
 {
@@ -470,295 +471,323 @@ namespace Sensors
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV256(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
-            // The wide layers' signals, in memory: each is read as an operand where it is used
-            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
-            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1, dot2;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 8; sample += 8)
+            int start = 0;
+            for (int blocks = 0; count - start >= 8; start += blocks * 8)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 8 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
-                // a⁰ = x: layer 0 is the input
-                s.a0_0 = xs_0;
-                s.a0_1 = xs_1;
-                s.a0_2 = xs_2;
-                s.a0_3 = xs_3;
-                s.a0_4 = xs_4;
-                s.a0_5 = xs_5;
-                s.a0_6 = xs_6;
-                s.a0_7 = xs_7;
-                s.a0_8 = xs_8;
-                s.a0_9 = xs_9;
-                s.a0_10 = xs_10;
-                s.a0_11 = xs_11;
-                s.a0_12 = xs_12;
-                s.a0_13 = xs_13;
-                s.a0_14 = xs_14;
-                s.a0_15 = xs_15;
-                s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
+                // A chunk of up to 8 blocks of 8 samples (lane i of block k holds sample start + k × 8 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 8);
 
-                // Layer 1: 3 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_bpgParameters._b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
-                s.z1_0 = dot;
-                dot = BpgVector256.Create(_bpgParameters._b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
-                s.z1_1 = dot;
-                dot = BpgVector256.Create(_bpgParameters._b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
-                s.z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                s.a1_0 = BpgTanh(s.z1_0);
-                s.a1_1 = BpgTanh(s.z1_1);
-                s.a1_2 = BpgTanh(s.z1_2);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = xs_0;
+                    s.a0_1 = xs_1;
+                    s.a0_2 = xs_2;
+                    s.a0_3 = xs_3;
+                    s.a0_4 = xs_4;
+                    s.a0_5 = xs_5;
+                    s.a0_6 = xs_6;
+                    s.a0_7 = xs_7;
+                    s.a0_8 = xs_8;
+                    s.a0_9 = xs_9;
+                    s.a0_10 = xs_10;
+                    s.a0_11 = xs_11;
+                    s.a0_12 = xs_12;
+                    s.a0_13 = xs_13;
+                    s.a0_14 = xs_14;
+                    s.a0_15 = xs_15;
+                    s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_bpgParameters._b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 3 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_bpgParameters._b1_0);
+                    dot1 = BpgVector256.Create(_bpgParameters._b1_1);
+                    dot2 = BpgVector256.Create(_bpgParameters._b1_2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 3, blocks, 29);
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector256.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_bpgParameters._b2_0);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 29);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector256.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
         }
 
         // ForwardBatch 4 samples at a time, one per lane of Vector128<float>; returns how many it ran (whole blocks only)
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private int BpgForwardBatchV128(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int count)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
-            // The wide layers' signals, in memory: each is read as an operand where it is used
-            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
-            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1, dot2;
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the forward pass below is Forward's, for 4 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
-                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
-                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
-                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
-                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
-                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
-                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
-                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
-                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
-                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
-                s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
-                s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
-                s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
-                s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
-                s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
-                s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
-                s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 3 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_bpgParameters._b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
-                s.z1_0 = dot;
-                dot = BpgVector128.Create(_bpgParameters._b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
-                s.z1_1 = dot;
-                dot = BpgVector128.Create(_bpgParameters._b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
-                s.z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                s.a1_0 = BpgTanh(s.z1_0);
-                s.a1_1 = BpgTanh(s.z1_1);
-                s.a1_2 = BpgTanh(s.z1_2);
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
+                    s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
+                    s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
+                    s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
+                    s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
+                    s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
+                    s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
+                    s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
+                    s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
+                    s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
+                    s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
+                    s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
+                    s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
+                    s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
+                    s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
+                    s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
+                    s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
 
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_bpgParameters._b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
+                    // Layer 1: 3 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_bpgParameters._b1_0);
+                    dot1 = BpgVector128.Create(_bpgParameters._b1_1);
+                    dot2 = BpgVector128.Create(_bpgParameters._b1_2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
+                }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 3, blocks, 29);
 
-                // ŷ = a², each lane into its sample's outputs
-                BpgVector128.StoreUnsafe(a2_0, ref os);
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_bpgParameters._b2_0);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 29);
+
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float os = ref BpgUnsafe.Add(ref outputStart, sample * OutputCount);
+                    // ŷ = a², each lane into its sample's outputs
+                    BpgVector128.StoreUnsafe(s.a2_0, ref os);
+                }
             }
-            return sample;
+            return start;
         }
 
         // The loss C
@@ -1025,286 +1054,381 @@ namespace Sensors
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector256<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector256<float> dot;
+            global::System.Runtime.Intrinsics.Vector256<float> dot, dot1, dot2;
             global::System.Runtime.Intrinsics.Vector256<float> row;
-            // The wide layers' signals, in memory: each is read as an operand where it is used
-            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[1];
-            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
+            ref float gradientStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector256<float> losses = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
             float redone = 0f;
-            int sample = 0;
-            for (; sample <= count - 8; sample += 8)
+            int start = 0;
+            for (int blocks = 0; count - start >= 8; start += blocks * 8)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 8 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
-                global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
-                global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
-                // a⁰ = x: layer 0 is the input
-                s.a0_0 = xs_0;
-                s.a0_1 = xs_1;
-                s.a0_2 = xs_2;
-                s.a0_3 = xs_3;
-                s.a0_4 = xs_4;
-                s.a0_5 = xs_5;
-                s.a0_6 = xs_6;
-                s.a0_7 = xs_7;
-                s.a0_8 = xs_8;
-                s.a0_9 = xs_9;
-                s.a0_10 = xs_10;
-                s.a0_11 = xs_11;
-                s.a0_12 = xs_12;
-                s.a0_13 = xs_13;
-                s.a0_14 = xs_14;
-                s.a0_15 = xs_15;
-                s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
+                // A chunk of up to 8 blocks of 8 samples (lane i of block k holds sample start + k × 8 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 8);
 
-                // Layer 1: 3 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector256.Create(_bpgParameters._b1_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
-                s.z1_0 = dot;
-                dot = BpgVector256.Create(_bpgParameters._b1_1);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
-                s.z1_1 = dot;
-                dot = BpgVector256.Create(_bpgParameters._b1_2);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
-                s.z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                s.a1_0 = BpgTanh(s.z1_0);
-                s.a1_1 = BpgTanh(s.z1_1);
-                s.a1_2 = BpgTanh(s.z1_2);
-
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector256.Create(_bpgParameters._b2_0);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
-                dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector256<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector256<float> a2_0 = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExp(-z2_0));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector256<float> e0 = a2_0 - y0;
-                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
-                global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
-                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
-                loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector256<float> d2_0 = e0 * (a2_0 * (BpgVector256.Create(1f) - a2_0));
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                dot = BpgVector256.Create(_bpgParameters._w2_0_0) * d2_0;
-                s.d1_0 = dot * (BpgVector256.Create(1f) - s.a1_0 * s.a1_0);
-                dot = BpgVector256.Create(_bpgParameters._w2_0_1) * d2_0;
-                s.d1_1 = dot * (BpgVector256.Create(1f) - s.a1_1 * s.a1_1);
-                dot = BpgVector256.Create(_bpgParameters._w2_0_2) * d2_0;
-                s.d1_2 = dot * (BpgVector256.Create(1f) - s.a1_2 * s.a1_2);
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1) + BpgVector256.Abs(s.a0_2) + BpgVector256.Abs(s.a0_3) + BpgVector256.Abs(s.a0_4) + BpgVector256.Abs(s.a0_5) + BpgVector256.Abs(s.a0_6)
-                    + BpgVector256.Abs(s.a0_7) + BpgVector256.Abs(s.a0_8) + BpgVector256.Abs(s.a0_9) + BpgVector256.Abs(s.a0_10) + BpgVector256.Abs(s.a0_11) + BpgVector256.Abs(s.a0_12) + BpgVector256.Abs(s.a0_13) + BpgVector256.Abs(s.a0_14)
-                    + BpgVector256.Abs(s.a0_15) + BpgVector256.Abs(s.a0_16);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1) + BpgVector256.Abs(s.d1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1) + BpgVector256.Abs(s.a1_2);
-                global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(d2_0);
-                global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 8; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // Values 0..15 of each lane's sample from xs: the samples' rows, transposed 8×8 (lane i of xs_k is value k of sample i)
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 17));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 34));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 51));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 68));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 85));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 102));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 119));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p0 = BpgAvx.UnpackLow(xs0r0, xs0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p1 = BpgAvx.UnpackHigh(xs0r0, xs0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p2 = BpgAvx.UnpackLow(xs0r2, xs0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p3 = BpgAvx.UnpackHigh(xs0r2, xs0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p4 = BpgAvx.UnpackLow(xs0r4, xs0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p5 = BpgAvx.UnpackHigh(xs0r4, xs0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p6 = BpgAvx.UnpackLow(xs0r6, xs0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0p7 = BpgAvx.UnpackHigh(xs0r6, xs0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q0 = BpgAvx.Shuffle(xs0p0, xs0p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q1 = BpgAvx.Shuffle(xs0p0, xs0p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q2 = BpgAvx.Shuffle(xs0p1, xs0p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q3 = BpgAvx.Shuffle(xs0p1, xs0p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q4 = BpgAvx.Shuffle(xs0p4, xs0p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q5 = BpgAvx.Shuffle(xs0p4, xs0p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q6 = BpgAvx.Shuffle(xs0p5, xs0p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs0q7 = BpgAvx.Shuffle(xs0p5, xs0p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_0 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_1 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_2 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_3 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_4 = BpgAvx.Permute2x128(xs0q0, xs0q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_5 = BpgAvx.Permute2x128(xs0q1, xs0q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_6 = BpgAvx.Permute2x128(xs0q2, xs0q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_7 = BpgAvx.Permute2x128(xs0q3, xs0q7, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r0 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 25));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 42));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r3 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 59));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r4 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 76));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r5 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 93));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r6 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 110));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8r7 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref xs, 127));
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p0 = BpgAvx.UnpackLow(xs8r0, xs8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p1 = BpgAvx.UnpackHigh(xs8r0, xs8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p2 = BpgAvx.UnpackLow(xs8r2, xs8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p3 = BpgAvx.UnpackHigh(xs8r2, xs8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p4 = BpgAvx.UnpackLow(xs8r4, xs8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p5 = BpgAvx.UnpackHigh(xs8r4, xs8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p6 = BpgAvx.UnpackLow(xs8r6, xs8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8p7 = BpgAvx.UnpackHigh(xs8r6, xs8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q0 = BpgAvx.Shuffle(xs8p0, xs8p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q1 = BpgAvx.Shuffle(xs8p0, xs8p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q2 = BpgAvx.Shuffle(xs8p1, xs8p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q3 = BpgAvx.Shuffle(xs8p1, xs8p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q4 = BpgAvx.Shuffle(xs8p4, xs8p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q5 = BpgAvx.Shuffle(xs8p4, xs8p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q6 = BpgAvx.Shuffle(xs8p5, xs8p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs8q7 = BpgAvx.Shuffle(xs8p5, xs8p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_8 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_9 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_10 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_11 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_12 = BpgAvx.Permute2x128(xs8q0, xs8q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_13 = BpgAvx.Permute2x128(xs8q1, xs8q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_14 = BpgAvx.Permute2x128(xs8q2, xs8q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> xs_15 = BpgAvx.Permute2x128(xs8q3, xs8q7, 0x31);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = xs_0;
+                    s.a0_1 = xs_1;
+                    s.a0_2 = xs_2;
+                    s.a0_3 = xs_3;
+                    s.a0_4 = xs_4;
+                    s.a0_5 = xs_5;
+                    s.a0_6 = xs_6;
+                    s.a0_7 = xs_7;
+                    s.a0_8 = xs_8;
+                    s.a0_9 = xs_9;
+                    s.a0_10 = xs_10;
+                    s.a0_11 = xs_11;
+                    s.a0_12 = xs_12;
+                    s.a0_13 = xs_13;
+                    s.a0_14 = xs_14;
+                    s.a0_15 = xs_15;
+                    s.a0_16 = BpgVector256.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67), BpgUnsafe.Add(ref xs, 84), BpgUnsafe.Add(ref xs, 101), BpgUnsafe.Add(ref xs, 118), BpgUnsafe.Add(ref xs, 135));
+
+                    // Layer 1: 3 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector256.Create(_bpgParameters._b1_0);
+                    dot1 = BpgVector256.Create(_bpgParameters._b1_1);
+                    dot2 = BpgVector256.Create(_bpgParameters._b1_2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_0), s.a0_0, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_1), s.a0_1, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_2), s.a0_2, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_3), s.a0_3, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_3), s.a0_3, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_4), s.a0_4, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_4), s.a0_4, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_5), s.a0_5, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_5), s.a0_5, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_6), s.a0_6, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_6), s.a0_6, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_7), s.a0_7, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_7), s.a0_7, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_8), s.a0_8, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_8), s.a0_8, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_9), s.a0_9, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_9), s.a0_9, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_10), s.a0_10, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_10), s.a0_10, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_11), s.a0_11, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_11), s.a0_11, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_12), s.a0_12, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_12), s.a0_12, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_13), s.a0_13, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_13), s.a0_13, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_14), s.a0_14, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_14), s.a0_14, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_15), s.a0_15, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_15), s.a0_15, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_1_16), s.a0_16, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w1_2_16), s.a0_16, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
                 }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 3, blocks, 29);
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector256.Create(_bpgParameters._b2_0);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 29);
 
-                // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 54) = BpgFma.MultiplyAdd(s.a1_0, d2_0, BpgUnsafe.Add(ref sums, 54));
-                BpgUnsafe.Add(ref sums, 55) = BpgFma.MultiplyAdd(s.a1_1, d2_0, BpgUnsafe.Add(ref sums, 55));
-                BpgUnsafe.Add(ref sums, 56) = BpgFma.MultiplyAdd(s.a1_2, d2_0, BpgUnsafe.Add(ref sums, 56));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + d2_0;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 8);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector256<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 8 samples at once
+                    ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                row = s.d1_0;
-                BpgUnsafe.Add(ref sums, 0) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
-                BpgUnsafe.Add(ref sums, 4) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
-                BpgUnsafe.Add(ref sums, 5) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
-                BpgUnsafe.Add(ref sums, 6) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
-                BpgUnsafe.Add(ref sums, 8) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
-                BpgUnsafe.Add(ref sums, 9) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
-                BpgUnsafe.Add(ref sums, 10) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 10));
-                BpgUnsafe.Add(ref sums, 11) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 11));
-                BpgUnsafe.Add(ref sums, 12) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 12));
-                BpgUnsafe.Add(ref sums, 13) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 13));
-                BpgUnsafe.Add(ref sums, 14) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 14));
-                BpgUnsafe.Add(ref sums, 15) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 15));
-                BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
-                row = s.d1_1;
-                BpgUnsafe.Add(ref sums, 17) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 17));
-                BpgUnsafe.Add(ref sums, 18) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 18));
-                BpgUnsafe.Add(ref sums, 19) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 19));
-                BpgUnsafe.Add(ref sums, 20) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 20));
-                BpgUnsafe.Add(ref sums, 21) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 21));
-                BpgUnsafe.Add(ref sums, 22) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 22));
-                BpgUnsafe.Add(ref sums, 23) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 23));
-                BpgUnsafe.Add(ref sums, 24) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 24));
-                BpgUnsafe.Add(ref sums, 25) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 25));
-                BpgUnsafe.Add(ref sums, 26) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 26));
-                BpgUnsafe.Add(ref sums, 27) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 27));
-                BpgUnsafe.Add(ref sums, 28) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 28));
-                BpgUnsafe.Add(ref sums, 29) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 29));
-                BpgUnsafe.Add(ref sums, 30) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 30));
-                BpgUnsafe.Add(ref sums, 31) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 31));
-                BpgUnsafe.Add(ref sums, 32) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 32));
-                BpgUnsafe.Add(ref sums, 33) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
-                row = s.d1_2;
-                BpgUnsafe.Add(ref sums, 34) = BpgFma.MultiplyAdd(s.a0_0, row, BpgUnsafe.Add(ref sums, 34));
-                BpgUnsafe.Add(ref sums, 35) = BpgFma.MultiplyAdd(s.a0_1, row, BpgUnsafe.Add(ref sums, 35));
-                BpgUnsafe.Add(ref sums, 36) = BpgFma.MultiplyAdd(s.a0_2, row, BpgUnsafe.Add(ref sums, 36));
-                BpgUnsafe.Add(ref sums, 37) = BpgFma.MultiplyAdd(s.a0_3, row, BpgUnsafe.Add(ref sums, 37));
-                BpgUnsafe.Add(ref sums, 38) = BpgFma.MultiplyAdd(s.a0_4, row, BpgUnsafe.Add(ref sums, 38));
-                BpgUnsafe.Add(ref sums, 39) = BpgFma.MultiplyAdd(s.a0_5, row, BpgUnsafe.Add(ref sums, 39));
-                BpgUnsafe.Add(ref sums, 40) = BpgFma.MultiplyAdd(s.a0_6, row, BpgUnsafe.Add(ref sums, 40));
-                BpgUnsafe.Add(ref sums, 41) = BpgFma.MultiplyAdd(s.a0_7, row, BpgUnsafe.Add(ref sums, 41));
-                BpgUnsafe.Add(ref sums, 42) = BpgFma.MultiplyAdd(s.a0_8, row, BpgUnsafe.Add(ref sums, 42));
-                BpgUnsafe.Add(ref sums, 43) = BpgFma.MultiplyAdd(s.a0_9, row, BpgUnsafe.Add(ref sums, 43));
-                BpgUnsafe.Add(ref sums, 44) = BpgFma.MultiplyAdd(s.a0_10, row, BpgUnsafe.Add(ref sums, 44));
-                BpgUnsafe.Add(ref sums, 45) = BpgFma.MultiplyAdd(s.a0_11, row, BpgUnsafe.Add(ref sums, 45));
-                BpgUnsafe.Add(ref sums, 46) = BpgFma.MultiplyAdd(s.a0_12, row, BpgUnsafe.Add(ref sums, 46));
-                BpgUnsafe.Add(ref sums, 47) = BpgFma.MultiplyAdd(s.a0_13, row, BpgUnsafe.Add(ref sums, 47));
-                BpgUnsafe.Add(ref sums, 48) = BpgFma.MultiplyAdd(s.a0_14, row, BpgUnsafe.Add(ref sums, 48));
-                BpgUnsafe.Add(ref sums, 49) = BpgFma.MultiplyAdd(s.a0_15, row, BpgUnsafe.Add(ref sums, 49));
-                BpgUnsafe.Add(ref sums, 50) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector256<float> y0 = BpgVector256.LoadUnsafe(ref ys);
+                    global::System.Runtime.Intrinsics.Vector256<float> e0 = s.a2_0 - y0;
+                    // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
+                    global::System.Runtime.Intrinsics.Vector256<float> loss = (e0 * e0) * (BpgVector256.Create(0.5f));
+                    // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                    loss = BpgVector256.Min(loss, BpgVector256.Create(float.MaxValue));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                    s.d2_0 = e0 * (s.a2_0 * (BpgVector256.Create(1f) - s.a2_0));
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                    dot = BpgVector256.Create(_bpgParameters._w2_0_0) * s.d2_0;
+                    dot1 = BpgVector256.Create(_bpgParameters._w2_0_1) * s.d2_0;
+                    dot2 = BpgVector256.Create(_bpgParameters._w2_0_2) * s.d2_0;
+                    s.d1_0 = dot * (BpgVector256.Create(1f) - s.a1_0 * s.a1_0);
+                    s.d1_1 = dot1 * (BpgVector256.Create(1f) - s.a1_1 * s.a1_1);
+                    s.d1_2 = dot2 * (BpgVector256.Create(1f) - s.a1_2 * s.a1_2);
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector256<float> guardA0 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a0_0) + BpgVector256.Abs(s.a0_1) + BpgVector256.Abs(s.a0_2) + BpgVector256.Abs(s.a0_3) + BpgVector256.Abs(s.a0_4) + BpgVector256.Abs(s.a0_5) + BpgVector256.Abs(s.a0_6)
+                        + BpgVector256.Abs(s.a0_7) + BpgVector256.Abs(s.a0_8) + BpgVector256.Abs(s.a0_9) + BpgVector256.Abs(s.a0_10) + BpgVector256.Abs(s.a0_11) + BpgVector256.Abs(s.a0_12) + BpgVector256.Abs(s.a0_13) + BpgVector256.Abs(s.a0_14)
+                        + BpgVector256.Abs(s.a0_15) + BpgVector256.Abs(s.a0_16);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardD1 = BpgVector256.Abs(s.d1_0) + BpgVector256.Abs(s.d1_1) + BpgVector256.Abs(s.d1_2);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardA1 = BpgVector256.Create(1f) + BpgVector256.Abs(s.a1_0) + BpgVector256.Abs(s.a1_1) + BpgVector256.Abs(s.a1_2);
+                    global::System.Runtime.Intrinsics.Vector256<float> guardD2 = BpgVector256.Abs(s.d2_0);
+                    global::System.Runtime.Intrinsics.Vector256<float> bound = BpgVector256.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector256.LessThanOrEqualAll(bound, BpgVector256.Create(float.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 8; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 54) = BpgFma.MultiplyAdd(s.a1_0, row, BpgUnsafe.Add(ref sums, 54));
+                    BpgUnsafe.Add(ref sums, 55) = BpgFma.MultiplyAdd(s.a1_1, row, BpgUnsafe.Add(ref sums, 55));
+                    BpgUnsafe.Add(ref sums, 56) = BpgFma.MultiplyAdd(s.a1_2, row, BpgUnsafe.Add(ref sums, 56));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + s.d2_0;
+
+                    // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    // ∂C/∂w¹ⱼₖ for k < 16, 8 weights a vector: Σᵢ δ¹ⱼ(sample i) · sample i's a⁰ₖ..ₖ₊₇, into gradient
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r0 = s.a0_0;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r1 = s.a0_1;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r2 = s.a0_2;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r3 = s.a0_3;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r4 = s.a0_4;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r5 = s.a0_5;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r6 = s.a0_6;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0r7 = s.a0_7;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p0 = BpgAvx.UnpackLow(g1_0r0, g1_0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p1 = BpgAvx.UnpackHigh(g1_0r0, g1_0r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p2 = BpgAvx.UnpackLow(g1_0r2, g1_0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p3 = BpgAvx.UnpackHigh(g1_0r2, g1_0r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p4 = BpgAvx.UnpackLow(g1_0r4, g1_0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p5 = BpgAvx.UnpackHigh(g1_0r4, g1_0r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p6 = BpgAvx.UnpackLow(g1_0r6, g1_0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0p7 = BpgAvx.UnpackHigh(g1_0r6, g1_0r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q0 = BpgAvx.Shuffle(g1_0p0, g1_0p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q1 = BpgAvx.Shuffle(g1_0p0, g1_0p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q2 = BpgAvx.Shuffle(g1_0p1, g1_0p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q3 = BpgAvx.Shuffle(g1_0p1, g1_0p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q4 = BpgAvx.Shuffle(g1_0p4, g1_0p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q5 = BpgAvx.Shuffle(g1_0p4, g1_0p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q6 = BpgAvx.Shuffle(g1_0p5, g1_0p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0q7 = BpgAvx.Shuffle(g1_0p5, g1_0p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row0 = BpgAvx.Permute2x128(g1_0q0, g1_0q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row1 = BpgAvx.Permute2x128(g1_0q1, g1_0q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row2 = BpgAvx.Permute2x128(g1_0q2, g1_0q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row3 = BpgAvx.Permute2x128(g1_0q3, g1_0q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row4 = BpgAvx.Permute2x128(g1_0q0, g1_0q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row5 = BpgAvx.Permute2x128(g1_0q1, g1_0q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row6 = BpgAvx.Permute2x128(g1_0q2, g1_0q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_0_row7 = BpgAvx.Permute2x128(g1_0q3, g1_0q7, 0x31);
+                    dot = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 0));
+                    dot1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 17));
+                    dot2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 34));
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 0)), g1_0_row0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 0)), g1_0_row0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 0)), g1_0_row0, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 1)), g1_0_row1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 1)), g1_0_row1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 1)), g1_0_row1, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 2)), g1_0_row2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 2)), g1_0_row2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 2)), g1_0_row2, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 3)), g1_0_row3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 3)), g1_0_row3, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 3)), g1_0_row3, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 4)), g1_0_row4, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 4)), g1_0_row4, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 4)), g1_0_row4, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 5)), g1_0_row5, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 5)), g1_0_row5, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 5)), g1_0_row5, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 6)), g1_0_row6, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 6)), g1_0_row6, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 6)), g1_0_row6, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 7)), g1_0_row7, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 7)), g1_0_row7, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 7)), g1_0_row7, dot2);
+                    BpgVector256.StoreUnsafe(dot, ref BpgUnsafe.Add(ref gradientStart, 0));
+                    BpgVector256.StoreUnsafe(dot1, ref BpgUnsafe.Add(ref gradientStart, 17));
+                    BpgVector256.StoreUnsafe(dot2, ref BpgUnsafe.Add(ref gradientStart, 34));
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r0 = s.a0_8;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r1 = s.a0_9;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r2 = s.a0_10;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r3 = s.a0_11;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r4 = s.a0_12;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r5 = s.a0_13;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r6 = s.a0_14;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8r7 = s.a0_15;
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p0 = BpgAvx.UnpackLow(g1_8r0, g1_8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p1 = BpgAvx.UnpackHigh(g1_8r0, g1_8r1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p2 = BpgAvx.UnpackLow(g1_8r2, g1_8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p3 = BpgAvx.UnpackHigh(g1_8r2, g1_8r3);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p4 = BpgAvx.UnpackLow(g1_8r4, g1_8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p5 = BpgAvx.UnpackHigh(g1_8r4, g1_8r5);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p6 = BpgAvx.UnpackLow(g1_8r6, g1_8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8p7 = BpgAvx.UnpackHigh(g1_8r6, g1_8r7);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q0 = BpgAvx.Shuffle(g1_8p0, g1_8p2, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q1 = BpgAvx.Shuffle(g1_8p0, g1_8p2, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q2 = BpgAvx.Shuffle(g1_8p1, g1_8p3, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q3 = BpgAvx.Shuffle(g1_8p1, g1_8p3, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q4 = BpgAvx.Shuffle(g1_8p4, g1_8p6, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q5 = BpgAvx.Shuffle(g1_8p4, g1_8p6, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q6 = BpgAvx.Shuffle(g1_8p5, g1_8p7, 0x44);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8q7 = BpgAvx.Shuffle(g1_8p5, g1_8p7, 0xEE);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row0 = BpgAvx.Permute2x128(g1_8q0, g1_8q4, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row1 = BpgAvx.Permute2x128(g1_8q1, g1_8q5, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row2 = BpgAvx.Permute2x128(g1_8q2, g1_8q6, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row3 = BpgAvx.Permute2x128(g1_8q3, g1_8q7, 0x20);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row4 = BpgAvx.Permute2x128(g1_8q0, g1_8q4, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row5 = BpgAvx.Permute2x128(g1_8q1, g1_8q5, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row6 = BpgAvx.Permute2x128(g1_8q2, g1_8q6, 0x31);
+                    global::System.Runtime.Intrinsics.Vector256<float> g1_8_row7 = BpgAvx.Permute2x128(g1_8q3, g1_8q7, 0x31);
+                    dot = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 8));
+                    dot1 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 25));
+                    dot2 = BpgVector256.LoadUnsafe(ref BpgUnsafe.Add(ref gradientStart, 42));
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 0)), g1_8_row0, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 0)), g1_8_row0, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 0)), g1_8_row0, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 1)), g1_8_row1, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 1)), g1_8_row1, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 1)), g1_8_row1, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 2)), g1_8_row2, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 2)), g1_8_row2, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 2)), g1_8_row2, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 3)), g1_8_row3, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 3)), g1_8_row3, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 3)), g1_8_row3, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 4)), g1_8_row4, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 4)), g1_8_row4, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 4)), g1_8_row4, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 5)), g1_8_row5, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 5)), g1_8_row5, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 5)), g1_8_row5, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 6)), g1_8_row6, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 6)), g1_8_row6, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 6)), g1_8_row6, dot2);
+                    dot = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_0), 7)), g1_8_row7, dot);
+                    dot1 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_1), 7)), g1_8_row7, dot1);
+                    dot2 = BpgFma.MultiplyAdd(BpgVector256.Create(BpgUnsafe.Add(ref BpgUnsafe.As<global::System.Runtime.Intrinsics.Vector256<float>, float>(ref s.d1_2), 7)), g1_8_row7, dot2);
+                    BpgVector256.StoreUnsafe(dot, ref BpgUnsafe.Add(ref gradientStart, 8));
+                    BpgVector256.StoreUnsafe(dot1, ref BpgUnsafe.Add(ref gradientStart, 25));
+                    BpgVector256.StoreUnsafe(dot2, ref BpgUnsafe.Add(ref gradientStart, 42));
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 16) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 33) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
+                    row = s.d1_2;
+                    BpgUnsafe.Add(ref sums, 50) = BpgFma.MultiplyAdd(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
+                    BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1312,7 +1436,7 @@ namespace Sensors
             {
                 gradient[i] += BpgVector256.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector256.Sum(losses) + redone;
         }
 
@@ -1323,221 +1447,238 @@ namespace Sensors
             // gradientSums[i]: ∂C/∂θᵢ summed per lane over the blocks; the lanes are added into gradient[i] at the end
             global::System.Span<global::System.Runtime.Intrinsics.Vector128<float>> gradientSums = stackalloc global::System.Runtime.Intrinsics.Vector128<float>[ParameterCount];
             ref global::System.Runtime.Intrinsics.Vector128<float> sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
-            global::System.Runtime.Intrinsics.Vector128<float> dot;
+            global::System.Runtime.Intrinsics.Vector128<float> dot, dot1, dot2;
             global::System.Runtime.Intrinsics.Vector128<float> row;
-            // The wide layers' signals, in memory: each is read as an operand where it is used
-            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[1];
-            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
+            // Every signal of a chunk of up to 8 blocks, in memory: block k's are the k-th after first
+            global::System.Span<BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>> signals = stackalloc BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>>[8];
+            ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> first = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(signals);
             ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
             global::System.Runtime.Intrinsics.Vector128<float> losses = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             float redone = 0f;
-            int sample = 0;
-            for (; sample <= count - 4; sample += 4)
+            int start = 0;
+            for (int blocks = 0; count - start >= 4; start += blocks * 4)
             {
-                // Lane i holds sample (sample + i): the statements below are AccumulateGradient's, for 4 samples at once
-                ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
-                ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
-                // a⁰ = x: layer 0 is the input
-                s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
-                s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
-                s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
-                s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
-                s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
-                s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
-                s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
-                s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
-                s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
-                s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
-                s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
-                s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
-                s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
-                s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
-                s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
-                s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
-                s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
+                // A chunk of up to 8 blocks of 4 samples (lane i of block k holds sample start + k × 4 + i), layer by layer
+                blocks = global::System.Math.Min(8, (count - start) / 4);
 
-                // Layer 1: 3 neurons, Tanh
-                // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
-                dot = BpgVector128.Create(_bpgParameters._b1_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
-                s.z1_0 = dot;
-                dot = BpgVector128.Create(_bpgParameters._b1_1);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot);
-                s.z1_1 = dot;
-                dot = BpgVector128.Create(_bpgParameters._b1_2);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot);
-                s.z1_2 = dot;
-                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z
-                s.a1_0 = BpgTanh(s.z1_0);
-                s.a1_1 = BpgTanh(s.z1_1);
-                s.a1_2 = BpgTanh(s.z1_2);
-
-                // Layer 2 (output): 1 neuron, Sigmoid
-                // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
-                dot = BpgVector128.Create(_bpgParameters._b2_0);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
-                dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
-                global::System.Runtime.Intrinsics.Vector128<float> z2_0 = dot;
-                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ)
-                global::System.Runtime.Intrinsics.Vector128<float> a2_0 = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExp(-z2_0));
-
-                // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
-                global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
-                global::System.Runtime.Intrinsics.Vector128<float> e0 = a2_0 - y0;
-                // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
-                global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
-                // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
-                loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
-
-                // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
-                // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
-                global::System.Runtime.Intrinsics.Vector128<float> d2_0 = e0 * (a2_0 * (BpgVector128.Create(1f) - a2_0));
-
-                // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
-                dot = BpgVector128.Create(_bpgParameters._w2_0_0) * d2_0;
-                s.d1_0 = dot * (BpgVector128.Create(1f) - s.a1_0 * s.a1_0);
-                dot = BpgVector128.Create(_bpgParameters._w2_0_1) * d2_0;
-                s.d1_1 = dot * (BpgVector128.Create(1f) - s.a1_1 * s.a1_1);
-                dot = BpgVector128.Create(_bpgParameters._w2_0_2) * d2_0;
-                s.d1_2 = dot * (BpgVector128.Create(1f) - s.a1_2 * s.a1_2);
-
-                // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
-                // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
-                global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1) + BpgVector128.Abs(s.a0_2) + BpgVector128.Abs(s.a0_3) + BpgVector128.Abs(s.a0_4) + BpgVector128.Abs(s.a0_5) + BpgVector128.Abs(s.a0_6)
-                    + BpgVector128.Abs(s.a0_7) + BpgVector128.Abs(s.a0_8) + BpgVector128.Abs(s.a0_9) + BpgVector128.Abs(s.a0_10) + BpgVector128.Abs(s.a0_11) + BpgVector128.Abs(s.a0_12) + BpgVector128.Abs(s.a0_13) + BpgVector128.Abs(s.a0_14)
-                    + BpgVector128.Abs(s.a0_15) + BpgVector128.Abs(s.a0_16);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1) + BpgVector128.Abs(s.d1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1) + BpgVector128.Abs(s.a1_2);
-                global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(d2_0);
-                global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
-                if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                for (int block = 0; block < blocks; block++)
                 {
-                    // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
-                    for (int i = sample; i < sample + 4; i++)
-                    {
-                        redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
-                    }
-                    continue;
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    ref float xs = ref BpgUnsafe.Add(ref inputStart, sample * InputCount);
+                    // a⁰ = x: layer 0 is the input
+                    s.a0_0 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 0), BpgUnsafe.Add(ref xs, 17), BpgUnsafe.Add(ref xs, 34), BpgUnsafe.Add(ref xs, 51));
+                    s.a0_1 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 1), BpgUnsafe.Add(ref xs, 18), BpgUnsafe.Add(ref xs, 35), BpgUnsafe.Add(ref xs, 52));
+                    s.a0_2 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 2), BpgUnsafe.Add(ref xs, 19), BpgUnsafe.Add(ref xs, 36), BpgUnsafe.Add(ref xs, 53));
+                    s.a0_3 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 3), BpgUnsafe.Add(ref xs, 20), BpgUnsafe.Add(ref xs, 37), BpgUnsafe.Add(ref xs, 54));
+                    s.a0_4 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 4), BpgUnsafe.Add(ref xs, 21), BpgUnsafe.Add(ref xs, 38), BpgUnsafe.Add(ref xs, 55));
+                    s.a0_5 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 5), BpgUnsafe.Add(ref xs, 22), BpgUnsafe.Add(ref xs, 39), BpgUnsafe.Add(ref xs, 56));
+                    s.a0_6 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 6), BpgUnsafe.Add(ref xs, 23), BpgUnsafe.Add(ref xs, 40), BpgUnsafe.Add(ref xs, 57));
+                    s.a0_7 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 7), BpgUnsafe.Add(ref xs, 24), BpgUnsafe.Add(ref xs, 41), BpgUnsafe.Add(ref xs, 58));
+                    s.a0_8 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 8), BpgUnsafe.Add(ref xs, 25), BpgUnsafe.Add(ref xs, 42), BpgUnsafe.Add(ref xs, 59));
+                    s.a0_9 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 9), BpgUnsafe.Add(ref xs, 26), BpgUnsafe.Add(ref xs, 43), BpgUnsafe.Add(ref xs, 60));
+                    s.a0_10 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 10), BpgUnsafe.Add(ref xs, 27), BpgUnsafe.Add(ref xs, 44), BpgUnsafe.Add(ref xs, 61));
+                    s.a0_11 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 11), BpgUnsafe.Add(ref xs, 28), BpgUnsafe.Add(ref xs, 45), BpgUnsafe.Add(ref xs, 62));
+                    s.a0_12 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 12), BpgUnsafe.Add(ref xs, 29), BpgUnsafe.Add(ref xs, 46), BpgUnsafe.Add(ref xs, 63));
+                    s.a0_13 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 13), BpgUnsafe.Add(ref xs, 30), BpgUnsafe.Add(ref xs, 47), BpgUnsafe.Add(ref xs, 64));
+                    s.a0_14 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 14), BpgUnsafe.Add(ref xs, 31), BpgUnsafe.Add(ref xs, 48), BpgUnsafe.Add(ref xs, 65));
+                    s.a0_15 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 15), BpgUnsafe.Add(ref xs, 32), BpgUnsafe.Add(ref xs, 49), BpgUnsafe.Add(ref xs, 66));
+                    s.a0_16 = BpgVector128.Create(BpgUnsafe.Add(ref xs, 16), BpgUnsafe.Add(ref xs, 33), BpgUnsafe.Add(ref xs, 50), BpgUnsafe.Add(ref xs, 67));
+
+                    // Layer 1: 3 neurons, Tanh
+                    // z¹ⱼ = Σₖ w¹ⱼₖ a⁰ₖ + b¹ⱼ
+                    dot = BpgVector128.Create(_bpgParameters._b1_0);
+                    dot1 = BpgVector128.Create(_bpgParameters._b1_1);
+                    dot2 = BpgVector128.Create(_bpgParameters._b1_2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_0), s.a0_0, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_0), s.a0_0, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_0), s.a0_0, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_1), s.a0_1, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_1), s.a0_1, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_1), s.a0_1, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_2), s.a0_2, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_2), s.a0_2, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_2), s.a0_2, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_3), s.a0_3, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_3), s.a0_3, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_3), s.a0_3, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_4), s.a0_4, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_4), s.a0_4, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_4), s.a0_4, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_5), s.a0_5, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_5), s.a0_5, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_5), s.a0_5, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_6), s.a0_6, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_6), s.a0_6, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_6), s.a0_6, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_7), s.a0_7, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_7), s.a0_7, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_7), s.a0_7, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_8), s.a0_8, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_8), s.a0_8, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_8), s.a0_8, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_9), s.a0_9, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_9), s.a0_9, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_9), s.a0_9, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_10), s.a0_10, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_10), s.a0_10, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_10), s.a0_10, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_11), s.a0_11, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_11), s.a0_11, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_11), s.a0_11, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_12), s.a0_12, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_12), s.a0_12, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_12), s.a0_12, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_13), s.a0_13, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_13), s.a0_13, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_13), s.a0_13, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_14), s.a0_14, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_14), s.a0_14, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_14), s.a0_14, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_15), s.a0_15, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_15), s.a0_15, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_15), s.a0_15, dot2);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_0_16), s.a0_16, dot);
+                    dot1 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_1_16), s.a0_16, dot1);
+                    dot2 = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w1_2_16), s.a0_16, dot2);
+                    s.z1_0 = dot;
+                    s.z1_1 = dot1;
+                    s.z1_2 = dot2;
                 }
+                // a¹ⱼ = σ(z¹ⱼ), σ(z) = tanh z: every neuron of every block in one call
+                BpgTanhLayer(ref first.z1_0, ref first.a1_0, 3, blocks, 29);
 
-                losses += loss;
+                for (int block = 0; block < blocks; block++)
+                {
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // Layer 2 (output): 1 neuron, Sigmoid
+                    // z²ⱼ = Σₖ w²ⱼₖ a¹ₖ + b²ⱼ
+                    dot = BpgVector128.Create(_bpgParameters._b2_0);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_0), s.a1_0, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_1), s.a1_1, dot);
+                    dot = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(_bpgParameters._w2_0_2), s.a1_2, dot);
+                    s.z2_0 = dot;
+                }
+                // a²ⱼ = σ(z²ⱼ), σ(z) = 1 / (1 + e⁻ᶻ): every neuron of every block in one call
+                BpgSigmoidLayer(ref first.z2_0, ref first.a2_0, 1, blocks, 29);
 
-                // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
-                BpgUnsafe.Add(ref sums, 54) = BpgVector128.MultiplyAddEstimate(s.a1_0, d2_0, BpgUnsafe.Add(ref sums, 54));
-                BpgUnsafe.Add(ref sums, 55) = BpgVector128.MultiplyAddEstimate(s.a1_1, d2_0, BpgUnsafe.Add(ref sums, 55));
-                BpgUnsafe.Add(ref sums, 56) = BpgVector128.MultiplyAddEstimate(s.a1_2, d2_0, BpgUnsafe.Add(ref sums, 56));
-                // ∂C/∂b²ⱼ = δ²ⱼ
-                BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + d2_0;
+                for (int block = 0; block < blocks; block++)
+                {
+                    int sample = start + (block * 4);
+                    ref BpgBatchSignals<global::System.Runtime.Intrinsics.Vector128<float>> s = ref BpgUnsafe.Add(ref first, block);
+                    // The block's loss, δ and gradients: AccumulateGradient's statements, for 4 samples at once
+                    ref float ys = ref BpgUnsafe.Add(ref targetStart, sample * OutputCount);
 
-                // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
-                row = s.d1_0;
-                BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
-                BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
-                BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
-                BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
-                BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
-                BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
-                BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
-                BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
-                BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
-                BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
-                BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 10));
-                BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 11));
-                BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 12));
-                BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 13));
-                BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 14));
-                BpgUnsafe.Add(ref sums, 15) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 15));
-                BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
-                row = s.d1_1;
-                BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 17));
-                BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 18));
-                BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 19));
-                BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 20));
-                BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 21));
-                BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 22));
-                BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 23));
-                BpgUnsafe.Add(ref sums, 24) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 24));
-                BpgUnsafe.Add(ref sums, 25) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 25));
-                BpgUnsafe.Add(ref sums, 26) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 26));
-                BpgUnsafe.Add(ref sums, 27) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 27));
-                BpgUnsafe.Add(ref sums, 28) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 28));
-                BpgUnsafe.Add(ref sums, 29) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 29));
-                BpgUnsafe.Add(ref sums, 30) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 30));
-                BpgUnsafe.Add(ref sums, 31) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 31));
-                BpgUnsafe.Add(ref sums, 32) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 32));
-                BpgUnsafe.Add(ref sums, 33) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
-                row = s.d1_2;
-                BpgUnsafe.Add(ref sums, 34) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 34));
-                BpgUnsafe.Add(ref sums, 35) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 35));
-                BpgUnsafe.Add(ref sums, 36) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 36));
-                BpgUnsafe.Add(ref sums, 37) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 37));
-                BpgUnsafe.Add(ref sums, 38) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 38));
-                BpgUnsafe.Add(ref sums, 39) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 39));
-                BpgUnsafe.Add(ref sums, 40) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 40));
-                BpgUnsafe.Add(ref sums, 41) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 41));
-                BpgUnsafe.Add(ref sums, 42) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 42));
-                BpgUnsafe.Add(ref sums, 43) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 43));
-                BpgUnsafe.Add(ref sums, 44) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 44));
-                BpgUnsafe.Add(ref sums, 45) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 45));
-                BpgUnsafe.Add(ref sums, 46) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 46));
-                BpgUnsafe.Add(ref sums, 47) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 47));
-                BpgUnsafe.Add(ref sums, 48) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 48));
-                BpgUnsafe.Add(ref sums, 49) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 49));
-                BpgUnsafe.Add(ref sums, 50) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
-                // ∂C/∂b¹ⱼ = δ¹ⱼ
-                BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
-                BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
-                BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
+                    // y = the target; eⱼ = a²ⱼ − yⱼ, the output error
+                    global::System.Runtime.Intrinsics.Vector128<float> y0 = BpgVector128.LoadUnsafe(ref ys);
+                    global::System.Runtime.Intrinsics.Vector128<float> e0 = s.a2_0 - y0;
+                    // C = ½ Σⱼ (yⱼ − a²ⱼ)², n = 1
+                    global::System.Runtime.Intrinsics.Vector128<float> loss = (e0 * e0) * (BpgVector128.Create(0.5f));
+                    // A huge output error saturates at float.MaxValue instead of overflowing to ∞ (NaN stays NaN).
+                    loss = BpgVector128.Min(loss, BpgVector128.Create(float.MaxValue));
+
+                    // Backward pass: δˡⱼ = ∂C/∂zˡⱼ, from the output layer down
+                    // δ²ⱼ = ∂C/∂a²ⱼ · σ'(z²ⱼ), ∂C/∂a²ⱼ = eⱼ, σ'(z) = a (1 − a)
+                    s.d2_0 = e0 * (s.a2_0 * (BpgVector128.Create(1f) - s.a2_0));
+
+                    // δ¹ⱼ = (Σₘ w²ₘⱼ δ²ₘ) · σ'(z¹ⱼ), σ'(z) = 1 − a²
+                    dot = BpgVector128.Create(_bpgParameters._w2_0_0) * s.d2_0;
+                    dot1 = BpgVector128.Create(_bpgParameters._w2_0_1) * s.d2_0;
+                    dot2 = BpgVector128.Create(_bpgParameters._w2_0_2) * s.d2_0;
+                    s.d1_0 = dot * (BpgVector128.Create(1f) - s.a1_0 * s.a1_0);
+                    s.d1_1 = dot1 * (BpgVector128.Create(1f) - s.a1_1 * s.a1_1);
+                    s.d1_2 = dot2 * (BpgVector128.Create(1f) - s.a1_2 * s.a1_2);
+
+                    // Guard: NaN or ±∞ anywhere (input, target, activation, δ), or a change too large for float, makes
+                    // this bound on |∂C/∂θ| non-finite: then nothing is changed and the result is NaN.
+                    global::System.Runtime.Intrinsics.Vector128<float> guardA0 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a0_0) + BpgVector128.Abs(s.a0_1) + BpgVector128.Abs(s.a0_2) + BpgVector128.Abs(s.a0_3) + BpgVector128.Abs(s.a0_4) + BpgVector128.Abs(s.a0_5) + BpgVector128.Abs(s.a0_6)
+                        + BpgVector128.Abs(s.a0_7) + BpgVector128.Abs(s.a0_8) + BpgVector128.Abs(s.a0_9) + BpgVector128.Abs(s.a0_10) + BpgVector128.Abs(s.a0_11) + BpgVector128.Abs(s.a0_12) + BpgVector128.Abs(s.a0_13) + BpgVector128.Abs(s.a0_14)
+                        + BpgVector128.Abs(s.a0_15) + BpgVector128.Abs(s.a0_16);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardD1 = BpgVector128.Abs(s.d1_0) + BpgVector128.Abs(s.d1_1) + BpgVector128.Abs(s.d1_2);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardA1 = BpgVector128.Create(1f) + BpgVector128.Abs(s.a1_0) + BpgVector128.Abs(s.a1_1) + BpgVector128.Abs(s.a1_2);
+                    global::System.Runtime.Intrinsics.Vector128<float> guardD2 = BpgVector128.Abs(s.d2_0);
+                    global::System.Runtime.Intrinsics.Vector128<float> bound = BpgVector128.Abs(loss) + (guardA0 * guardD1 + guardA1 * guardD2);
+                    if (!BpgVector128.LessThanOrEqualAll(bound, BpgVector128.Create(float.MaxValue)))
+                    {
+                        // Some lane is not finite: these samples one at a time, as AccumulateGradient takes them
+                        for (int i = sample; i < sample + 4; i++)
+                        {
+                            redone += AccumulateGradient(inputs.Slice(i * InputCount, InputCount), targets.Slice(i * OutputCount, OutputCount), gradient);
+                        }
+                        continue;
+                    }
+
+                    losses += loss;
+
+                    // Layer 2 gradient, gradient[54..58): ∂C/∂w²ⱼₖ = a¹ₖ δ²ⱼ
+                    row = s.d2_0;
+                    BpgUnsafe.Add(ref sums, 54) = BpgVector128.MultiplyAddEstimate(s.a1_0, row, BpgUnsafe.Add(ref sums, 54));
+                    BpgUnsafe.Add(ref sums, 55) = BpgVector128.MultiplyAddEstimate(s.a1_1, row, BpgUnsafe.Add(ref sums, 55));
+                    BpgUnsafe.Add(ref sums, 56) = BpgVector128.MultiplyAddEstimate(s.a1_2, row, BpgUnsafe.Add(ref sums, 56));
+                    // ∂C/∂b²ⱼ = δ²ⱼ
+                    BpgUnsafe.Add(ref sums, 57) = BpgUnsafe.Add(ref sums, 57) + s.d2_0;
+
+                    // Layer 1 gradient, gradient[0..54): ∂C/∂w¹ⱼₖ = a⁰ₖ δ¹ⱼ
+                    row = s.d1_0;
+                    BpgUnsafe.Add(ref sums, 0) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 0));
+                    BpgUnsafe.Add(ref sums, 1) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 1));
+                    BpgUnsafe.Add(ref sums, 2) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 2));
+                    BpgUnsafe.Add(ref sums, 3) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 3));
+                    BpgUnsafe.Add(ref sums, 4) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 4));
+                    BpgUnsafe.Add(ref sums, 5) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 5));
+                    BpgUnsafe.Add(ref sums, 6) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 6));
+                    BpgUnsafe.Add(ref sums, 7) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 7));
+                    BpgUnsafe.Add(ref sums, 8) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 8));
+                    BpgUnsafe.Add(ref sums, 9) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 9));
+                    BpgUnsafe.Add(ref sums, 10) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 10));
+                    BpgUnsafe.Add(ref sums, 11) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 11));
+                    BpgUnsafe.Add(ref sums, 12) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 12));
+                    BpgUnsafe.Add(ref sums, 13) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 13));
+                    BpgUnsafe.Add(ref sums, 14) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 14));
+                    BpgUnsafe.Add(ref sums, 15) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 15));
+                    BpgUnsafe.Add(ref sums, 16) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 16));
+                    row = s.d1_1;
+                    BpgUnsafe.Add(ref sums, 17) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 17));
+                    BpgUnsafe.Add(ref sums, 18) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 18));
+                    BpgUnsafe.Add(ref sums, 19) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 19));
+                    BpgUnsafe.Add(ref sums, 20) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 20));
+                    BpgUnsafe.Add(ref sums, 21) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 21));
+                    BpgUnsafe.Add(ref sums, 22) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 22));
+                    BpgUnsafe.Add(ref sums, 23) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 23));
+                    BpgUnsafe.Add(ref sums, 24) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 24));
+                    BpgUnsafe.Add(ref sums, 25) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 25));
+                    BpgUnsafe.Add(ref sums, 26) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 26));
+                    BpgUnsafe.Add(ref sums, 27) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 27));
+                    BpgUnsafe.Add(ref sums, 28) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 28));
+                    BpgUnsafe.Add(ref sums, 29) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 29));
+                    BpgUnsafe.Add(ref sums, 30) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 30));
+                    BpgUnsafe.Add(ref sums, 31) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 31));
+                    BpgUnsafe.Add(ref sums, 32) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 32));
+                    BpgUnsafe.Add(ref sums, 33) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 33));
+                    row = s.d1_2;
+                    BpgUnsafe.Add(ref sums, 34) = BpgVector128.MultiplyAddEstimate(s.a0_0, row, BpgUnsafe.Add(ref sums, 34));
+                    BpgUnsafe.Add(ref sums, 35) = BpgVector128.MultiplyAddEstimate(s.a0_1, row, BpgUnsafe.Add(ref sums, 35));
+                    BpgUnsafe.Add(ref sums, 36) = BpgVector128.MultiplyAddEstimate(s.a0_2, row, BpgUnsafe.Add(ref sums, 36));
+                    BpgUnsafe.Add(ref sums, 37) = BpgVector128.MultiplyAddEstimate(s.a0_3, row, BpgUnsafe.Add(ref sums, 37));
+                    BpgUnsafe.Add(ref sums, 38) = BpgVector128.MultiplyAddEstimate(s.a0_4, row, BpgUnsafe.Add(ref sums, 38));
+                    BpgUnsafe.Add(ref sums, 39) = BpgVector128.MultiplyAddEstimate(s.a0_5, row, BpgUnsafe.Add(ref sums, 39));
+                    BpgUnsafe.Add(ref sums, 40) = BpgVector128.MultiplyAddEstimate(s.a0_6, row, BpgUnsafe.Add(ref sums, 40));
+                    BpgUnsafe.Add(ref sums, 41) = BpgVector128.MultiplyAddEstimate(s.a0_7, row, BpgUnsafe.Add(ref sums, 41));
+                    BpgUnsafe.Add(ref sums, 42) = BpgVector128.MultiplyAddEstimate(s.a0_8, row, BpgUnsafe.Add(ref sums, 42));
+                    BpgUnsafe.Add(ref sums, 43) = BpgVector128.MultiplyAddEstimate(s.a0_9, row, BpgUnsafe.Add(ref sums, 43));
+                    BpgUnsafe.Add(ref sums, 44) = BpgVector128.MultiplyAddEstimate(s.a0_10, row, BpgUnsafe.Add(ref sums, 44));
+                    BpgUnsafe.Add(ref sums, 45) = BpgVector128.MultiplyAddEstimate(s.a0_11, row, BpgUnsafe.Add(ref sums, 45));
+                    BpgUnsafe.Add(ref sums, 46) = BpgVector128.MultiplyAddEstimate(s.a0_12, row, BpgUnsafe.Add(ref sums, 46));
+                    BpgUnsafe.Add(ref sums, 47) = BpgVector128.MultiplyAddEstimate(s.a0_13, row, BpgUnsafe.Add(ref sums, 47));
+                    BpgUnsafe.Add(ref sums, 48) = BpgVector128.MultiplyAddEstimate(s.a0_14, row, BpgUnsafe.Add(ref sums, 48));
+                    BpgUnsafe.Add(ref sums, 49) = BpgVector128.MultiplyAddEstimate(s.a0_15, row, BpgUnsafe.Add(ref sums, 49));
+                    BpgUnsafe.Add(ref sums, 50) = BpgVector128.MultiplyAddEstimate(s.a0_16, row, BpgUnsafe.Add(ref sums, 50));
+                    // ∂C/∂b¹ⱼ = δ¹ⱼ
+                    BpgUnsafe.Add(ref sums, 51) = BpgUnsafe.Add(ref sums, 51) + s.d1_0;
+                    BpgUnsafe.Add(ref sums, 52) = BpgUnsafe.Add(ref sums, 52) + s.d1_1;
+                    BpgUnsafe.Add(ref sums, 53) = BpgUnsafe.Add(ref sums, 53) + s.d1_2;
+                }
             }
 
             // Σ over the lanes (the samples) of each parameter's sums
@@ -1545,68 +1686,146 @@ namespace Sensors
             {
                 gradient[i] += BpgVector128.Sum(BpgUnsafe.Add(ref sums, i));
             }
-            done = sample;
+            done = start;
             return BpgVector128.Sum(losses) + redone;
         }
 
-        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
+        // aⱼ = σ(zⱼ), σ(z) = tanh z, for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExp(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static void BpgTanhLayer(ref global::System.Runtime.Intrinsics.Vector256<float> z, ref global::System.Runtime.Intrinsics.Vector256<float> a, int neurons, int blocks, int stride)
         {
-            global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(c * BpgVector256.Create(1.442695f) + BpgVector256.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector256<float> r = c - n * BpgVector256.Create(0.6933594f);
-            r = r - n * BpgVector256.Create(-0.00021219444f);
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgTanhInlined(x);
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector256<float> z, ref global::System.Runtime.Intrinsics.Vector256<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector256.Create(1f) / (BpgVector256.Create(1f) + BpgExpInlined(-x));
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = tanh z, for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgTanhLayer(ref global::System.Runtime.Intrinsics.Vector128<float> z, ref global::System.Runtime.Intrinsics.Vector128<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgTanhInlined(x);
+                }
+            }
+        }
+
+        // aⱼ = σ(zⱼ), σ(z) = 1 / (1 + e⁻ᶻ), for every neuron of a layer in every block of a chunk: z and a are the first of
+        // `neurons` vectors of samples in each block, the blocks `stride` vectors apart. One call for the layer lets the neurons' e^x run side by side
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static void BpgSigmoidLayer(ref global::System.Runtime.Intrinsics.Vector128<float> z, ref global::System.Runtime.Intrinsics.Vector128<float> a, int neurons, int blocks, int stride)
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                for (int j = block * stride; j < (block * stride) + neurons; j++)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> x = BpgUnsafe.Add(ref z, j);
+                    BpgUnsafe.Add(ref a, j) = BpgVector128.Create(1f) / (BpgVector128.Create(1f) + BpgExpInlined(-x));
+                }
+            }
+        }
+
+        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
+        {
+            bool inRange = BpgVector256.LessThanAll(BpgVector256.Abs(x), BpgVector256.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector256<float> c = inRange ? x : BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(BpgFma.MultiplyAdd(c, BpgVector256.Create(1.442695f), BpgVector256.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(n, BpgVector256.Create(-0.6933594f), c);
+            r = BpgFma.MultiplyAdd(n, BpgVector256.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
             p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
             p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
-            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32(n) + BpgVector256.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32Native(n) + BpgVector256.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
             y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
             return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanh(global::System.Runtime.Intrinsics.Vector256<float> x)
+        private static global::System.Runtime.Intrinsics.Vector256<float> BpgTanhInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
-            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgExp(x + x) + BpgVector256.Create(1f));
+            return BpgVector256.Create(1f) - BpgVector256.Create(2f) / (BpgExpInlined(x + x) + BpgVector256.Create(1f));
         }
 
         // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
+        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExp(global::System.Runtime.Intrinsics.Vector128<float> x)
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(c * BpgVector128.Create(1.442695f) + BpgVector128.Create(0.5f));
-            global::System.Runtime.Intrinsics.Vector128<float> r = c - n * BpgVector128.Create(0.6933594f);
-            r = r - n * BpgVector128.Create(-0.00021219444f);
+            bool inRange = BpgVector128.LessThanAll(BpgVector128.Abs(x), BpgVector128.Create(87.33655f));
+            global::System.Runtime.Intrinsics.Vector128<float> c = inRange ? x : BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(BpgVector128.MultiplyAddEstimate(c, BpgVector128.Create(1.442695f), BpgVector128.Create(0.5f)));
+            global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(-0.6933594f), c);
+            r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(0.00021219444f), r);
             global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
             p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
             p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
-            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32(n) + BpgVector128.Create(127), 23));
+            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32Native(n) + BpgVector128.Create(127), 23));
+            if (inRange)
+            {
+                return y;
+            }
+
             y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
             y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
             return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
         }
 
         // tanh x = 1 − 2 / (e^(2x) + 1) per lane (no vector tanh exists): ±1 exactly where e^(2x) overflows or vanishes
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
-        private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanh(global::System.Runtime.Intrinsics.Vector128<float> x)
+        private static global::System.Runtime.Intrinsics.Vector128<float> BpgTanhInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgExp(x + x) + BpgVector128.Create(1f));
+            return BpgVector128.Create(1f) - BpgVector128.Create(2f) / (BpgExpInlined(x + x) + BpgVector128.Create(1f));
         }
 
         /// <summary>The signals of one pass through Radar (zˡⱼ, aˡⱼ, δˡⱼ), shared by the private steps; a local of each public member.</summary>
@@ -1692,12 +1911,16 @@ namespace Sensors
 
         /// <summary>The signals of Radar's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential)]
         private struct BpgBatchSignals<TVector> where TVector : unmanaged
         {
             public TVector a0_0, a0_1, a0_2, a0_3, a0_4, a0_5, a0_6, a0_7, a0_8, a0_9, a0_10, a0_11, a0_12, a0_13, a0_14, a0_15, a0_16;
             public TVector z1_0, z1_1, z1_2;
             public TVector a1_0, a1_1, a1_2;
             public TVector d1_0, d1_1, d1_2;
+            public TVector z2_0;
+            public TVector a2_0;
+            public TVector d2_0;
         }
     }
 }
