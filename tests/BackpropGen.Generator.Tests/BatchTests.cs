@@ -48,6 +48,9 @@ namespace BackpropGen.Generator.Tests
                 // One input and one output: the lanes are consecutive values (one load, one store).
                 text.Append($"[Network(1, Precision = Precision.{precision})][Layer(3, Activation.Sigmoid)][Layer(1, Activation.Linear)] public partial class Single{precision} {{ }}\n");
 
+                // Two inputs and two outputs: float Vector256 blocks move them as two vectors, deinterleaved by shuffles.
+                text.Append($"[Network(2, Precision = Precision.{precision})][Layer(4, Activation.Sigmoid)][Layer(2, Activation.Tanh)] public partial class Pairs{precision} {{ }}\n");
+
                 // Inputs and outputs past a whole 8×8 transpose (float Vector256 takes 8 of each by a transpose, the
                 // rest strided), layers wider than 8 (their signals in the block's stack struct).
                 text.Append($"[Network(11, Precision = Precision.{precision})][Layer(9, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class Tiles{precision} {{ }}\n");
@@ -57,6 +60,7 @@ namespace BackpropGen.Generator.Tests
                 text.Append($"[Network(40, Precision = Precision.{precision})][Layer(20, Activation.Tanh)][Layer(2, Activation.Linear)] public partial class Large{precision} {{ }}\n");
             }
 
+            text.Append("[Network(1)][Layer(1, Activation.Sigmoid)] public partial class Edge { }\n");
             text.Append("[Network(3, InputScaling = true)][Layer(5, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Scaled { }\n");
             text.Append("[Network(3, FastMath = true)][Layer(5, Activation.Sigmoid)][Layer(2, Activation.Tanh)] public partial class Fast { }\n");
             text.Append("[Network(3, Explain = true)][Layer(4, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Explained { }\n");
@@ -83,6 +87,7 @@ namespace BackpropGen.Generator.Tests
                 }
 
                 names.Add("Single" + precision);
+                names.Add("Pairs" + precision);
                 names.Add("Tiles" + precision);
                 names.Add("Vector" + precision);
                 names.Add("Large" + precision);
@@ -149,6 +154,51 @@ namespace BackpropGen.Generator.Tests
                 {
                     CheckGradient((INetwork<double>)Create(assembly, name), x => x, y => y, 1e-10);
                 }
+            }
+        }
+
+        /// <summary>
+        /// The vector e^x across its whole range, through σ(z) = 1 / (1 + e⁻ᶻ) of one neuron with w = 1, b = 0: its fast path
+        /// (every lane within ±87), its clamped path (a lane beyond, down to where e^x underflows to 0 and up to where it
+        /// overflows to ∞), the edges between them, and NaN, in blocks that mix both. Each lane within 2e-7 of Forward's
+        /// MathF.Exp relatively (σ(z) for z ≪ 0 is e^z to within its own rounding), or 1e-38 absolutely where σ is subnormal.
+        /// </summary>
+        [Fact]
+        public void The_vector_exp_agrees_with_MathF_Exp_over_its_range_and_edges()
+        {
+            var network = (IReadOnlyNetwork<float>)Create(s_net10.Value, "Edge");
+            ((IInferenceNetwork<float>)network).LoadParameters(new[] { 1f, 0f });
+            var inputs = new List<float>();
+            for (float z = -110; z <= 110; z += 0.37f)
+            {
+                inputs.Add(z);
+            }
+
+            foreach (float edge in new[] { 86.99f, 87f, 87.01f, 87.3365f, 87.34f, 88.37f, 88.3763f, 88.38f, 88.73f, 89f, 103.9f, 104f })
+            {
+                inputs.Add(edge);
+                inputs.Add(-edge);
+            }
+
+            // Blocks of 8 that are all in the fast range, then the same values beside one far lane or a NaN.
+            float[] mild = { -3f, -1.5f, -0.25f, 0f, 0.3f, 1f, 2.5f, 40f };
+            inputs.AddRange(mild);
+            inputs.AddRange(mild.Take(7).Append(-95f));
+            inputs.AddRange(mild.Take(7).Append(float.NaN));
+            float[] batch = new float[inputs.Count];
+            network.ForwardBatch(inputs.ToArray(), batch);
+            float[] output = new float[1];
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                network.Forward(new[] { inputs[i] }, output);
+                if (float.IsNaN(inputs[i]))
+                {
+                    Assert.True(float.IsNaN(batch[i]), $"σ(NaN) gave {batch[i]:R}");
+                    continue;
+                }
+
+                double expected = output[0], actual = batch[i];
+                Assert.True(Math.Abs(expected - actual) <= Math.Max(2e-7 * Math.Abs(expected), 1e-38), $"z = {inputs[i]:R}: Forward {expected:R}, ForwardBatch {actual:R}");
             }
         }
 

@@ -681,10 +681,10 @@ namespace BackpropGen.Generator.Emit
 
     /// <summary>
     /// The batch shape's operations: <see cref="VectorAlgebra"/>'s, plus e^x, ln x and tanh x of every
-    /// lane, each a private static function of the network type (inlined). e^x of floats is a vector
-    /// polynomial on every target (Cephes' expf: 2ⁿ · e^r with a degree-6 polynomial for e^r, within
-    /// about 2 float rounding steps of MathF.Exp; measured faster than .NET 9's Vector256.Exp, which
-    /// works in double); of doubles it is Vector256.Exp where the target has it (.NET 9+,
+    /// lane, each a private static function of the network type (its body Bpg…Inlined, inlined into the layer
+    /// kernels and called elsewhere). e^x of floats is a vector polynomial on every target (2ⁿ · e^r with a
+    /// degree-6 polynomial for e^r fitted by docs/tools/fit_expf.py, within 1.25 half-ulps of e^x; measured
+    /// faster than .NET 9's Vector256.Exp, which works in double); of doubles it is Vector256.Exp where the target has it (.NET 9+,
     /// <see cref="Model.TargetFeatures.HasVectorMath"/>), else Math.Exp lane by lane. ln x is
     /// Vector256.Log or lane by lane (the losses take one per output). No target has a vector tanh:
     /// it is 1 − 2 / (e^(2x) + 1) from the vector e^x (exactly ±1 where e^(2x) overflows or vanishes),
@@ -782,38 +782,58 @@ namespace BackpropGen.Generator.Emit
 
             Function(
                 "Exp",
-                "// e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;\n"
-                + "// 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336\n"
-                + "// (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time",
+                "// e^x per lane: x = n ln 2 + r (n an integer near x log₂e, ln 2 in two parts), e^x = 2ⁿ · e^r with a degree-6 polynomial for e^r\n"
+                + "// (fitted on [−ln 2/2, ln 2/2], docs/tools/fit_expf.py: within 1.25 float rounding steps of e^x). When every lane is within ±87\n"
+                + "// (almost always), n is x log₂e + 1.5·2²³ rounded by the float addition and 2ⁿ is added to e^r's exponent bits;\n"
+                + "// otherwise x is clamped, with 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent) and NaN kept",
                 body =>
                 {
                     string v = _v.Type;
-                    body.WriteLine("bool inRange = " + _v.Alias + ".LessThanAll(" + _v.Alias + ".Abs(x), " + Constant(-ExpLow) + ");");
-                    body.WriteLine(v + " c = inRange ? x : " + _v.Alias + ".Min(" + _v.Alias + ".Max(x, " + Constant(ExpLow) + "), " + Constant(ExpHigh) + ");");
-                    body.WriteLine(v + " n = " + _v.Alias + ".Floor(" + MultiplyAdd("c", Constant(1.44269504088896341), Constant(0.5)) + ");");
-                    body.WriteLine(v + " r = " + MultiplyAdd("n", Constant(-0.693359375), "c") + ";");
-                    body.WriteLine("r = " + MultiplyAdd("n", Constant(2.12194440e-4), "r") + ";");
-                    // Horner's rule, one multiply-add per coefficient where the block fuses them.
-                    body.WriteLine(v + " p = " + MultiplyAdd(Constant(1.9875691500e-4), "r", Constant(1.3981999507e-3)) + ";");
-                    foreach (double coefficient in new[] { 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1 })
-                    {
-                        body.WriteLine("p = " + MultiplyAdd("p", "r", Constant(coefficient)) + ";");
-                    }
-
-                    body.WriteLine("p = " + MultiplyAdd("p", "(r * r)", "r") + " + " + One + ";");
-                    // n is whole and within the exponent's range: .NET 9's saturating ConvertToInt32 would only add a fix-up.
-                    string integers = _v.Alias + (_b.Features.HasVectorMath ? ".ConvertToInt32Native(n)" : ".ConvertToInt32(n)") + " + " + _v.Alias + ".Create(127)";
-                    body.WriteLine(v + " y = p * " + _v.Alias + ".AsSingle(" + _v.Alias + ".ShiftLeft(" + integers + ", 23));");
-                    body.OpenBlock("if (inRange)");
-                    body.WriteLine("return y;");
+                    string a = _v.Alias;
+                    body.OpenBlock("if (" + a + ".LessThanAll(" + a + ".Abs(x), " + Constant(87) + "))");
+                    body.WriteLine(v + " t = " + MultiplyAdd("x", Constant(Log2E), Constant(RoundingShift)) + ";");
+                    body.WriteLine(v + " m = t - " + Constant(RoundingShift) + ";");
+                    WriteExpPolynomial(body, "m", "x");
+                    // t's low bits hold n: shifted into the exponent field (the rest shifts out) and added to e^r's, 2ⁿ e^r without a multiply.
+                    body.WriteLine("return " + a + ".AsSingle(" + a + ".AsInt32(p) + " + a + ".ShiftLeft(" + a + ".AsInt32(t), 23));");
                     body.CloseBrace();
-                    body.WriteLine();
-                    body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".GreaterThan(x, " + Constant(ExpHigh) + "), " + _v.Alias + ".Create(float.PositiveInfinity), y);");
-                    body.WriteLine("y = " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".LessThan(x, " + Constant(ExpLow) + "), " + Zero + ", y);");
-                    body.WriteLine("return " + _v.Alias + ".ConditionalSelect(" + _v.Alias + ".Equals(x, x), y, x);");
+                    body.OpenBlock("else");
+                    body.WriteLine(v + " c = " + a + ".Min(" + a + ".Max(x, " + Constant(ExpLow) + "), " + Constant(ExpHigh) + ");");
+                    body.WriteLine(v + " n = " + a + ".Floor(" + MultiplyAdd("c", Constant(Log2E), Constant(0.5)) + ");");
+                    WriteExpPolynomial(body, "n", "c");
+                    // n is whole and within the exponent's range: .NET 9's saturating ConvertToInt32 would only add a fix-up.
+                    string integers = a + (_b.Features.HasVectorMath ? ".ConvertToInt32Native(n)" : ".ConvertToInt32(n)") + " + " + a + ".Create(127)";
+                    body.WriteLine(v + " y = p * " + a + ".AsSingle(" + a + ".ShiftLeft(" + integers + ", 23));");
+                    body.WriteLine("y = " + a + ".ConditionalSelect(" + a + ".GreaterThan(x, " + Constant(ExpHigh) + "), " + a + ".Create(float.PositiveInfinity), y);");
+                    body.WriteLine("y = " + a + ".ConditionalSelect(" + a + ".LessThan(x, " + Constant(ExpLow) + "), " + Zero + ", y);");
+                    body.WriteLine("return " + a + ".ConditionalSelect(" + a + ".Equals(x, x), y, x);");
+                    body.CloseBrace();
                 });
             return Call("Exp", x);
         }
+
+        /// <summary>
+        /// r = <paramref name="x"/> − <paramref name="n"/> ln 2 (ln 2 in two parts, the first exact in n × it) and p = e^r by Horner's rule,
+        /// one multiply-add per coefficient where the block fuses them: the polynomial both paths of e^x share.
+        /// </summary>
+        private void WriteExpPolynomial(SourceWriter body, string n, string x)
+        {
+            body.WriteLine(_v.Type + " r = " + MultiplyAdd(n, Constant(-0.693359375), x) + ";");
+            body.WriteLine("r = " + MultiplyAdd(n, Constant(2.12194440e-4), "r") + ";");
+            body.WriteLine(_v.Type + " p = " + MultiplyAdd(Constant(ExpCoefficients[0]), "r", Constant(ExpCoefficients[1])) + ";");
+            for (int i = 2; i < ExpCoefficients.Length; i++)
+            {
+                body.WriteLine("p = " + MultiplyAdd("p", "r", Constant(ExpCoefficients[i])) + ";");
+            }
+        }
+
+        /// <summary>e^r ≈ Σ cᵢ rⁱ on [−ln 2/2, ln 2/2], highest power first; the two 1s are exact (docs/tools/fit_expf.py fits the rest).</summary>
+        private static readonly double[] ExpCoefficients = { 0.001381461275741458, 0.008368710055947304, 0.04166838899254799, 0.1666652113199234, 0.4999999403953552, 1, 1 };
+
+        private const double Log2E = 1.44269504088896341;
+
+        /// <summary>1.5·2²³: added to x log₂e, the float sum is rounded to a whole number, which its low mantissa bits hold.</summary>
+        private const double RoundingShift = 12582912;
 
         /// <summary>ln 2⁻¹²⁶ (so 2ⁿ stays a normal float) and the largest x whose n leaves the exponent below 255.</summary>
         private const double ExpLow = -87.3365447505531;

@@ -429,62 +429,86 @@ namespace Game
             }
         }
 
-        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
-        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        // e^x per lane: x = n ln 2 + r (n an integer near x log₂e, ln 2 in two parts), e^x = 2ⁿ · e^r with a degree-6 polynomial for e^r
+        // (fitted on [−ln 2/2, ln 2/2], docs/tools/fit_expf.py: within 1.25 float rounding steps of e^x). When every lane is within ±87
+        // (almost always), n is x log₂e + 1.5·2²³ rounded by the float addition and 2ⁿ is added to e^r's exponent bits;
+        // otherwise x is clamped, with 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent) and NaN kept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector256<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector256<float> x)
         {
-            bool inRange = BpgVector256.LessThanAll(BpgVector256.Abs(x), BpgVector256.Create(87.33655f));
-            global::System.Runtime.Intrinsics.Vector256<float> c = inRange ? x : BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(BpgFma.MultiplyAdd(c, BpgVector256.Create(1.442695f), BpgVector256.Create(0.5f)));
-            global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(n, BpgVector256.Create(-0.6933594f), c);
-            r = BpgFma.MultiplyAdd(n, BpgVector256.Create(0.00021219444f), r);
-            global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.00019875691f), r, BpgVector256.Create(0.0013981999f));
-            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.008333452f));
-            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.041665796f));
-            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666666f));
-            p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.5f));
-            p = BpgFma.MultiplyAdd(p, (r * r), r) + BpgVector256.Create(1f);
-            global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32Native(n) + BpgVector256.Create(127), 23));
-            if (inRange)
+            if (BpgVector256.LessThanAll(BpgVector256.Abs(x), BpgVector256.Create(87f)))
             {
-                return y;
+                global::System.Runtime.Intrinsics.Vector256<float> t = BpgFma.MultiplyAdd(x, BpgVector256.Create(1.442695f), BpgVector256.Create(12582912f));
+                global::System.Runtime.Intrinsics.Vector256<float> m = t - BpgVector256.Create(12582912f);
+                global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(m, BpgVector256.Create(-0.6933594f), x);
+                r = BpgFma.MultiplyAdd(m, BpgVector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.0013814613f), r, BpgVector256.Create(0.00836871f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.04166839f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666521f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.49999994f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(1f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(1f));
+                return BpgVector256.AsSingle(BpgVector256.AsInt32(p) + BpgVector256.ShiftLeft(BpgVector256.AsInt32(t), 23));
             }
-
-            y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
-            y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
-            return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
+            else
+            {
+                global::System.Runtime.Intrinsics.Vector256<float> c = BpgVector256.Min(BpgVector256.Max(x, BpgVector256.Create(-87.33655f)), BpgVector256.Create(88.37626f));
+                global::System.Runtime.Intrinsics.Vector256<float> n = BpgVector256.Floor(BpgFma.MultiplyAdd(c, BpgVector256.Create(1.442695f), BpgVector256.Create(0.5f)));
+                global::System.Runtime.Intrinsics.Vector256<float> r = BpgFma.MultiplyAdd(n, BpgVector256.Create(-0.6933594f), c);
+                r = BpgFma.MultiplyAdd(n, BpgVector256.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector256<float> p = BpgFma.MultiplyAdd(BpgVector256.Create(0.0013814613f), r, BpgVector256.Create(0.00836871f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.04166839f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.16666521f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(0.49999994f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(1f));
+                p = BpgFma.MultiplyAdd(p, r, BpgVector256.Create(1f));
+                global::System.Runtime.Intrinsics.Vector256<float> y = p * BpgVector256.AsSingle(BpgVector256.ShiftLeft(BpgVector256.ConvertToInt32Native(n) + BpgVector256.Create(127), 23));
+                y = BpgVector256.ConditionalSelect(BpgVector256.GreaterThan(x, BpgVector256.Create(88.37626f)), BpgVector256.Create(float.PositiveInfinity), y);
+                y = BpgVector256.ConditionalSelect(BpgVector256.LessThan(x, BpgVector256.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector256<float>.Zero, y);
+                return BpgVector256.ConditionalSelect(BpgVector256.Equals(x, x), y, x);
+            }
         }
 
-        // e^x per lane: x = n ln 2 + r (n = ⌊x log₂e + ½⌋, ln 2 in two parts), e^x = 2ⁿ · e^r with Cephes' expf polynomial for e^r;
-        // 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent), NaN stays NaN. When every lane is within ±87.336
-        // (almost always) neither the clamp nor the fix-ups run: they were a quarter of the time
+        // e^x per lane: x = n ln 2 + r (n an integer near x log₂e, ln 2 in two parts), e^x = 2ⁿ · e^r with a degree-6 polynomial for e^r
+        // (fitted on [−ln 2/2, ln 2/2], docs/tools/fit_expf.py: within 1.25 float rounding steps of e^x). When every lane is within ±87
+        // (almost always), n is x log₂e + 1.5·2²³ rounded by the float addition and 2ⁿ is added to e^r's exponent bits;
+        // otherwise x is clamped, with 0 below ln 2⁻¹²⁶, ∞ above 88.376 (where 2ⁿ would overflow the exponent) and NaN kept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         [global::System.CodeDom.Compiler.GeneratedCode("BackpropGen", "0.1.0")]
         private static global::System.Runtime.Intrinsics.Vector128<float> BpgExpInlined(global::System.Runtime.Intrinsics.Vector128<float> x)
         {
-            bool inRange = BpgVector128.LessThanAll(BpgVector128.Abs(x), BpgVector128.Create(87.33655f));
-            global::System.Runtime.Intrinsics.Vector128<float> c = inRange ? x : BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
-            global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(BpgVector128.MultiplyAddEstimate(c, BpgVector128.Create(1.442695f), BpgVector128.Create(0.5f)));
-            global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(-0.6933594f), c);
-            r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(0.00021219444f), r);
-            global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.00019875691f), r, BpgVector128.Create(0.0013981999f));
-            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.008333452f));
-            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.041665796f));
-            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666666f));
-            p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.5f));
-            p = BpgVector128.MultiplyAddEstimate(p, (r * r), r) + BpgVector128.Create(1f);
-            global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32Native(n) + BpgVector128.Create(127), 23));
-            if (inRange)
+            if (BpgVector128.LessThanAll(BpgVector128.Abs(x), BpgVector128.Create(87f)))
             {
-                return y;
+                global::System.Runtime.Intrinsics.Vector128<float> t = BpgVector128.MultiplyAddEstimate(x, BpgVector128.Create(1.442695f), BpgVector128.Create(12582912f));
+                global::System.Runtime.Intrinsics.Vector128<float> m = t - BpgVector128.Create(12582912f);
+                global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(m, BpgVector128.Create(-0.6933594f), x);
+                r = BpgVector128.MultiplyAddEstimate(m, BpgVector128.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.0013814613f), r, BpgVector128.Create(0.00836871f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.04166839f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666521f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.49999994f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(1f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(1f));
+                return BpgVector128.AsSingle(BpgVector128.AsInt32(p) + BpgVector128.ShiftLeft(BpgVector128.AsInt32(t), 23));
             }
-
-            y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
-            y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
-            return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
+            else
+            {
+                global::System.Runtime.Intrinsics.Vector128<float> c = BpgVector128.Min(BpgVector128.Max(x, BpgVector128.Create(-87.33655f)), BpgVector128.Create(88.37626f));
+                global::System.Runtime.Intrinsics.Vector128<float> n = BpgVector128.Floor(BpgVector128.MultiplyAddEstimate(c, BpgVector128.Create(1.442695f), BpgVector128.Create(0.5f)));
+                global::System.Runtime.Intrinsics.Vector128<float> r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(-0.6933594f), c);
+                r = BpgVector128.MultiplyAddEstimate(n, BpgVector128.Create(0.00021219444f), r);
+                global::System.Runtime.Intrinsics.Vector128<float> p = BpgVector128.MultiplyAddEstimate(BpgVector128.Create(0.0013814613f), r, BpgVector128.Create(0.00836871f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.04166839f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.16666521f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(0.49999994f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(1f));
+                p = BpgVector128.MultiplyAddEstimate(p, r, BpgVector128.Create(1f));
+                global::System.Runtime.Intrinsics.Vector128<float> y = p * BpgVector128.AsSingle(BpgVector128.ShiftLeft(BpgVector128.ConvertToInt32Native(n) + BpgVector128.Create(127), 23));
+                y = BpgVector128.ConditionalSelect(BpgVector128.GreaterThan(x, BpgVector128.Create(88.37626f)), BpgVector128.Create(float.PositiveInfinity), y);
+                y = BpgVector128.ConditionalSelect(BpgVector128.LessThan(x, BpgVector128.Create(-87.33655f)), global::System.Runtime.Intrinsics.Vector128<float>.Zero, y);
+                return BpgVector128.ConditionalSelect(BpgVector128.Equals(x, x), y, x);
+            }
         }
 
         /// <summary>The signals of Reflex's wide layers for one block of samples in the batch members (a vector of samples each); on the stack of each block method.</summary>
