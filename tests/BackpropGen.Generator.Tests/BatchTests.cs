@@ -55,6 +55,10 @@ namespace BackpropGen.Generator.Tests
                 // rest strided), layers wider than 8 (their signals in the block's stack struct).
                 text.Append($"[Network(11, Precision = Precision.{precision})][Layer(9, Activation.Tanh)][Layer(10, Activation.Sigmoid)] public partial class Tiles{precision} {{ }}\n");
 
+                // The same without e^x (blocks one at a time, not layer by layer): weight gradients 8 to a vector from the
+                // input rows themselves (layer 1) and from the transposed signals (layer 2).
+                text.Append($"[Network(9, Precision = Precision.{precision})][Layer(10, Activation.ReLU)][Layer(9, Activation.Linear)] public partial class TilesReLU{precision} {{ }}\n");
+
                 // A vector network (fan-in 16: split, vector steps) in the batch shape, and one too large for it.
                 text.Append($"[Network(16, Precision = Precision.{precision})][Layer(16, Activation.Tanh)][Layer(4, Activation.Sigmoid)] public partial class Vector{precision} {{ }}\n");
                 text.Append($"[Network(40, Precision = Precision.{precision})][Layer(20, Activation.Tanh)][Layer(2, Activation.Linear)] public partial class Large{precision} {{ }}\n");
@@ -62,6 +66,7 @@ namespace BackpropGen.Generator.Tests
 
             text.Append("[Network(1)][Layer(1, Activation.Sigmoid)] public partial class Edge { }\n");
             text.Append("[Network(3, InputScaling = true)][Layer(5, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Scaled { }\n");
+            text.Append("[Network(9, InputScaling = true)][Layer(10, Activation.ReLU)][Layer(2, Activation.Linear)] public partial class ScaledTiles { }\n");
             text.Append("[Network(3, FastMath = true)][Layer(5, Activation.Sigmoid)][Layer(2, Activation.Tanh)] public partial class Fast { }\n");
             text.Append("[Network(3, Explain = true)][Layer(4, Activation.Tanh)][Layer(2, Activation.Sigmoid)] public partial class Explained { }\n");
             return text.Append("}\n").ToString();
@@ -89,6 +94,7 @@ namespace BackpropGen.Generator.Tests
                 names.Add("Single" + precision);
                 names.Add("Pairs" + precision);
                 names.Add("Tiles" + precision);
+                names.Add("TilesReLU" + precision);
                 names.Add("Vector" + precision);
                 names.Add("Large" + precision);
             }
@@ -202,21 +208,28 @@ namespace BackpropGen.Generator.Tests
             }
         }
 
-        [Fact]
-        public void Input_scaling_applies_to_every_lane()
+        /// <summary>Input scaling in every lane: a tanh network (layer by layer) and a ReLU one with 9 inputs (whose layer-1 weight gradients, 8 to a vector, must read the scaled a⁰, not the input rows).</summary>
+        [Theory]
+        [InlineData("Scaled")]
+        [InlineData("ScaledTiles")]
+        public void Input_scaling_applies_to_every_lane(string name)
         {
             foreach (Assembly assembly in new[] { s_net10.Value, s_netStandard.Value })
             {
-                var network = (INetwork<float>)Create(assembly, "Scaled");
-                ((IInputScaling<float>)network).SetInputScaling(new[] { 0.5f, -1f, 2f }, new[] { 2f, 0.5f, -3f });
+                var network = (INetwork<float>)Create(assembly, name);
+                int inputs = network.InputCount;
+                float[] offsets = Enumerable.Range(0, inputs).Select(k => 0.5f - (0.75f * (k % 3))).ToArray();
+                float[] scales = Enumerable.Range(0, inputs).Select(k => k % 2 == 0 ? 2f : -0.5f).ToArray();
+                ((IInputScaling<float>)network).SetInputScaling(offsets, scales);
                 CheckForward(network, x => (float)x, y => y, 1e-5);
                 CheckGradient(network, x => (float)x, y => y, 1e-4);
 
                 // The scaling moved the outputs (so the check above compared scaled lanes).
-                float[] scaled = new float[2], plain = new float[2];
-                network.ForwardBatch(new[] { 0.1f, 0.2f, 0.3f }, scaled);
-                ((IInputScaling<float>)network).SetInputScaling(new float[3], new[] { 1f, 1f, 1f });
-                network.ForwardBatch(new[] { 0.1f, 0.2f, 0.3f }, plain);
+                float[] sample = Enumerable.Range(0, inputs).Select(k => 0.1f * (k + 1)).ToArray();
+                float[] scaled = new float[network.OutputCount], plain = new float[network.OutputCount];
+                network.ForwardBatch(sample, scaled);
+                ((IInputScaling<float>)network).SetInputScaling(new float[inputs], Enumerable.Repeat(1f, inputs).ToArray());
+                network.ForwardBatch(sample, plain);
                 Assert.NotEqual(plain, scaled);
             }
         }

@@ -419,7 +419,19 @@ namespace BackpropGen.Generator.Emit
                     rows[k] = prefix + "_row" + Count(k);
                 }
 
-                EmitTranspose(w, v, prefix, columns, rows);
+                if (l == 1 && !b.Spec.InputScaling && t < Transposed(b, v, b.Spec.Inputs) && !b.BatchPhased)
+                {
+                    // a⁰ is the input: each sample's row is where the block's inputs are, already in sample order.
+                    for (int i = 0; i < 8; i++)
+                    {
+                        rows[i] = v.Load("BpgUnsafe.Add(ref " + BlockInputs + ", " + Count((i * b.Spec.Inputs) + t) + ")");
+                    }
+                }
+                else
+                {
+                    EmitTranspose(w, v, prefix, columns, rows);
+                }
+
                 for (int group = start; group < end; group += ExpressionWriter.InterleavedDots)
                 {
                     int count = System.Math.Min(ExpressionWriter.InterleavedDots, end - group);
