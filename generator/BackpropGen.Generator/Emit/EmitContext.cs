@@ -36,6 +36,7 @@ namespace BackpropGen.Generator.Emit
             Interfaces = InterfaceName + (spec.InputScaling ? ", global::BackpropGen." + (spec.IsBaked ? "IReadOnlyInputScaling" : "IInputScaling") + "<" + T + ">" : string.Empty);
 
             HasBatchShape = features.HasVector256 && NetworkLimits.FitsBatch(spec);
+            BatchPhased = HasBatchKernel();
             Algebra = Scalar;
             Methods = new();
             _methodSignatures = new(StringComparer.Ordinal);
@@ -61,6 +62,7 @@ namespace BackpropGen.Generator.Emit
             InterfaceName = network.InterfaceName;
             Interfaces = network.Interfaces;
             HasBatchShape = network.HasBatchShape;
+            BatchPhased = network.BatchPhased;
             _layerOffsets = network._layerOffsets;
             Methods = network.Methods;
             _methodSignatures = network._methodSignatures;
@@ -221,20 +223,19 @@ namespace BackpropGen.Generator.Emit
         /// three quarters of its time in five e^x per block); a layer's σ of every neuron of every block in one
         /// call keeps them independent. Every signal is then in memory (it outlives the loop over blocks that made it).
         /// </summary>
-        public bool BatchPhased
-        {
-            get
-            {
-                for (int l = 1; l <= L; l++)
-                {
-                    if (BatchKernel(l))
-                    {
-                        return true;
-                    }
-                }
+        public bool BatchPhased { get; }
 
-                return false;
+        private bool HasBatchKernel()
+        {
+            for (int l = 1; l <= L; l++)
+            {
+                if (BatchKernel(l))
+                {
+                    return true;
+                }
             }
+
+            return false;
         }
 
         /// <summary>
