@@ -34,7 +34,7 @@ namespace BackpropGen.Generator.Emit
 
         /// <summary>
         /// Whether this shape writes a weighted sum as a chain of fused multiply-adds (<see cref="MultiplyAdd"/>,
-        /// one rounding per term; <see cref="ExpressionWriter.WriteDot"/>) rather than as the text of its
+        /// one rounding per term; <see cref="ExpressionWriter.WriteDots"/>) rather than as the text of its
         /// products and sums. The scalar and across-neuron vector shapes do not: their sums are as they always were.
         /// </summary>
         public virtual bool FusesMultiplyAdd => false;

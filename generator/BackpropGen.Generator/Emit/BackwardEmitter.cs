@@ -129,7 +129,7 @@ namespace BackpropGen.Generator.Emit
         {
             w.WriteLine();
             w.WriteLine("// δ" + Sup(l) + "ⱼ = (Σₘ w" + Sup(l + 1) + "ₘⱼ δ" + Sup(l + 1) + "ₘ) · σ'(z" + Sup(l) + "ⱼ), " + ActivationMath.DerivativeFormula(c.ActivationOf(l)));
-            var sums = new List<(string, IReadOnlyList<(string, string)>, string?, string?)>(end - start);
+            var sums = new List<WeightedSum>(end - start);
             for (int j = start; j < end; j++)
             {
                 var products = new List<(string, string)>(c.Size(l + 1));
@@ -138,7 +138,7 @@ namespace BackpropGen.Generator.Emit
                     products.Add((c.Weight(l + 1, m, j), c.Delta(l + 1, m)));
                 }
 
-                sums.Add((c.Define(c.Delta(l, j)), products, null, ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j))));
+                sums.Add(new WeightedSum(c.Define(c.Delta(l, j)), products, null, ActivationMath.Derivative(c.Algebra, c.ActivationOf(l), c.Z(l, j), c.A(l, j))));
             }
 
             ExpressionWriter.WriteDots(w, c.Algebra, sums);

@@ -432,28 +432,20 @@ namespace BackpropGen.Generator.Emit
                     EmitTranspose(w, v, prefix, columns, rows);
                 }
 
-                for (int group = start; group < end; group += ExpressionWriter.InterleavedDots)
+                var sums = new System.Collections.Generic.List<WeightedSum>(end - start);
+                for (int j = start; j < end; j++)
                 {
-                    int count = System.Math.Min(ExpressionWriter.InterleavedDots, end - group);
-                    for (int r = 0; r < count; r++)
-                    {
-                        w.WriteLine(ExpressionWriter.DotLocalOf(r) + " = " + v.Load(GradientAt(b.WeightIndex(l, group + r, t))) + ";");
-                    }
-
+                    var products = new System.Collections.Generic.List<(string, string)>(8);
                     for (int i = 0; i < 8; i++)
                     {
-                        for (int r = 0; r < count; r++)
-                        {
-                            string lane = v.Alias + ".Create(BpgUnsafe.Add(ref BpgUnsafe.As<" + v.Type + ", " + b.T + ">(ref " + b.Delta(l, group + r) + "), " + Count(i) + "))";
-                            w.WriteLine(ExpressionWriter.DotLocalOf(r) + " = " + b.Algebra.MultiplyAdd(lane, rows[i], ExpressionWriter.DotLocalOf(r)) + ";");
-                        }
+                        products.Add((v.Alias + ".Create(BpgUnsafe.Add(ref BpgUnsafe.As<" + v.Type + ", " + b.T + ">(ref " + b.Delta(l, j) + "), " + Count(i) + "))", rows[i]));
                     }
 
-                    for (int r = 0; r < count; r++)
-                    {
-                        w.WriteLine(v.Store(ExpressionWriter.DotLocalOf(r), GradientAt(b.WeightIndex(l, group + r, t))) + ";");
-                    }
+                    string at = GradientAt(b.WeightIndex(l, j, t));
+                    sums.Add(new WeightedSum(null, products, v.Load(at), Store: value => v.Store(value, at)));
                 }
+
+                ExpressionWriter.WriteDots(w, b.Algebra, sums);
             }
 
             return tiles;

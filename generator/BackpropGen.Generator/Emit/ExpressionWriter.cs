@@ -31,52 +31,8 @@ namespace BackpropGen.Generator.Emit
             w.Unindent();
         }
 
-        /// <summary>The local a fused weighted sum accumulates in (<see cref="WriteDot"/>), declared once per method by the shape that fuses.</summary>
+        /// <summary>The first local a fused weighted sum accumulates in (<see cref="WriteDots"/>), declared by the shape that fuses.</summary>
         public const string DotLocal = "dot";
-
-        /// <summary>
-        /// Writes <c>declaration = Σ left × right (+ bias)</c>, times <paramref name="factor"/> when given. Where the
-        /// algebra fuses multiply-adds, as a chain of them in <see cref="DotLocal"/> (the bias first, then one
-        /// <see cref="Algebra.MultiplyAdd"/> per product, in order); elsewhere as <see cref="WriteSum"/> of the
-        /// products' text and the bias, as every scalar shape writes it.
-        /// </summary>
-        public static void WriteDot(SourceWriter w, Algebra x, string declaration, IReadOnlyList<(string Left, string Right)> products, string? bias, string? factor = null)
-        {
-            if (!x.FusesMultiplyAdd)
-            {
-                var terms = new List<string>(products.Count + 1);
-                foreach ((string left, string right) in products)
-                {
-                    terms.Add(left + " * " + right);
-                }
-
-                if (bias is not null)
-                {
-                    terms.Add(bias);
-                }
-
-                WriteSum(w, declaration, terms, factor);
-                return;
-            }
-
-            int first = 0;
-            if (bias is not null)
-            {
-                w.WriteLine(DotLocal + " = " + bias + ";");
-            }
-            else
-            {
-                w.WriteLine(DotLocal + " = " + products[0].Left + " * " + products[0].Right + ";");
-                first = 1;
-            }
-
-            for (int i = first; i < products.Count; i++)
-            {
-                w.WriteLine(DotLocal + " = " + x.MultiplyAdd(products[i].Left, products[i].Right, DotLocal) + ";");
-            }
-
-            w.WriteLine(declaration + " = " + (factor is null ? DotLocal : DotLocal + " * " + Parenthesize(factor)) + ";");
-        }
 
         /// <summary>How many fused weighted sums <see cref="WriteDots"/> runs side by side, each in its own local (<see cref="DotLocals"/>).</summary>
         public const int InterleavedDots = 4;
@@ -93,49 +49,63 @@ namespace BackpropGen.Generator.Emit
             return string.Join(", ", names);
         }
 
-        public static string DotLocalOf(int i) => i == 0 ? DotLocal : DotLocal + EmitContext.Count(i);
+        private static string DotLocalOf(int i) => i == 0 ? DotLocal : DotLocal + EmitContext.Count(i);
 
         /// <summary>
-        /// The weighted sums of a layer's neurons (<see cref="WriteDot"/> each). Where the algebra fuses multiply-adds,
-        /// up to <see cref="InterleavedDots"/> neighbours' chains are written term by term side by side, each in its
-        /// own local: one chain is a multiply-add waiting on the one before, and four let the processor run four at
-        /// once (8-16-8's ForwardBatch: 2.3 → 1.6 µs). Each sum still adds its terms in the same order.
+        /// Writes each sum's <c>declaration = start + Σ left × right</c> (the sum starting from its first product when
+        /// <see cref="WeightedSum.Start"/> is null), times its factor when it has one. Where the algebra fuses multiply-adds,
+        /// each is a chain of <see cref="Algebra.MultiplyAdd"/>, one per product in order, and up to
+        /// <see cref="InterleavedDots"/> neighbours' chains are written term by term side by side, each in its own local:
+        /// one chain is a multiply-add waiting on the one before, and four let the processor run four at once (8-16-8's
+        /// ForwardBatch: 2.3 → 1.6 µs). Elsewhere each is <see cref="WriteSum"/> of the products' text and the start, as
+        /// every scalar shape writes it.
         /// </summary>
-        public static void WriteDots(SourceWriter w, Algebra x, IReadOnlyList<(string Declaration, IReadOnlyList<(string Left, string Right)> Products, string? Bias, string? Factor)> dots)
+        public static void WriteDots(SourceWriter w, Algebra x, IReadOnlyList<WeightedSum> sums)
         {
             if (!x.FusesMultiplyAdd)
             {
-                foreach (var dot in dots)
+                foreach (WeightedSum sum in sums)
                 {
-                    WriteDot(w, x, dot.Declaration, dot.Products, dot.Bias, dot.Factor);
+                    var terms = new List<string>(sum.Products.Count + 1);
+                    foreach ((string left, string right) in sum.Products)
+                    {
+                        terms.Add(left + " * " + right);
+                    }
+
+                    if (sum.Start is not null)
+                    {
+                        terms.Add(sum.Start);
+                    }
+
+                    WriteSum(w, sum.Declaration ?? throw EmitContext.Unreachable("a stored sum in a shape that does not fuse"), terms, sum.Factor);
                 }
 
                 return;
             }
 
-            for (int start = 0; start < dots.Count; start += InterleavedDots)
+            for (int first = 0; first < sums.Count; first += InterleavedDots)
             {
-                int count = System.Math.Min(InterleavedDots, dots.Count - start);
+                int count = System.Math.Min(InterleavedDots, sums.Count - first);
                 for (int i = 0; i < count; i++)
                 {
-                    var dot = dots[start + i];
-                    w.WriteLine(DotLocalOf(i) + " = " + (dot.Bias ?? dot.Products[0].Left + " * " + dot.Products[0].Right) + ";");
+                    WeightedSum sum = sums[first + i];
+                    w.WriteLine(DotLocalOf(i) + " = " + (sum.Start ?? sum.Products[0].Left + " * " + sum.Products[0].Right) + ";");
                 }
 
-                int terms = dots[start].Products.Count;
-                for (int t = dots[start].Bias is null ? 1 : 0; t < terms; t++)
+                for (int t = sums[first].Start is null ? 1 : 0; t < sums[first].Products.Count; t++)
                 {
                     for (int i = 0; i < count; i++)
                     {
-                        var (left, right) = dots[start + i].Products[t];
+                        var (left, right) = sums[first + i].Products[t];
                         w.WriteLine(DotLocalOf(i) + " = " + x.MultiplyAdd(left, right, DotLocalOf(i)) + ";");
                     }
                 }
 
                 for (int i = 0; i < count; i++)
                 {
-                    var dot = dots[start + i];
-                    w.WriteLine(dot.Declaration + " = " + (dot.Factor is null ? DotLocalOf(i) : DotLocalOf(i) + " * " + Parenthesize(dot.Factor)) + ";");
+                    WeightedSum sum = sums[first + i];
+                    string value = sum.Factor is null ? DotLocalOf(i) : DotLocalOf(i) + " * " + Parenthesize(sum.Factor);
+                    w.WriteLine((sum.Store is null ? sum.Declaration + " = " + value : sum.Store(value)) + ";");
                 }
             }
         }
@@ -162,4 +132,17 @@ namespace BackpropGen.Generator.Emit
             }
         }
     }
+
+    /// <summary>
+    /// One weighted sum for <see cref="ExpressionWriter.WriteDots"/>: <paramref name="Start"/> (a bias, or the value the
+    /// products add to; null: none) plus Σ left × right of <paramref name="Products"/> (all sums written together have as
+    /// many), times <paramref name="Factor"/>; written as <paramref name="Declaration"/> = value, or as the statement
+    /// <paramref name="Store"/> makes of the value (the batch shape's weight gradients, stored into gradient).
+    /// </summary>
+    internal sealed record WeightedSum(
+        string? Declaration,
+        IReadOnlyList<(string Left, string Right)> Products,
+        string? Start,
+        string? Factor = null,
+        System.Func<string, string>? Store = null);
 }

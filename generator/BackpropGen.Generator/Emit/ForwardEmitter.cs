@@ -70,7 +70,7 @@ namespace BackpropGen.Generator.Emit
             w.WriteLine("// Layer " + Count(l) + (l == c.L ? " (output)" : string.Empty) + ": " + Pluralize(c.Size(l), "neuron") + ", " + c.ActivationOf(l)
                 + (start == 0 && end == c.Size(l) ? string.Empty : "; neurons " + Count(start) + ".." + Count(end - 1) + " here"));
             w.WriteLine("// z" + Sup(l) + "ⱼ = Σₖ w" + Sup(l) + "ⱼₖ a" + Sup(l - 1) + "ₖ + b" + Sup(l) + "ⱼ");
-            var sums = new List<(string, IReadOnlyList<(string, string)>, string?, string?)>(end - start);
+            var sums = new List<WeightedSum>(end - start);
             for (int j = start; j < end; j++)
             {
                 var products = new List<(string, string)>(c.Size(l - 1));
@@ -79,7 +79,7 @@ namespace BackpropGen.Generator.Emit
                     products.Add((c.Weight(l, j, k), c.A(l - 1, k)));
                 }
 
-                sums.Add((c.Define(c.Z(l, j)), products, c.Bias(l, j), null));
+                sums.Add(new WeightedSum(c.Define(c.Z(l, j)), products, c.Bias(l, j)));
             }
 
             ExpressionWriter.WriteDots(w, c.Algebra, sums);

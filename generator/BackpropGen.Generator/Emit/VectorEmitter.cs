@@ -228,16 +228,13 @@ namespace BackpropGen.Generator.Emit
     /// <summary>One vector width the steps are written for: Vector256 (8 floats, 4 doubles) or Vector128 (4, 2).</summary>
     internal sealed class VectorShape
     {
-        /// <summary>The element type: float or double.</summary>
-        private readonly string _t;
-
         private VectorShape(EmitContext c, int bits)
         {
             Alias = "BpgVector" + EmitContext.Count(bits);
             Type = "global::System.Runtime.Intrinsics.Vector" + EmitContext.Count(bits) + "<" + c.T + ">";
             Lanes = bits / (c.IsDouble ? 64 : 32);
             Suffix = "V" + EmitContext.Count(bits);
-            _t = c.T;
+            ElementType = c.T;
             Bits = bits;
         }
 
@@ -272,15 +269,18 @@ namespace BackpropGen.Generator.Emit
         /// twice as much as these two Unsafe calls, and the first TrainStep of a large network imports thousands
         /// (README, "The first call").
         /// </summary>
-        public string Read(string field) => ReadAt("BpgUnsafe.As<" + _t + ", byte>(ref " + field + ")");
+        public string Read(string field) => ReadAt(Bytes(field));
+
+        /// <summary>A field of θ or the scratch struct as the <c>ref byte</c> Unsafe's unaligned reads and writes take.</summary>
+        private string Bytes(string field) => "BpgUnsafe.As<" + ElementType + ", byte>(ref " + field + ")";
 
         /// <summary>The vector at a <c>ref byte</c>.</summary>
         public string ReadAt(string bytes) => "BpgUnsafe.ReadUnaligned<" + Type + ">(ref " + bytes + ")";
 
         /// <summary>The element type: float or double.</summary>
-        public string ElementType => _t;
+        public string ElementType { get; }
 
         /// <summary>Stores a vector at a field of θ or the scratch struct, as <see cref="Read"/> reads it.</summary>
-        public string Write(string value, string field) => "BpgUnsafe.WriteUnaligned(ref BpgUnsafe.As<" + _t + ", byte>(ref " + field + "), " + value + ")";
+        public string Write(string value, string field) => "BpgUnsafe.WriteUnaligned(ref " + Bytes(field) + ", " + value + ")";
     }
 }
